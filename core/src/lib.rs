@@ -31,3 +31,5 @@ pub mod addr;
 pub mod dns;
 pub mod netfilter;
 pub mod packet;
+pub mod kube_proxy;
+pub mod show;

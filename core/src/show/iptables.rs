@@ -1,0 +1,1 @@
+//! `iptables-save -t nat`. (Being filled in.)

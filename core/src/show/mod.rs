@@ -1,0 +1,3 @@
+//! The Linux renderers: every table printed as the real tool prints it.
+
+pub mod iptables;
