@@ -1,0 +1,487 @@
+//! glibc's stub resolver: `__res_context_search` (resolv/res_query.c) walking the search
+//! list, with getaddrinfo(AF_UNSPEC) sending an A and an AAAA query per candidate and
+//! `__res_context_query` judging the pair (reference §7.2, §7.3).
+
+use super::{DnsRecord, QType, Rcode, ResolvConf};
+use serde::{Deserialize, Serialize};
+use std::net::Ipv4Addr;
+
+/// glibc caps `ndots` at 15 (`RES_MAXNDOTS`).
+const MAX_NDOTS: u8 = 15;
+
+/// Why a candidate is on the list, in glibc's three phases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CandidateRole {
+    /// Tried before the search list: the name has a trailing dot or at least ndots dots.
+    AsIsFirst,
+    /// The name joined to one search domain.
+    Search,
+    /// Tried after the search list, because it was not tried first.
+    AsIsLast,
+}
+
+/// One name glibc may try.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The query name, fully qualified with its trailing dot.
+    pub fqdn: String,
+    /// Which phase of the search it belongs to.
+    pub role: CandidateRole,
+    /// Why it is tried, in plain words, e.g. "1 dot < ndots:5: search list first".
+    pub why: String,
+}
+
+/// How a lookup ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum LookupOutcome {
+    /// A candidate answered: its name as getent prints it (no trailing dot) and its addresses.
+    Resolved { name: String, addrs: Vec<Ipv4Addr> },
+    /// No candidate answered. `rcode` is the reason glibc reports: NXDOMAIN (HOST_NOT_FOUND),
+    /// NOERROR meaning NODATA (the name exists without an address), or SERVFAIL (TRY_AGAIN).
+    Failed { rcode: Rcode },
+}
+
+/// glibc's __res_context_search, as a step-by-step state machine the engine drives.
+///
+/// Drive it with `while let Some((name, qtype)) = s.next_query() { … s.on_response(rcode, &answers) }`.
+/// `next_query` may also be called twice before any response (A and AAAA back to back, as
+/// glibc sends them); responses are then taken in the order the queries were handed out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GlibcSearch {
+    candidates: Vec<Candidate>,
+    /// Index of the candidate being tried.
+    current: usize,
+    /// Queries of the current candidate handed out so far (0, 1 or 2).
+    sent: u8,
+    /// Responses to those queries, A first.
+    responses: Vec<(Rcode, Vec<DnsRecord>)>,
+    /// The failure of the as-is-first query (glibc's `saved_herrno`).
+    saved: Option<Rcode>,
+    got_nodata: bool,
+    got_servfail: bool,
+    /// A search candidate failed in a way that ends the search list (glibc's `done`).
+    search_stopped: bool,
+    /// The failure of the latest candidate (glibc's `h_errno`).
+    last: Option<Rcode>,
+    outcome: Option<LookupOutcome>,
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+impl GlibcSearch {
+    /// Plans the candidates for `name` under `conf` (an empty name has none and fails at once).
+    pub fn new(conf: &ResolvConf, name: &str) -> GlibcSearch {
+        let mut s = GlibcSearch {
+            candidates: Vec::new(),
+            current: 0,
+            sent: 0,
+            responses: Vec::new(),
+            saved: None,
+            got_nodata: false,
+            got_servfail: false,
+            search_stopped: false,
+            last: None,
+            outcome: None,
+        };
+        if name.is_empty() {
+            s.outcome = Some(LookupOutcome::Failed {
+                rcode: Rcode::NxDomain,
+            });
+            return s;
+        }
+        let ndots = conf.ndots.min(MAX_NDOTS);
+        let dots = name.matches('.').count();
+        let trailing_dot = name.ends_with('.');
+        let as_is = if trailing_dot {
+            name.to_string()
+        } else {
+            format!("{name}.")
+        };
+        let mut push =
+            |fqdn: String, role, why: String| s.candidates.push(Candidate { fqdn, role, why });
+        let tried_as_is = trailing_dot || dots >= usize::from(ndots);
+        if trailing_dot {
+            push(
+                as_is.clone(),
+                CandidateRole::AsIsFirst,
+                "trailing dot: as-is only".into(),
+            );
+        } else if tried_as_is {
+            let why = format!("{dots} dot{} >= ndots:{ndots}: as-is first", plural(dots));
+            push(as_is.clone(), CandidateRole::AsIsFirst, why);
+        }
+        let mut root_on_list = false;
+        if !trailing_dot {
+            let k = conf.search.len();
+            for (i, domain) in conf.search.iter().enumerate() {
+                let d = domain.strip_prefix('.').unwrap_or(domain);
+                let (fqdn, why) = if d.is_empty() {
+                    root_on_list = true;
+                    let why = format!("search domain {} of {k} is the root: the name as-is", i + 1);
+                    (as_is.clone(), why)
+                } else {
+                    let mut fqdn = format!("{name}.{d}");
+                    if !fqdn.ends_with('.') {
+                        fqdn.push('.');
+                    }
+                    let why = if tried_as_is {
+                        format!("as-is failed: search domain {} of {k}", i + 1)
+                    } else {
+                        format!(
+                            "{dots} dot{} < ndots:{ndots}: search list first (domain {} of {k})",
+                            plural(dots),
+                            i + 1
+                        )
+                    };
+                    (fqdn, why)
+                };
+                push(fqdn, CandidateRole::Search, why);
+            }
+        }
+        if !tried_as_is && !root_on_list {
+            let why = if conf.search.is_empty() {
+                format!(
+                    "{dots} dot{} < ndots:{ndots}, no search list: as-is",
+                    plural(dots)
+                )
+            } else {
+                "search list exhausted: as-is last".to_string()
+            };
+            push(as_is, CandidateRole::AsIsLast, why);
+        }
+        s
+    }
+
+    /// The candidate names in the order glibc will try them, each with why (e.g. "1 dot < ndots:5: search list first", "trailing dot: as-is only"), for display.
+    pub fn candidates(&self) -> &[Candidate] {
+        &self.candidates
+    }
+
+    /// The candidate being tried now, or None when finished.
+    pub fn current(&self) -> Option<&Candidate> {
+        if self.outcome.is_some() {
+            return None;
+        }
+        self.candidates.get(self.current)
+    }
+
+    /// The next query to send (fqdn with trailing dot, and QType A then AAAA for the same candidate — getaddrinfo AF_UNSPEC sends both per candidate), or None when finished.
+    ///
+    /// Also None while both queries of the current candidate await their responses.
+    pub fn next_query(&mut self) -> Option<(String, QType)> {
+        let fqdn = self.current()?.fqdn.clone();
+        let qtype = match self.sent {
+            0 => QType::A,
+            1 => QType::Aaaa,
+            _ => return None,
+        };
+        self.sent += 1;
+        Some((fqdn, qtype))
+    }
+
+    /// Feed the response to the last query.
+    ///
+    /// Responses are matched to queries in the order they were handed out (A, then AAAA); a
+    /// response with no query waiting for it is ignored.
+    pub fn on_response(&mut self, rcode: Rcode, answers: &[DnsRecord]) {
+        if self.outcome.is_some() || self.responses.len() >= usize::from(self.sent) {
+            return;
+        }
+        self.responses.push((rcode, answers.to_vec()));
+        if self.responses.len() == 2 {
+            self.judge_candidate();
+        }
+    }
+
+    /// The outcome once finished: Resolved{ name, addrs } or Failed{ last rcode } (NXDOMAIN at the end of the search list).
+    pub fn outcome(&self) -> Option<LookupOutcome> {
+        self.outcome.clone()
+    }
+
+    /// `__res_context_query`'s verdict on an A+AAAA pair, then `__res_context_search`'s
+    /// reaction to it.
+    fn judge_candidate(&mut self) {
+        let responses = std::mem::take(&mut self.responses);
+        self.sent = 0;
+        let (Some(a), Some(aaaa)) = (responses.first(), responses.get(1)) else {
+            return;
+        };
+        let Some(cand) = self.candidates.get(self.current) else {
+            return;
+        };
+        let answered = |r: &(Rcode, Vec<DnsRecord>)| r.0 == Rcode::NoError && !r.1.is_empty();
+        if answered(a) || answered(aaaa) {
+            let mut addrs: Vec<Ipv4Addr> = Vec::new();
+            for rec in a.1.iter().chain(aaaa.1.iter()) {
+                if !addrs.contains(&rec.a) {
+                    addrs.push(rec.a);
+                }
+            }
+            let name = match cand.fqdn.strip_suffix('.') {
+                Some(n) if !n.is_empty() => n.to_string(),
+                _ => cand.fqdn.clone(),
+            };
+            self.outcome = Some(LookupOutcome::Resolved { name, addrs });
+            return;
+        }
+        // glibc switches on the A rcode, or on the AAAA one when the A said NOERROR.
+        let code = if a.0 == Rcode::NoError { aaaa.0 } else { a.0 };
+        self.last = Some(code);
+        match cand.role {
+            CandidateRole::AsIsFirst => self.saved = Some(code),
+            CandidateRole::Search => match code {
+                Rcode::NoError => self.got_nodata = true,
+                Rcode::NxDomain => {}
+                // TRY_AGAIN goes on only when the first (A) answer itself was SERVFAIL.
+                Rcode::ServFail if a.0 == Rcode::ServFail => self.got_servfail = true,
+                Rcode::ServFail => self.search_stopped = true,
+            },
+            CandidateRole::AsIsLast => {}
+        }
+        self.current += 1;
+        while self.search_stopped
+            && self
+                .candidates
+                .get(self.current)
+                .is_some_and(|c| c.role == CandidateRole::Search)
+        {
+            self.current += 1;
+        }
+        if self.current >= self.candidates.len() {
+            let rcode = if let Some(saved) = self.saved {
+                saved
+            } else if self.got_nodata {
+                Rcode::NoError
+            } else if self.got_servfail {
+                Rcode::ServFail
+            } else {
+                self.last.unwrap_or(Rcode::NxDomain)
+            };
+            self.outcome = Some(LookupOutcome::Failed { rcode });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab_conf() -> ResolvConf {
+        ResolvConf::cluster_first(
+            "frontend",
+            "cluster.local",
+            Ipv4Addr::new(10, 96, 0, 10),
+            &["example.internal".to_string()],
+        )
+    }
+
+    /// Runs a search against a name → (rcode for A, A answers) table, like the lab responder:
+    /// unknown names NXDOMAIN, AAAA of a known name NODATA. Returns the queries sent.
+    fn run(s: &mut GlibcSearch, known: &[(&str, Ipv4Addr)]) -> Vec<(String, QType)> {
+        let mut sent = Vec::new();
+        while let Some((name, qtype)) = s.next_query() {
+            sent.push((name.clone(), qtype));
+            let hit = known.iter().find(|(n, _)| *n == name);
+            match (hit, qtype) {
+                (None, _) => s.on_response(Rcode::NxDomain, &[]),
+                (Some(_), QType::Aaaa) => s.on_response(Rcode::NoError, &[]),
+                (Some((n, ip)), QType::A) => s.on_response(
+                    Rcode::NoError,
+                    &[DnsRecord {
+                        name: n.to_string(),
+                        ttl: 30,
+                        a: *ip,
+                    }],
+                ),
+            }
+            assert!(sent.len() < 100, "runaway search");
+        }
+        sent
+    }
+
+    fn pairs(names: &[&str]) -> Vec<(String, QType)> {
+        names
+            .iter()
+            .flat_map(|n| [(n.to_string(), QType::A), (n.to_string(), QType::Aaaa)])
+            .collect()
+    }
+
+    const API: Ipv4Addr = Ipv4Addr::new(10, 96, 12, 34);
+    const EXAMPLE: Ipv4Addr = Ipv4Addr::new(93, 184, 215, 14);
+
+    #[test]
+    fn a_one_dot_name_from_frontend_tries_its_own_namespace_first() {
+        let mut s = GlibcSearch::new(&lab_conf(), "api-svc.backend");
+        assert_eq!(
+            s.candidates()[0].fqdn,
+            "api-svc.backend.frontend.svc.cluster.local."
+        );
+        assert_eq!(
+            s.candidates()[0].why,
+            "1 dot < ndots:5: search list first (domain 1 of 4)"
+        );
+        let sent = run(&mut s, &[("api-svc.backend.svc.cluster.local.", API)]);
+        assert_eq!(
+            sent,
+            pairs(&[
+                "api-svc.backend.frontend.svc.cluster.local.",
+                "api-svc.backend.svc.cluster.local."
+            ])
+        );
+        assert_eq!(
+            s.outcome(),
+            Some(LookupOutcome::Resolved {
+                name: "api-svc.backend.svc.cluster.local".into(),
+                addrs: vec![API]
+            })
+        );
+        assert_eq!(s.next_query(), None);
+    }
+
+    #[test]
+    fn a_trailing_dot_sends_only_the_a_and_aaaa_of_the_name_itself() {
+        let conf = lab_conf();
+        let mut s = GlibcSearch::new(&conf, "api-svc.backend.svc.cluster.local.");
+        assert_eq!(s.candidates().len(), 1);
+        assert_eq!(s.candidates()[0].why, "trailing dot: as-is only");
+        let sent = run(&mut s, &[("api-svc.backend.svc.cluster.local.", API)]);
+        assert_eq!(sent, pairs(&["api-svc.backend.svc.cluster.local."]));
+        // …and stops after it even when it fails.
+        let mut s = GlibcSearch::new(&conf, "nope.backend.svc.cluster.local.");
+        assert_eq!(run(&mut s, &[]).len(), 2);
+        let failed = LookupOutcome::Failed {
+            rcode: Rcode::NxDomain,
+        };
+        assert_eq!(s.outcome(), Some(failed));
+    }
+
+    #[test]
+    fn example_com_walks_four_search_domains_then_itself_for_ten_queries() {
+        let mut s = GlibcSearch::new(&lab_conf(), "example.com");
+        let sent = run(&mut s, &[("example.com.", EXAMPLE)]);
+        assert_eq!(
+            sent,
+            pairs(&[
+                "example.com.frontend.svc.cluster.local.",
+                "example.com.svc.cluster.local.",
+                "example.com.cluster.local.",
+                "example.com.example.internal.",
+                "example.com.",
+            ])
+        );
+        assert_eq!(s.candidates()[4].why, "search list exhausted: as-is last");
+        let resolved = LookupOutcome::Resolved {
+            name: "example.com".into(),
+            addrs: vec![EXAMPLE],
+        };
+        assert_eq!(s.outcome(), Some(resolved));
+    }
+
+    #[test]
+    fn example_com_without_a_node_search_domain_costs_eight_queries() {
+        let conf = ResolvConf::cluster_first("frontend", "cluster.local", API, &[]);
+        let mut s = GlibcSearch::new(&conf, "example.com");
+        assert_eq!(run(&mut s, &[("example.com.", EXAMPLE)]).len(), 8);
+    }
+
+    #[test]
+    fn a_name_with_five_dots_is_tried_as_is_first_and_stops_there_on_success() {
+        let mut s = GlibcSearch::new(&lab_conf(), "a.b.c.d.e.f");
+        assert_eq!(s.candidates()[0].role, CandidateRole::AsIsFirst);
+        assert_eq!(s.candidates()[0].why, "5 dots >= ndots:5: as-is first");
+        assert_eq!(s.candidates().len(), 5);
+        assert!(s
+            .candidates()
+            .iter()
+            .all(|c| c.role != CandidateRole::AsIsLast));
+        assert_eq!(run(&mut s, &[("a.b.c.d.e.f.", EXAMPLE)]).len(), 2);
+    }
+
+    #[test]
+    fn an_unknown_name_fails_with_nxdomain_after_every_candidate() {
+        let mut s = GlibcSearch::new(&lab_conf(), "nothing");
+        assert_eq!(run(&mut s, &[]).len(), 10);
+        let failed = LookupOutcome::Failed {
+            rcode: Rcode::NxDomain,
+        };
+        assert_eq!(s.outcome(), Some(failed));
+    }
+
+    #[test]
+    fn a_nodata_search_candidate_makes_the_failure_nodata() {
+        // `backend` alone: backend.svc.cluster.local. is a namespace name (NODATA in CoreDNS).
+        let mut s = GlibcSearch::new(&lab_conf(), "backend");
+        while let Some((name, _)) = s.next_query() {
+            let rcode = if name == "backend.svc.cluster.local." {
+                Rcode::NoError
+            } else {
+                Rcode::NxDomain
+            };
+            s.on_response(rcode, &[]);
+        }
+        let failed = LookupOutcome::Failed {
+            rcode: Rcode::NoError,
+        };
+        assert_eq!(s.outcome(), Some(failed));
+    }
+
+    #[test]
+    fn servfail_on_the_a_query_moves_on_to_the_next_candidate() {
+        let mut s = GlibcSearch::new(&lab_conf(), "web");
+        let mut sent = 0;
+        while let Some((name, _)) = s.next_query() {
+            sent += 1;
+            match name.as_str() {
+                "web.frontend.svc.cluster.local." => s.on_response(Rcode::ServFail, &[]),
+                "web.svc.cluster.local." => s.on_response(Rcode::NxDomain, &[]),
+                _ => s.on_response(Rcode::NxDomain, &[]),
+            }
+        }
+        assert_eq!(sent, 10);
+        let failed = LookupOutcome::Failed {
+            rcode: Rcode::ServFail,
+        };
+        assert_eq!(s.outcome(), Some(failed));
+    }
+
+    #[test]
+    fn a_and_aaaa_can_be_sent_back_to_back_before_any_answer() {
+        let mut s = GlibcSearch::new(&lab_conf(), "api-svc.backend");
+        let first = "api-svc.backend.frontend.svc.cluster.local.".to_string();
+        assert_eq!(s.next_query(), Some((first.clone(), QType::A)));
+        assert_eq!(s.next_query(), Some((first, QType::Aaaa)));
+        assert_eq!(s.next_query(), None);
+        assert_eq!(s.outcome(), None);
+        s.on_response(Rcode::NxDomain, &[]);
+        s.on_response(Rcode::NxDomain, &[]);
+        s.on_response(Rcode::NxDomain, &[]); // nothing outstanding: ignored
+        let second = "api-svc.backend.svc.cluster.local.".to_string();
+        assert_eq!(s.next_query(), Some((second, QType::A)));
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let conf = ResolvConf {
+            search: vec![".".into(), "".into(), "x.".into()],
+            nameservers: vec![],
+            ndots: 200,
+        };
+        for name in ["", ".", "..", "a..b", "é.ü", "a.b."] {
+            let mut s = GlibcSearch::new(&conf, name);
+            run(&mut s, &[]);
+            assert!(s.outcome().is_some());
+        }
+        // The root on the search list stands in for the as-is query.
+        let s = GlibcSearch::new(&conf, "web");
+        let names: Vec<_> = s.candidates().iter().map(|c| c.fqdn.as_str()).collect();
+        assert_eq!(names, ["web.", "web.", "web.x."]);
+    }
+}
