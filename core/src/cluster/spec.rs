@@ -1,0 +1,213 @@
+//! What a lesson file describes: the cluster as a user would write it down. Every field is
+//! checked when the spec is built; unknown fields are an error (`deny_unknown_fields`).
+
+use crate::kube_proxy::TrafficPolicy;
+use crate::netfilter::Proto;
+use ipnet::Ipv4Net;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSpec {
+    /// `kubenet` (bridge `cbr0`, routes in the cloud's route table) or `flannel-vxlan`
+    /// (bridge `cni0`, the `flannel.1` overlay).
+    pub network: Network,
+    /// The cluster's pod CIDR (`--cluster-cidr`); each node gets a /24 of it.
+    pub pod_cidr: Ipv4Net,
+    pub service_cidr: Ipv4Net,
+    #[serde(default = "default_domain")]
+    pub cluster_domain: String,
+    /// The kube-dns Service IP written into pods' resolv.conf.
+    #[serde(default)]
+    pub dns_ip: Option<Ipv4Addr>,
+    pub underlay: UnderlaySpec,
+    #[serde(default)]
+    pub sysctls: SysctlSpec,
+    #[serde(default)]
+    pub kube_proxy: KubeProxySpec,
+    pub nodes: Vec<NodeSpec>,
+    #[serde(default)]
+    pub services: Vec<ServiceSpec>,
+    /// Machines outside the cluster: a client, a server on the internet.
+    #[serde(default)]
+    pub hosts: Vec<HostSpec>,
+    /// Names CoreDNS forwards upstream and the address the upstream answers.
+    #[serde(default)]
+    pub upstream_dns: BTreeMap<String, Ipv4Addr>,
+}
+
+fn default_domain() -> String {
+    "cluster.local".into()
+}
+fn yes() -> bool {
+    true
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Network {
+    Kubenet,
+    FlannelVxlan,
+}
+
+impl Network {
+    pub fn bridge_name(&self) -> &'static str {
+        match self {
+            Network::Kubenet => "cbr0",
+            Network::FlannelVxlan => "cni0",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnderlaySpec {
+    pub kind: UnderlayKind,
+    /// The nodes' subnet (an Azure VNet subnet, or a plain L2 LAN).
+    pub cidr: Ipv4Net,
+    /// The subnet's gateway (Azure: the first address, answered by the fabric).
+    #[serde(default)]
+    pub gateway: Option<Ipv4Addr>,
+    /// Azure: the route table's name as AKS creates it.
+    #[serde(default)]
+    pub route_table: Option<String>,
+    /// Azure: the public IP outbound traffic is translated to.
+    #[serde(default)]
+    pub outbound_ip: Option<Ipv4Addr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnderlayKind {
+    Ethernet,
+    AzureVnet,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SysctlSpec {
+    /// `net.ipv4.ip_forward` on the nodes.
+    #[serde(default = "yes")]
+    pub ip_forward: bool,
+    /// `net.bridge.bridge-nf-call-iptables` on the nodes.
+    #[serde(default = "yes")]
+    pub bridge_nf_call_iptables: bool,
+    /// Hairpin mode on the pods' host-side veths.
+    #[serde(default = "yes")]
+    pub hairpin: bool,
+}
+
+impl Default for SysctlSpec {
+    fn default() -> Self {
+        SysctlSpec { ip_forward: true, bridge_nf_call_iptables: true, hairpin: true }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KubeProxySpec {
+    #[serde(default = "yes")]
+    pub random_fully: bool,
+    /// `--detect-local-mode ClusterCIDR` (the `! -s <pod CIDR>` masquerade rule).
+    #[serde(default = "yes")]
+    pub detect_local_cluster_cidr: bool,
+}
+
+impl Default for KubeProxySpec {
+    fn default() -> Self {
+        KubeProxySpec { random_fully: true, detect_local_cluster_cidr: true }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    pub name: String,
+    pub ip: Ipv4Addr,
+    /// This node's slice of the pod CIDR (`node.spec.podCIDR`).
+    pub pod_cidr: Ipv4Net,
+    #[serde(default)]
+    pub pods: Vec<PodSpec>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodSpec {
+    pub name: String,
+    #[serde(default = "default_ns")]
+    pub namespace: String,
+    pub ip: Ipv4Addr,
+    pub containers: Vec<ContainerSpec>,
+}
+
+fn default_ns() -> String {
+    "default".into()
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerSpec {
+    pub name: String,
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Ports the container listens on, as `tcp/80` or `udp/53`.
+    #[serde(default)]
+    pub listen: Vec<String>,
+    /// This container is CoreDNS: it answers DNS on its udp listener.
+    #[serde(default)]
+    pub dns_server: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    pub name: String,
+    #[serde(default = "default_ns")]
+    pub namespace: String,
+    pub cluster_ip: Ipv4Addr,
+    pub ports: Vec<PortSpec>,
+    /// The pods (by name) that are the Service's ready endpoints.
+    #[serde(default)]
+    pub endpoints: Vec<String>,
+    #[serde(default)]
+    pub external_traffic_policy: TrafficPolicy,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortSpec {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default = "default_proto")]
+    pub protocol: Proto,
+    pub port: u16,
+    pub target_port: u16,
+    #[serde(default)]
+    pub node_port: Option<u16>,
+}
+
+fn default_proto() -> Proto {
+    Proto::Tcp
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostSpec {
+    pub name: String,
+    pub ip: Ipv4Addr,
+    /// Where it sits: on the nodes' LAN, or out on the internet behind the cloud's edge.
+    pub location: HostLocation,
+    #[serde(default)]
+    pub listen: Vec<String>,
+    #[serde(default)]
+    pub process: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostLocation {
+    Lan,
+    Internet,
+}

@@ -1,0 +1,275 @@
+//! The trace: a list of hops. A hop says where (node, namespace, device, direction), what
+//! happened, why (the decision as data), the packet as seen there, and the state it changed.
+//! A drop is a hop with a reason. The text form below is the snapshot format and the CLI's.
+
+use crate::addr::SubnetCheck;
+use crate::netfilter::NatWalk;
+use crate::packet::Frame;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+use std::net::Ipv4Addr;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    pub hops: Vec<Hop>,
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "result")]
+pub enum Outcome {
+    /// Every exchange of the scenario completed.
+    Completed { summary: String },
+    /// The scenario stopped: the hop that ended it and why.
+    Failed { hop: usize, reason: String },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    In,
+    Out,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// The node the namespace is on; none outside the cluster or on the fabric.
+    pub node: Option<String>,
+    pub netns: String,
+    pub device: Option<String>,
+    pub direction: Option<Direction>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Hop {
+    pub at: Location,
+    pub event: Event,
+    /// Which packet of the scenario this hop belongs to, e.g. `SYN`, `SYN-ACK`, `A? web…`.
+    pub leg: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packet: Option<Frame>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub changes: Vec<StateChange>,
+    /// The engine's plain-language explanation, generated from the decision.
+    pub explain: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Event {
+    /// A process hands data to the kernel.
+    Send { process: String },
+    RouteLookup,
+    Transmit,
+    Receive,
+    /// The bridge decided where a frame goes.
+    BridgeForward,
+    ArpRequest,
+    ArpReply,
+    /// An iptables hook (nat table) was walked.
+    Netfilter { hook: String },
+    Dnat,
+    Snat,
+    /// Conntrack matched a packet to an entry and reversed its NAT.
+    ConntrackReply,
+    VxlanEncap,
+    VxlanDecap,
+    /// The cloud fabric routed a packet (Azure VNet).
+    FabricRoute,
+    DnsQuery,
+    DnsAnswer,
+    /// Handed to a process.
+    Deliver { process: String },
+    Drop { reason: DropReason },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "why")]
+pub enum DropReason {
+    NoRoute { dst: Ipv4Addr },
+    IpForwardDisabled,
+    TtlExceeded,
+    NoArpAnswer { ip: Ipv4Addr },
+    /// A frame (a flooded copy) that is not addressed to this host.
+    NotForThisHost,
+    /// The bridge would send the frame back out its ingress port and hairpin is off.
+    HairpinOff { port: String },
+    NoListener { port: u16 },
+    /// A reply no socket expects.
+    NoSocket,
+    NoVxlanFdb,
+    FabricNoRoute { dst: Ipv4Addr },
+    /// The name does not resolve: NXDOMAIN for every candidate.
+    NxDomain { name: String },
+    HopBudget,
+}
+
+/// Why a packet went where it went.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Decision {
+    /// The destination is one of this namespace's addresses (the local table).
+    Local { addr: Ipv4Addr, dev: String },
+    /// A route lookup: every row in `ip route` order, the one matched, each row's subnet test.
+    Route { table: Vec<String>, matched: usize, checks: Vec<SubnetCheck>, next_hop: Ipv4Addr, dev: String },
+    NoRoute { table: Vec<String>, checks: Vec<SubnetCheck> },
+    /// The neighbour table gave (or did not give) the next hop's MAC.
+    Neighbour { ip: Ipv4Addr, dev: String, entry: Option<String> },
+    /// The bridge's FDB: the row used, or a flood to these ports.
+    Fdb { dst: String, entry: Option<String>, ports: Vec<String> },
+    Nat(NatWalk),
+    Conntrack { entry: String, direction: String },
+    Vxlan { vni: u32, fdb: String, remote: Ipv4Addr, sport: u16 },
+    Fabric { table: Vec<String>, matched: usize, next_hop: String },
+    Dns { candidate: String, reason: String, answer: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateChange {
+    pub netns: String,
+    /// `neigh`, `fdb`, `conntrack`, `fabric-snat`.
+    pub table: String,
+    /// The row as the tool prints it after the change.
+    pub line: String,
+}
+
+impl Location {
+    fn text(&self) -> String {
+        let mut s = match &self.node {
+            Some(n) if *n != self.netns => format!("{n}/{}", self.netns),
+            _ => self.netns.clone(),
+        };
+        if let Some(d) = &self.device {
+            s += &format!(" {d}");
+        }
+        match self.direction {
+            Some(Direction::In) => s += " (in)",
+            Some(Direction::Out) => s += " (out)",
+            None => {}
+        }
+        s
+    }
+}
+
+impl Event {
+    pub fn label(&self) -> String {
+        match self {
+            Event::Send { process } => format!("send ({process})"),
+            Event::RouteLookup => "route".into(),
+            Event::Transmit => "transmit".into(),
+            Event::Receive => "receive".into(),
+            Event::BridgeForward => "bridge".into(),
+            Event::ArpRequest => "arp request".into(),
+            Event::ArpReply => "arp reply".into(),
+            Event::Netfilter { hook } => format!("iptables {hook}"),
+            Event::Dnat => "DNAT".into(),
+            Event::Snat => "SNAT".into(),
+            Event::ConntrackReply => "conntrack".into(),
+            Event::VxlanEncap => "vxlan encap".into(),
+            Event::VxlanDecap => "vxlan decap".into(),
+            Event::FabricRoute => "fabric route".into(),
+            Event::DnsQuery => "dns query".into(),
+            Event::DnsAnswer => "dns answer".into(),
+            Event::Deliver { process } => format!("deliver ({process})"),
+            Event::Drop { .. } => "DROP".into(),
+        }
+    }
+}
+
+impl Decision {
+    /// The decision as indented lines for the text form.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            Decision::Local { addr, dev } => vec![format!("local: {addr} is an address of {dev}")],
+            Decision::Route { table, matched, checks, .. } => route_lines(table, Some(*matched), checks),
+            Decision::NoRoute { table, checks } => route_lines(table, None, checks),
+            Decision::Neighbour { ip, dev, entry } => match entry {
+                Some(e) => vec![format!("neigh: {e}")],
+                None => vec![format!("neigh: no entry for {ip} on {dev}")],
+            },
+            Decision::Fdb { dst, entry, ports } => match entry {
+                Some(e) => vec![format!("fdb: {e}")],
+                None => vec![format!("fdb: {dst} unknown or broadcast: flood to {}", ports.join(", "))],
+            },
+            Decision::Nat(w) => {
+                let mut v: Vec<String> = w
+                    .steps
+                    .iter()
+                    .map(|s| {
+                        let mark = if s.matched { "✓" } else { "·" };
+                        let mut line = format!("{mark} {}  {}", s.trace_label(), s.text);
+                        if let Some(n) = &s.note {
+                            line += &format!("  [{n}]");
+                        }
+                        line
+                    })
+                    .collect();
+                if let Some(p) = &w.policy {
+                    v.push(format!("  {p}"));
+                }
+                v
+            }
+            Decision::Conntrack { entry, direction } => vec![format!("conntrack ({direction}): {entry}")],
+            Decision::Vxlan { vni, fdb, remote, sport } => {
+                vec![format!("fdb: {fdb}"), format!("vni {vni}, outer dst {remote}:8472, outer sport {sport} (hash of the inner flow)")]
+            }
+            Decision::Fabric { table, matched, next_hop } => {
+                let mut v: Vec<String> = table
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| format!("{} {r}", if i == *matched { "→" } else { " " }))
+                    .collect();
+                v.push(format!("next hop: {next_hop}"));
+                v
+            }
+            Decision::Dns { candidate, reason, answer } => vec![format!("candidate {candidate} ({reason})"), format!("answer: {answer}")],
+        }
+    }
+}
+
+fn route_lines(table: &[String], matched: Option<usize>, checks: &[SubnetCheck]) -> Vec<String> {
+    table
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let m = if Some(i) == matched { "→" } else { " " };
+            let c = checks.get(i).map(|c| if c.matches { format!("/{} match", c.cidr.prefix_len()) } else { "no match".into() });
+            format!("{m} {:<60} {}", r.trim_end(), c.unwrap_or_default())
+        })
+        .collect()
+}
+
+impl Trace {
+    /// The text form: one header line per hop, then the packet, the decision and the changes.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for (i, h) in self.hops.iter().enumerate() {
+            let _ = writeln!(out, "#{i:<3} [{}] {:<16} {}", h.leg, h.event.label(), h.at.text());
+            if let Some(p) = &h.packet {
+                let _ = writeln!(out, "       pkt  {p}");
+            }
+            if let Some(d) = &h.decision {
+                for l in d.lines() {
+                    let _ = writeln!(out, "       {l}");
+                }
+            }
+            for c in &h.changes {
+                let _ = writeln!(out, "       + {} {}: {}", c.netns, c.table, c.line.trim_end());
+            }
+            if !h.explain.is_empty() {
+                let _ = writeln!(out, "       why  {}", h.explain);
+            }
+        }
+        match &self.outcome {
+            Outcome::Completed { summary } => {
+                let _ = writeln!(out, "== completed: {summary}");
+            }
+            Outcome::Failed { hop, reason } => {
+                let _ = writeln!(out, "== failed at hop #{hop}: {reason}");
+            }
+        }
+        out
+    }
+}
