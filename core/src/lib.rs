@@ -41,3 +41,4 @@ pub mod netns;
 pub mod route;
 pub mod trace;
 pub mod cluster;
+pub mod engine;

@@ -1,0 +1,366 @@
+//! Layer 3: routing (local table, then the main table by longest prefix), forwarding with
+//! ip_forward and TTL, neighbour resolution, conntrack and the nat table at each hook, and
+//! VXLAN encapsulation and decapsulation.
+
+use super::{Parked, Sim};
+use crate::addr::Mac;
+use crate::conntrack::{CtEntry, Direction as CtDir, Tuple};
+use crate::link::IfaceKind;
+use crate::neigh::Answer;
+use crate::netfilter::{Hook, NatVerdict, NfPacket};
+use crate::packet::{Body, Ethernet, Frame, Ipv4, Udp, UdpPayload, Vxlan, L4};
+use crate::trace::{Decision, DropReason, Event, StateChange};
+use std::net::Ipv4Addr;
+
+/// What one packet's pass through a namespace carries between hooks (the skb's conntrack
+/// pointer and mark).
+#[derive(Default, Clone, Copy)]
+pub(super) struct Pass {
+    entry: Option<(usize, CtDir)>,
+    new: bool,
+    mark: u32,
+}
+
+fn frame(ip: &Ipv4) -> Option<Frame> {
+    Some(Frame { eth: None, body: Body::Ipv4(ip.clone()) })
+}
+
+pub(super) fn tuple_of(ip: &Ipv4) -> Tuple {
+    let (sport, dport) = match &ip.l4 {
+        L4::Icmp(i) => (i.id, i.id),
+        l4 => l4.ports().unwrap_or((0, 0)),
+    };
+    Tuple { proto: ip.l4.protocol_number(), src: ip.src, dst: ip.dst, sport, dport }
+}
+
+impl Sim {
+    /// A packet a process in `ns` sends: route, OUTPUT, POSTROUTING, neighbour, transmit.
+    pub(super) fn ip_output(&mut self, ns: usize, mut ip: Ipv4) {
+        let Some((dev, next_hop)) = self.route(ns, &ip) else { return };
+        let mut pass = Pass::default();
+        if !self.nat_pre(ns, &mut ip, Hook::Output, None, &mut pass) {
+            return;
+        }
+        // A DNAT in OUTPUT changes the destination: route again.
+        let (dev, next_hop) = if pass.new && self.was_dnat(ns, pass) { match self.route(ns, &ip) { Some(r) => r, None => return } } else { (dev, next_hop) };
+        self.nat_post(ns, &mut ip, &dev, &mut pass);
+        self.neigh_output(ns, &dev, next_hop, ip);
+    }
+
+    fn was_dnat(&self, ns: usize, pass: Pass) -> bool {
+        pass.entry.and_then(|(i, _)| self.c.netns[ns].conntrack.entries.get(i)).is_some_and(|e| e.is_dnat())
+    }
+
+    /// A received IPv4 packet: PREROUTING, then local delivery or forwarding.
+    pub(super) fn ip_input(&mut self, ns: usize, dev: &str, mut ip: Ipv4) {
+        let mut pass = Pass::default();
+        if !self.nat_pre(ns, &mut ip, Hook::Prerouting, Some(dev), &mut pass) {
+            return;
+        }
+        if self.c.netns[ns].is_local(ip.dst) {
+            let iface = self.c.netns[ns].iface_with_addr(ip.dst).map(|i| i.name.clone()).unwrap_or_default();
+            let at = self.location(ns, None, None);
+            self.hop(at, Event::RouteLookup, frame(&ip), Some(Decision::Local { addr: ip.dst, dev: iface.clone() }), vec![], format!("{} is an address of this namespace ({iface}): the local table wins, deliver to a socket here", ip.dst));
+            self.local_deliver(ns, ip);
+            return;
+        }
+        if !self.c.netns[ns].sysctls.ip_forward {
+            self.drop_hop(ns, None, frame(&ip), DropReason::IpForwardDisabled, format!("{} is not ours and net.ipv4.ip_forward = 0: this namespace does not route, the packet is dropped", ip.dst));
+            return;
+        }
+        if ip.ttl <= 1 {
+            self.drop_hop(ns, None, frame(&ip), DropReason::TtlExceeded, "TTL would reach 0: dropped (the kernel sends ICMP time exceeded)".into());
+            return;
+        }
+        let Some((out, next_hop)) = self.route(ns, &ip) else { return };
+        ip.ttl -= 1;
+        self.nat_post(ns, &mut ip, &out, &mut pass);
+        self.neigh_output(ns, &out, next_hop, ip);
+    }
+
+    /// Longest-prefix match in the main table, recorded as a hop. Returns (device, next hop).
+    fn route(&mut self, ns: usize, ip: &Ipv4) -> Option<(String, Ipv4Addr)> {
+        let n = &self.c.netns[ns];
+        let at = self.location(ns, None, None);
+        if n.is_local(ip.dst) {
+            let dev = n.iface_with_addr(ip.dst).map(|i| i.name.clone()).unwrap_or_else(|| "lo".into());
+            self.hop(at, Event::RouteLookup, frame(ip), Some(Decision::Local { addr: ip.dst, dev }), vec![], format!("{} is local: the packet goes out through lo and comes straight back in", ip.dst));
+            return Some(("lo".into(), ip.dst));
+        }
+        let table = n.routes.lines();
+        match n.routes.lookup(ip.dst) {
+            Ok(m) => {
+                let next_hop = m.route.via.unwrap_or(ip.dst);
+                let how = match m.route.via {
+                    Some(gw) => format!("via gateway {gw}{}", if m.route.onlink { " (onlink: no subnet check on the gateway)" } else { "" }),
+                    None => format!("directly on the link: {} itself is the next hop", ip.dst),
+                };
+                let why = format!("{} matches {} (/{} is the longest matching prefix): out of {} {how}", ip.dst, m.route.dst, m.route.dst.prefix_len(), m.route.dev);
+                let d = Decision::Route { table, matched: m.index, checks: m.checks, next_hop, dev: m.route.dev.clone() };
+                self.hop(at, Event::RouteLookup, frame(ip), Some(d), vec![], why);
+                Some((m.route.dev, next_hop))
+            }
+            Err(checks) => {
+                let d = Decision::NoRoute { table, checks };
+                self.hop(at, Event::RouteLookup, frame(ip), Some(d), vec![], String::new());
+                self.drop_hop(ns, None, frame(ip), DropReason::NoRoute { dst: ip.dst }, format!("no row of the route table matches {}: \"Network is unreachable\"", ip.dst));
+                None
+            }
+        }
+    }
+
+    /// Find the next hop's MAC (ARP if needed) and transmit; VXLAN devices encapsulate.
+    pub(super) fn neigh_output(&mut self, ns: usize, dev: &str, next_hop: Ipv4Addr, ip: Ipv4) {
+        let Some(iface) = self.c.netns[ns].iface(dev).cloned() else { return };
+        if iface.is_loopback() {
+            let f = Frame { eth: Some(Ethernet { src: Mac::ZERO, dst: Mac::ZERO }), body: Body::Ipv4(ip) };
+            self.transmit(ns, dev, f);
+            return;
+        }
+        let at = self.location(ns, Some(dev), None);
+        match self.c.netns[ns].neigh.lookup(next_hop, dev) {
+            Answer::Found(mac) => {
+                let entry = self.c.netns[ns].neigh.entries.iter().find(|n| n.ip == next_hop && n.dev == dev).map(|n| n.to_string());
+                let d = Decision::Neighbour { ip: next_hop, dev: dev.into(), entry };
+                let f = Frame { eth: Some(Ethernet { src: iface.mac, dst: mac }), body: Body::Ipv4(ip) };
+                self.hop(at, Event::Transmit, Some(f.clone()), Some(d), vec![], format!("the neighbour table knows {next_hop} is at {mac}: build the Ethernet header (src {}, dst {mac})", iface.mac));
+                if let IfaceKind::Vxlan(_) = iface.kind {
+                    self.vxlan_encap(ns, dev, f);
+                } else {
+                    self.dispatch(ns, dev, f);
+                }
+            }
+            Answer::Pending => self.parked.push(Parked { ns, dev: dev.into(), next_hop, pkt: ip, leg: self.leg.clone() }),
+            Answer::NotFound => {
+                self.parked.push(Parked { ns, dev: dev.into(), next_hop, pkt: ip, leg: self.leg.clone() });
+                self.arp_request(ns, dev, next_hop);
+            }
+        }
+    }
+
+    pub(super) fn release_parked(&mut self, ns: usize, dev: &str, ip: Ipv4Addr, _mac: Mac) {
+        let (ready, rest): (Vec<Parked>, Vec<Parked>) = std::mem::take(&mut self.parked).into_iter().partition(|p| p.ns == ns && p.dev == dev && p.next_hop == ip);
+        self.parked = rest;
+        let leg = self.leg.clone();
+        for p in ready {
+            self.leg = p.leg;
+            self.neigh_output(p.ns, &p.dev, p.next_hop, p.pkt);
+        }
+        self.leg = leg;
+    }
+
+    /// PREROUTING / OUTPUT: conntrack, then (first packet only) the nat table. False if dropped.
+    pub(super) fn nat_pre(&mut self, ns: usize, ip: &mut Ipv4, hook: Hook, in_dev: Option<&str>, pass: &mut Pass) -> bool {
+        if !self.c.netns[ns].tracks_connections() {
+            return true;
+        }
+        let t = tuple_of(ip);
+        if let Some((i, dir)) = self.c.netns[ns].conntrack.lookup(&t) {
+            pass.entry = Some((i, dir));
+            let (syn, ack) = tcp_flags(ip);
+            self.c.netns[ns].conntrack.update(i, dir, syn, ack);
+            let e = self.c.netns[ns].conntrack.entries[i].clone();
+            let change = self.change(ns, "conntrack", e.to_string());
+            let at = self.location(ns, in_dev, None);
+            let mut why = match dir {
+                CtDir::Original => "a later packet of a known flow: conntrack applies the entry's NAT, the nat table is not consulted again".to_string(),
+                CtDir::Reply => "conntrack recognises a reply (it matches the entry's reply tuple)".to_string(),
+            };
+            if dir == CtDir::Original && e.is_dnat() {
+                ip.dst = e.reply.src;
+                ip.l4.set_dport(e.reply.sport);
+                why += &format!("; destination becomes {}:{}", ip.dst, e.reply.sport);
+            }
+            if dir == CtDir::Reply && e.is_snat() {
+                ip.dst = e.original.src;
+                ip.l4.set_dport(e.original.sport);
+                why += &format!("; undo the SNAT: destination becomes {}:{}", ip.dst, e.original.sport);
+            }
+            let d = Decision::Conntrack { entry: e.to_string(), direction: format!("{dir:?}").to_lowercase() };
+            self.hop(at, Event::ConntrackReply, frame(ip), Some(d), vec![change], why);
+            return true;
+        }
+        // First packet of a flow: a new entry, and the nat table decides.
+        let (idx, walk) = {
+            let n = &mut self.c.netns[ns];
+            n.conntrack.entries.push(CtEntry::new(t));
+            let idx = n.conntrack.entries.len() - 1;
+            let mut p = nf_packet(n, ip, in_dev, None, pass.mark);
+            let pin = self.pin;
+            let rng = &mut self.rng;
+            let walk = n.nat.walk(hook, &mut p, &mut |rule, prob| match (pin, crate::kube_proxy::endpoint_of_sep_rule(rule)) {
+                (Some(pin), Some(ep)) => ep == pin,
+                _ => rng.chance(prob),
+            });
+            pass.mark = walk.mark;
+            (idx, walk)
+        };
+        pass.entry = Some((idx, CtDir::Original));
+        pass.new = true;
+        let at = self.location(ns, in_dev, None);
+        let verdict = walk.verdict.clone();
+        let matched = walk.steps.iter().filter(|s| s.matched).count();
+        let why = match &verdict {
+            NatVerdict::Dnat(to) => format!("first packet of a new flow: nat {hook} walked {} rules, {matched} matched, ending in DNAT to {to}", walk.steps.len()),
+            _ => format!("first packet of a new flow: nat {hook} walked {} rules; no address translation here", walk.steps.len()),
+        };
+        self.hop(at.clone(), Event::Netfilter { hook: hook.to_string() }, frame(ip), Some(Decision::Nat(walk)), vec![], why);
+        if let NatVerdict::Dnat(to) = verdict {
+            let before = format!("{}:{}", ip.dst, ip.l4.ports().map(|p| p.1).unwrap_or(0));
+            ip.dst = *to.ip();
+            ip.l4.set_dport(to.port());
+            let e = &mut self.c.netns[ns].conntrack.entries[idx];
+            e.reply.src = *to.ip();
+            e.reply.sport = to.port();
+            let line = e.to_string();
+            let change = self.change(ns, "conntrack", line.clone());
+            let d = Decision::Conntrack { entry: line, direction: "original".into() };
+            self.hop(at, Event::Dnat, frame(ip), Some(d), vec![change], format!("DNAT: destination {before} becomes {to}. Conntrack remembers it, so the reply can be turned back"));
+        } else {
+            let line = self.c.netns[ns].conntrack.entries[idx].to_string();
+            let change = self.change(ns, "conntrack", line);
+            if let Some(last) = self.hops.last_mut() {
+                last.changes.push(change);
+            }
+        }
+        true
+    }
+
+    /// POSTROUTING: the nat table for a new flow (MASQUERADE), or conntrack's reverse NAT.
+    pub(super) fn nat_post(&mut self, ns: usize, ip: &mut Ipv4, out_dev: &str, pass: &mut Pass) {
+        if !self.c.netns[ns].tracks_connections() {
+            return;
+        }
+        let Some((idx, dir)) = pass.entry else { return };
+        let at = self.location(ns, Some(out_dev), None);
+        if !pass.new {
+            let e = self.c.netns[ns].conntrack.entries[idx].clone();
+            if dir == CtDir::Reply && e.is_dnat() {
+                let before = ip.src;
+                ip.src = e.original.dst;
+                ip.l4.set_sport(e.original.dport);
+                let d = Decision::Conntrack { entry: e.to_string(), direction: "reply".into() };
+                self.hop(at, Event::ConntrackReply, frame(ip), Some(d), vec![], format!("reverse the DNAT: source {before} becomes {}:{} again, the address the client asked for", e.original.dst, e.original.dport));
+            } else if dir == CtDir::Original && e.is_snat() {
+                ip.src = e.reply.dst;
+                ip.l4.set_sport(e.reply.dport);
+            }
+            return;
+        }
+        let walk = {
+            let n = &self.c.netns[ns];
+            let mut p = nf_packet(n, ip, None, Some(out_dev), pass.mark);
+            let rng = &mut self.rng;
+            n.nat.walk(Hook::Postrouting, &mut p, &mut |_, prob| rng.chance(prob))
+        };
+        let verdict = walk.verdict.clone();
+        let why = match verdict {
+            NatVerdict::Masquerade { .. } => format!("nat POSTROUTING walked {} rules and ends in MASQUERADE", walk.steps.len()),
+            _ => format!("nat POSTROUTING walked {} rules: the source stays {}", walk.steps.len(), ip.src),
+        };
+        self.hop(at.clone(), Event::Netfilter { hook: "POSTROUTING".into() }, frame(ip), Some(Decision::Nat(walk)), vec![], why);
+        if let NatVerdict::Masquerade { random_fully } = verdict {
+            let Some(addr) = self.c.netns[ns].iface(out_dev).and_then(|i| i.primary_addr()) else { return };
+            let before = ip.src;
+            let old_port = ip.l4.ports().map(|p| p.0).unwrap_or(0);
+            let port = if random_fully && ip.l4.ports().is_some() { self.rng.range(1024, 65535) } else { old_port };
+            ip.src = addr;
+            ip.l4.set_sport(port);
+            let e = &mut self.c.netns[ns].conntrack.entries[idx];
+            e.reply.dst = addr;
+            e.reply.dport = port;
+            let line = e.to_string();
+            let change = self.change(ns, "conntrack", line.clone());
+            let d = Decision::Conntrack { entry: line, direction: "original".into() };
+            let ports = if random_fully { format!(", source port {old_port} → {port} (--random-fully)") } else { String::new() };
+            self.hop(at, Event::Snat, frame(ip), Some(d), vec![change], format!("MASQUERADE: source {before} becomes {addr}, the address of {out_dev}, the interface it leaves by{ports}"));
+        }
+    }
+
+    /// br_netfilter: a bridged IPv4 frame goes through iptables' PREROUTING and POSTROUTING
+    /// because net.bridge.bridge-nf-call-iptables = 1. False if it was dropped.
+    pub(super) fn br_netfilter(&mut self, ns: usize, br: &str, _in_port: &str, out_port: Option<&str>, ip: &mut Ipv4, changes: Vec<StateChange>) -> bool {
+        if !changes.is_empty() {
+            let at = self.location(ns, Some(br), None);
+            self.hop(at, Event::BridgeForward, frame(ip), None, changes, "the bridge learns the sender's MAC and port".into());
+        }
+        let mut pass = Pass::default();
+        if !self.nat_pre(ns, ip, Hook::Prerouting, Some(br), &mut pass) {
+            return false;
+        }
+        self.nat_post(ns, ip, out_port.unwrap_or(br), &mut pass);
+        true
+    }
+
+    /// Wrap the inner frame for the remote VTEP and send it as a UDP packet from this node.
+    fn vxlan_encap(&mut self, ns: usize, dev: &str, inner: Frame) {
+        let Some(IfaceKind::Vxlan(vx)) = self.c.netns[ns].iface(dev).map(|i| i.kind.clone()) else { return };
+        let dst_mac = inner.eth.map(|e| e.dst).unwrap_or_default();
+        let Some(fdb) = vx.fdb.iter().find(|f| f.mac == dst_mac).cloned() else {
+            self.drop_hop(ns, Some(dev), Some(inner), DropReason::NoVxlanFdb, format!("no FDB entry tells which node owns VTEP MAC {dst_mac}"));
+            return;
+        };
+        let sport = vxlan_source_port(&inner);
+        let outer = Ipv4 {
+            src: vx.local,
+            dst: fdb.dst,
+            ttl: 64,
+            df: false,
+            l4: L4::Udp(Udp { sport, dport: vx.dstport, payload: UdpPayload::Vxlan(Vxlan { vni: vx.vni, inner: Box::new(inner) }) }),
+        };
+        let at = self.location(ns, Some(dev), None);
+        let d = Decision::Vxlan { vni: vx.vni, fdb: fdb.line(dev), remote: fdb.dst, sport };
+        self.hop(at, Event::VxlanEncap, frame(&outer), Some(d), vec![], format!("{dev}'s FDB maps {dst_mac} to node {}: the whole inner frame goes inside UDP {sport} → {}:{}, VNI {} (50 bytes more, hence MTU 1450)", fdb.dst, fdb.dst, vx.dstport, vx.vni));
+        self.ip_output(ns, outer);
+    }
+
+    /// A UDP packet to the VXLAN port: strip the outer headers and receive the inner frame on the VXLAN device.
+    pub(super) fn vxlan_decap(&mut self, ns: usize, ip: Ipv4) -> bool {
+        let L4::Udp(Udp { payload: UdpPayload::Vxlan(v), dport, .. }) = &ip.l4 else { return false };
+        let dev = self.c.netns[ns].ifaces.iter().find(|i| matches!(&i.kind, IfaceKind::Vxlan(x) if x.vni == v.vni && x.dstport == *dport)).map(|i| i.name.clone());
+        let Some(dev) = dev else { return false };
+        let inner = (*v.inner).clone();
+        let at = self.location(ns, Some(&dev), None);
+        self.hop(at, Event::VxlanDecap, Some(inner.clone()), None, vec![], format!("UDP port {dport} belongs to the kernel's VXLAN socket: VNI {} is {dev}, so the outer headers are stripped and the inner frame arrives on {dev}", v.vni));
+        self.enqueue(ns, &dev, inner);
+        true
+    }
+}
+
+fn tcp_flags(ip: &Ipv4) -> (bool, bool) {
+    match &ip.l4 {
+        L4::Tcp(t) => (t.flags.syn, t.flags.ack),
+        _ => (false, false),
+    }
+}
+
+fn nf_packet(n: &crate::netns::Netns, ip: &Ipv4, in_dev: Option<&str>, out_dev: Option<&str>, mark: u32) -> NfPacket {
+    NfPacket {
+        src: ip.src,
+        dst: ip.dst,
+        proto: ip.l4.protocol_number(),
+        dport: ip.l4.ports().map(|p| p.1),
+        in_iface: in_dev.map(Into::into),
+        out_iface: out_dev.map(Into::into),
+        mark,
+        src_local: n.is_local(ip.src),
+        dst_local: n.is_local(ip.dst),
+    }
+}
+
+/// Linux picks the outer source port from a hash of the inner flow (udp_flow_src_port), in
+/// the local port range 32768–60999. This stand-in hash is symmetric, so both directions
+/// of a flow use the same port, as the reference's capture shows.
+fn vxlan_source_port(inner: &Frame) -> u16 {
+    let key = match inner.ipv4() {
+        Some(ip) => {
+            let (a, b) = ip.l4.ports().unwrap_or((0, 0));
+            let x = u64::from(u32::from(ip.src)) ^ u64::from(u32::from(ip.dst));
+            x.wrapping_mul(31) ^ u64::from(a ^ b) ^ u64::from(ip.l4.protocol_number())
+        }
+        None => 0,
+    };
+    let mut h = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    h ^= h >> 29;
+    32768 + (h % 28232) as u16
+}

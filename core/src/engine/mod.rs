@@ -1,0 +1,221 @@
+//! The engine: runs a scenario over a built cluster and returns a trace. It is a small
+//! discrete simulation: frames in flight wait in a FIFO queue; everything a namespace does
+//! with a frame it received (bridge, ARP, routing, netfilter, conntrack, VXLAN, sockets)
+//! happens synchronously and is recorded hop by hop.
+//!
+//! | file | holds |
+//! |---|---|
+//! | `mod.rs` | Scenario, the Sim state, hop recording, the run loop, the seeded RNG |
+//! | `l2.rs` | transmit/receive per device kind, the bridge, ARP, the underlay segment and Azure fabric |
+//! | `l3.rs` | IP output, input and forwarding, conntrack + nat at the hooks, VXLAN encap/decap |
+//! | `apps.rs` | the processes: TCP client/server, ping, the glibc resolver and CoreDNS |
+
+mod apps;
+mod l2;
+mod l3;
+
+use crate::cluster::Cluster;
+use crate::fabric::Segment;
+use crate::netns::Netns;
+use crate::packet::{Frame, Ipv4};
+use crate::trace::{Decision, Event, Hop, Location, Outcome, StateChange, Trace};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+/// Who sends what to whom.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scenario {
+    /// The namespace (pod or host) the first packet leaves from.
+    pub from: String,
+    pub action: Action,
+    /// Seeds ephemeral ports, DNS ids and the endpoint choice.
+    pub seed: u64,
+    /// Make kube-proxy's random endpoint choice land on this endpoint.
+    pub pin_endpoint: Option<SocketAddrV4>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Action {
+    /// A TCP connection: the SYN and the SYN-ACK that answers it.
+    Tcp { to: Ipv4Addr, port: u16, process: String },
+    /// `ping -c1`: one echo request and its reply.
+    Ping { to: Ipv4Addr },
+    /// `getent ahosts <name>`: glibc's search list, query by query, through the DNS Service.
+    Resolve { name: String },
+}
+
+/// The result of a run: the trace, and the namespaces' state after each hop that changed it.
+#[derive(Clone, Debug)]
+pub struct Run {
+    pub trace: Trace,
+    initial: (Vec<Netns>, Vec<Segment>),
+    snapshots: Vec<(usize, Vec<Netns>, Vec<Segment>)>,
+}
+
+impl Run {
+    /// The namespaces and segments as they stood after hop `hop` (before the first hop for `None`).
+    pub fn state_at(&self, hop: Option<usize>) -> (&[Netns], &[Segment]) {
+        let Some(h) = hop else { return (&self.initial.0, &self.initial.1) };
+        match self.snapshots.iter().rev().find(|(i, _, _)| *i <= h) {
+            Some((_, n, s)) => (n, s),
+            None => (&self.initial.0, &self.initial.1),
+        }
+    }
+}
+
+/// Upper bound on hops in one run. TTL bounds routing loops long before this; it only
+/// guards against a topology that floods forever.
+pub const HOP_BUDGET: usize = 5000;
+
+/// Run `scenario` over `cluster`.
+pub fn run(cluster: &Cluster, scenario: &Scenario) -> Run {
+    let mut sim = Sim::new(cluster.clone(), scenario);
+    let initial = (sim.c.netns.clone(), sim.c.segments.clone());
+    sim.start();
+    sim.drain();
+    let outcome = sim.outcome();
+    Run { trace: Trace { hops: sim.hops, outcome }, initial, snapshots: sim.snapshots }
+}
+
+struct InFlight {
+    ns: usize,
+    dev: String,
+    frame: Frame,
+    leg: String,
+}
+
+/// A packet waiting for an ARP answer.
+struct Parked {
+    ns: usize,
+    dev: String,
+    next_hop: Ipv4Addr,
+    pkt: Ipv4,
+    leg: String,
+}
+
+/// SplitMix64: small, fast, identical on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `lo..=hi`.
+    fn range(&mut self, lo: u16, hi: u16) -> u16 {
+        let span = u64::from(hi - lo) + 1;
+        lo + (self.next() % span) as u16
+    }
+    /// True with probability `p`.
+    fn chance(&mut self, p: f64) -> bool {
+        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+}
+
+pub(crate) struct Sim {
+    c: Cluster,
+    hops: Vec<Hop>,
+    snapshots: Vec<(usize, Vec<Netns>, Vec<Segment>)>,
+    queue: VecDeque<InFlight>,
+    parked: Vec<Parked>,
+    rng: Rng,
+    pin: Option<SocketAddrV4>,
+    leg: String,
+    app: apps::Apps,
+    failed: Option<(usize, String)>,
+}
+
+impl Sim {
+    fn new(c: Cluster, scenario: &Scenario) -> Sim {
+        Sim {
+            c,
+            hops: Vec::new(),
+            snapshots: Vec::new(),
+            queue: VecDeque::new(),
+            parked: Vec::new(),
+            rng: Rng(scenario.seed),
+            pin: scenario.pin_endpoint,
+            leg: String::new(),
+            app: apps::Apps::new(scenario),
+            failed: None,
+        }
+    }
+
+    fn over_budget(&self) -> bool {
+        self.hops.len() >= HOP_BUDGET
+    }
+
+    fn drain(&mut self) {
+        loop {
+            while let Some(f) = self.queue.pop_front() {
+                if self.over_budget() {
+                    self.queue.clear();
+                    break;
+                }
+                self.leg = f.leg;
+                self.receive(f.ns, &f.dev, f.frame);
+            }
+            // Nothing in flight: packets still waiting for ARP never get an answer.
+            let parked = std::mem::take(&mut self.parked);
+            for p in parked {
+                self.leg = p.leg;
+                self.drop_hop(p.ns, Some(&p.dev), None, crate::trace::DropReason::NoArpAnswer { ip: p.next_hop }, format!("no host answered the ARP request for {}: the kernel gives up and the packet is dropped", p.next_hop));
+            }
+            if self.failed.is_some() || self.over_budget() || !self.next_step() {
+                break;
+            }
+        }
+    }
+
+    fn location(&self, ns: usize, dev: Option<&str>, dir: Option<crate::trace::Direction>) -> Location {
+        let n = &self.c.netns[ns];
+        let device = dev.map(|d| n.iface(d).map(|i| i.display_name()).unwrap_or_else(|| d.to_string()));
+        Location { node: n.node.clone(), netns: n.name.clone(), device, direction: dir }
+    }
+
+    /// Record a hop. State changes must already be applied; a snapshot is kept when there are any.
+    fn hop(&mut self, at: Location, event: Event, packet: Option<Frame>, decision: Option<Decision>, changes: Vec<StateChange>, explain: String) {
+        if self.over_budget() {
+            return;
+        }
+        let changed = !changes.is_empty();
+        self.hops.push(Hop { at, event, leg: self.leg.clone(), packet, decision, changes, explain });
+        if changed {
+            self.snapshots.push((self.hops.len() - 1, self.c.netns.clone(), self.c.segments.clone()));
+        }
+    }
+
+    fn drop_hop(&mut self, ns: usize, dev: Option<&str>, packet: Option<Frame>, reason: crate::trace::DropReason, explain: String) {
+        let at = self.location(ns, dev, None);
+        let fatal = !matches!(reason, crate::trace::DropReason::NotForThisHost);
+        self.hop(at, Event::Drop { reason }, packet, None, vec![], explain.clone());
+        if fatal && self.failed.is_none() {
+            self.failed = Some((self.hops.len().saturating_sub(1), explain));
+        }
+    }
+
+    fn outcome(&self) -> Outcome {
+        if let Some((hop, reason)) = &self.failed {
+            return Outcome::Failed { hop: *hop, reason: reason.clone() };
+        }
+        if self.over_budget() {
+            return Outcome::Failed { hop: HOP_BUDGET - 1, reason: "hop budget exhausted".into() };
+        }
+        match self.app.summary() {
+            Some(s) => Outcome::Completed { summary: s },
+            None => Outcome::Failed { hop: self.hops.len().saturating_sub(1), reason: "the exchange did not complete".into() },
+        }
+    }
+
+    fn change(&self, ns: usize, table: &str, line: String) -> StateChange {
+        StateChange { netns: self.c.netns[ns].name.clone(), table: table.into(), line }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,72 @@
+//! Narration: short text a lesson attaches to hops. A note names the event it follows
+//! (`dnat`, `vxlan_encap`, …) and, when needed, the namespace, the leg and which occurrence.
+
+use packetwalk_core::trace::Hop;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Narration {
+    /// The event kind, as in the JSON trace: `send`, `route_lookup`, `dnat`, `vxlan_encap`, …
+    pub event: String,
+    #[serde(default)]
+    pub netns: Option<String>,
+    /// A prefix of the hop's leg, e.g. `SYN-ACK` or `A?`.
+    #[serde(default)]
+    pub leg: Option<String>,
+    /// Which matching hop, counting from 1.
+    #[serde(default = "first")]
+    pub nth: usize,
+    pub text: String,
+}
+
+fn first() -> usize {
+    1
+}
+
+/// The event kind as serialised (`{"kind": "dnat"}` → `dnat`).
+pub fn event_kind(h: &Hop) -> String {
+    serde_json_kind(&h.event)
+}
+
+fn serde_json_kind(e: &packetwalk_core::trace::Event) -> String {
+    // The serde tag is the snake_case variant name; Debug gives the CamelCase one.
+    let dbg = format!("{e:?}");
+    let name = dbg.split([' ', '{', '(']).next().unwrap_or("");
+    let mut out = String::new();
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(ch.to_ascii_lowercase());
+    }
+    out
+}
+
+impl Narration {
+    fn matches(&self, h: &Hop) -> bool {
+        event_kind(h) == self.event
+            && self.netns.as_ref().is_none_or(|n| *n == h.at.netns)
+            && self.leg.as_ref().is_none_or(|l| h.leg.starts_with(l.as_str()))
+    }
+}
+
+/// For every hop, the lesson's narration attached to it (if any).
+pub fn attach(notes: &[Narration], hops: &[Hop]) -> Vec<Option<String>> {
+    let mut out = vec![None; hops.len()];
+    for n in notes {
+        let hit = hops.iter().enumerate().filter(|(_, h)| n.matches(h)).nth(n.nth.saturating_sub(1));
+        if let Some((i, _)) = hit {
+            out[i] = Some(match out[i].take() {
+                Some(prev) => format!("{prev}\n\n{}", n.text),
+                None => n.text.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Notes that attach to no hop: a lesson test fails on these so text never goes missing.
+pub fn unattached<'a>(notes: &'a [Narration], hops: &[Hop]) -> Vec<&'a Narration> {
+    notes.iter().filter(|n| hops.iter().filter(|h| n.matches(h)).nth(n.nth.saturating_sub(1)).is_none()).collect()
+}
