@@ -195,7 +195,13 @@ impl Sim {
                 let out: Vec<String> = ports.into_iter().filter(|p| Some(p.as_str()) != ingress).collect();
                 let what = if eth.dst.is_broadcast() { "broadcast".to_string() } else { format!("{} is not in the FDB", eth.dst) };
                 let d = Decision::Fdb { dst: eth.dst.to_string(), entry: None, ports: out.clone() };
-                self.hop(at, Event::BridgeForward, Some(frame.clone()), Some(d), changes, format!("{what}: flood a copy out of every other port{}", if ingress.is_some() && eth.dst.is_broadcast() { ", and pass one up to the bridge itself" } else { "" }));
+                let up = ingress.is_some() && eth.dst.is_broadcast();
+                let why = match (out.is_empty(), up) {
+                    (true, _) => format!("{what}: no other port to flood to; a copy goes up to the bridge itself"),
+                    (false, true) => format!("{what}: flood a copy out of every other port ({}), and pass one up to the bridge itself", out.join(", ")),
+                    (false, false) => format!("{what}: flood a copy out of every other port ({})", out.join(", ")),
+                };
+                self.hop(at, Event::BridgeForward, Some(frame.clone()), Some(d), changes, why);
                 for p in &out {
                     self.transmit(ns, p, frame.clone());
                 }

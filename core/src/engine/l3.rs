@@ -117,7 +117,7 @@ impl Sim {
             self.transmit(ns, dev, f);
             return;
         }
-        let at = self.location(ns, Some(dev), None);
+        let at = self.location(ns, Some(dev), Some(crate::trace::Direction::Out));
         match self.c.netns[ns].neigh.lookup(next_hop, dev) {
             Answer::Found(mac) => {
                 let entry = self.c.netns[ns].neigh.entries.iter().find(|n| n.ip == next_hop && n.dev == dev).map(|n| n.to_string());
