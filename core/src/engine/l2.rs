@@ -135,12 +135,17 @@ impl Sim {
     }
 
     /// A frame entered bridge `br` on `port`: learn, then forward, flood or deliver locally.
-    fn bridge_input(&mut self, ns: usize, br: &str, port: &str, mut frame: Frame) {
+    fn bridge_input(&mut self, ns: usize, br: &str, port: &str, frame: Frame) {
         let Some(eth) = frame.eth else { return };
         let learned = self.c.netns[ns].iface_mut(br).and_then(|b| b.bridge_mut()).and_then(|b| b.learn(eth.src, port));
         let mut changes = vec![];
         if let Some(e) = learned {
             changes.push(self.change(ns, "fdb", e.line(br)));
+        }
+        if let (true, false, Body::Ipv4(ip)) = (self.c.netns[ns].sysctls.bridge_nf_call_iptables, eth.dst.is_broadcast(), &frame.body) {
+            let ip = ip.clone();
+            self.br_nf_input(ns, br, port, eth, ip, changes);
+            return;
         }
         let bridge = self.c.netns[ns].iface(br).cloned();
         let Some(bridge) = bridge else { return };
@@ -153,27 +158,20 @@ impl Sim {
             self.l2_input(ns, br, frame);
             return;
         }
-        if !changes.is_empty() || eth.dst.is_broadcast() {
-            // Record learning (and broadcasts) before the forwarding decision below.
-        }
-        if !eth.dst.is_broadcast() && self.c.netns[ns].sysctls.bridge_nf_call_iptables {
-            if let Body::Ipv4(ip) = &mut frame.body {
-                let out_port = entry.as_ref().map(|e| e.port.clone());
-                if !self.br_netfilter(ns, br, port, out_port.as_deref(), ip, changes.clone()) {
-                    return;
-                }
-                changes.clear();
-            }
-        }
-        self.bridge_forward_with(ns, br, Some(port), frame, changes);
+        self.bridge_forward_with(ns, br, Some(port), frame, changes, None);
     }
 
     fn bridge_forward(&mut self, ns: usize, br: &str, ingress: Option<&str>, frame: Frame) {
-        self.bridge_forward_with(ns, br, ingress, frame, vec![]);
+        self.bridge_forward_with(ns, br, ingress, frame, vec![], None);
+    }
+
+    /// Forward a frame that went through br_netfilter: POSTROUTING runs before it leaves.
+    pub(super) fn bridge_forward_ip(&mut self, ns: usize, br: &str, ingress: Option<&str>, frame: Frame, pass: Option<super::l3::Pass>) {
+        self.bridge_forward_with(ns, br, ingress, frame, vec![], pass);
     }
 
     /// The FDB decision: one port, or a flood to every port but the ingress one.
-    fn bridge_forward_with(&mut self, ns: usize, br: &str, ingress: Option<&str>, frame: Frame, changes: Vec<crate::trace::StateChange>) {
+    fn bridge_forward_with(&mut self, ns: usize, br: &str, ingress: Option<&str>, mut frame: Frame, changes: Vec<crate::trace::StateChange>, pass: Option<super::l3::Pass>) {
         let Some(eth) = frame.eth else { return };
         let Some(bridge) = self.c.netns[ns].iface(br).cloned() else { return };
         let ports: Vec<String> = self.c.netns[ns].ifaces.iter().filter(|i| i.master.as_deref() == Some(br)).map(|i| i.name.clone()).collect();
@@ -189,6 +187,7 @@ impl Sim {
                     return;
                 }
                 self.hop(at, Event::BridgeForward, Some(frame.clone()), Some(d), changes, format!("the FDB says {} was last seen on {}: forward out of that port only", eth.dst, e.port));
+                self.bridge_postrouting(ns, &e.port, &mut frame, pass);
                 self.transmit(ns, &e.port, frame);
             }
             None => {
@@ -202,6 +201,7 @@ impl Sim {
                     (false, false) => format!("{what}: flood a copy out of every other port ({})", out.join(", ")),
                 };
                 self.hop(at, Event::BridgeForward, Some(frame.clone()), Some(d), changes, why);
+                self.bridge_postrouting(ns, br, &mut frame, pass);
                 for p in &out {
                     self.transmit(ns, p, frame.clone());
                 }
@@ -279,7 +279,7 @@ impl Sim {
                 if route.next_hop == NextHop::Internet {
                     if let Some(public) = vnet.outbound_ip {
                         let port = self.rng.range(1024, 65535);
-                        let (_, sport) = ip.l4.ports().unwrap_or((0, 0));
+                        let (sport, _) = ip.l4.ports().unwrap_or((0, 0));
                         let snat = FabricSnat { private: (ip.src, sport), public_port: port, remote: ip.dst };
                         if let Some(SegmentKind::AzureVnet(v)) = self.c.segments.iter_mut().find(|s| s.name == seg).map(|s| &mut s.kind) {
                             v.snat.push(snat);

@@ -9,7 +9,7 @@ use crate::link::IfaceKind;
 use crate::neigh::Answer;
 use crate::netfilter::{Hook, NatVerdict, NfPacket};
 use crate::packet::{Body, Ethernet, Frame, Ipv4, Udp, UdpPayload, Vxlan, L4};
-use crate::trace::{Decision, DropReason, Event, StateChange};
+use crate::trace::{Decision, DropReason, Event};
 use std::net::Ipv4Addr;
 
 /// What one packet's pass through a namespace carries between hooks (the skb's conntrack
@@ -57,6 +57,11 @@ impl Sim {
         if !self.nat_pre(ns, &mut ip, Hook::Prerouting, Some(dev), &mut pass) {
             return;
         }
+        self.ip_after_prerouting(ns, ip, pass);
+    }
+
+    /// The routing decision after PREROUTING: deliver locally, or forward.
+    pub(super) fn ip_after_prerouting(&mut self, ns: usize, mut ip: Ipv4, mut pass: Pass) {
         if self.c.netns[ns].is_local(ip.dst) {
             let iface = self.c.netns[ns].iface_with_addr(ip.dst).map(|i| i.name.clone()).unwrap_or_default();
             let at = self.location(ns, None, None);
@@ -79,7 +84,7 @@ impl Sim {
     }
 
     /// Longest-prefix match in the main table, recorded as a hop. Returns (device, next hop).
-    fn route(&mut self, ns: usize, ip: &Ipv4) -> Option<(String, Ipv4Addr)> {
+    pub(super) fn route(&mut self, ns: usize, ip: &Ipv4) -> Option<(String, Ipv4Addr)> {
         let n = &self.c.netns[ns];
         let at = self.location(ns, None, None);
         if n.is_local(ip.dst) {
@@ -130,9 +135,9 @@ impl Sim {
                     self.dispatch(ns, dev, f);
                 }
             }
-            Answer::Pending => self.parked.push(Parked { ns, dev: dev.into(), next_hop, pkt: ip, leg: self.leg.clone() }),
+            Answer::Pending => self.parked.push(Parked { ns, dev: dev.into(), next_hop, pkt: ip, leg: self.leg.clone(), bridged: None }),
             Answer::NotFound => {
-                self.parked.push(Parked { ns, dev: dev.into(), next_hop, pkt: ip, leg: self.leg.clone() });
+                self.parked.push(Parked { ns, dev: dev.into(), next_hop, pkt: ip, leg: self.leg.clone(), bridged: None });
                 self.arp_request(ns, dev, next_hop);
             }
         }
@@ -144,7 +149,13 @@ impl Sim {
         let leg = self.leg.clone();
         for p in ready {
             self.leg = p.leg;
-            self.neigh_output(p.ns, &p.dev, p.next_hop, p.pkt);
+            match p.bridged {
+                Some((port, src, pass)) => {
+                    let f = Frame { eth: Some(Ethernet { src, dst: _mac }), body: Body::Ipv4(p.pkt) };
+                    self.bridge_forward_ip(p.ns, &p.dev, Some(&port), f, Some(pass));
+                }
+                None => self.neigh_output(p.ns, &p.dev, p.next_hop, p.pkt),
+            }
         }
         self.leg = leg;
     }
@@ -260,7 +271,11 @@ impl Sim {
         };
         self.hop(at.clone(), Event::Netfilter { hook: "POSTROUTING".into() }, frame(ip), Some(Decision::Nat(walk)), vec![], why);
         if let NatVerdict::Masquerade { random_fully } = verdict {
-            let Some(addr) = self.c.netns[ns].iface(out_dev).and_then(|i| i.primary_addr()) else { return };
+            // A bridge port has no address of its own: MASQUERADE uses the bridge's.
+            let n = &self.c.netns[ns];
+            let out = n.iface(out_dev);
+            let master = out.and_then(|i| i.master.as_deref()).and_then(|m| n.iface(m));
+            let Some(addr) = out.and_then(|i| i.primary_addr()).or_else(|| master.and_then(|m| m.primary_addr())) else { return };
             let before = ip.src;
             let old_port = ip.l4.ports().map(|p| p.0).unwrap_or(0);
             let port = if random_fully && ip.l4.ports().is_some() { self.rng.range(1024, 65535) } else { old_port };
@@ -275,21 +290,6 @@ impl Sim {
             let ports = if random_fully { format!(", source port {old_port} → {port} (--random-fully)") } else { String::new() };
             self.hop(at, Event::Snat, frame(ip), Some(d), vec![change], format!("MASQUERADE: source {before} becomes {addr}, the address of {out_dev}, the interface it leaves by{ports}"));
         }
-    }
-
-    /// br_netfilter: a bridged IPv4 frame goes through iptables' PREROUTING and POSTROUTING
-    /// because net.bridge.bridge-nf-call-iptables = 1. False if it was dropped.
-    pub(super) fn br_netfilter(&mut self, ns: usize, br: &str, _in_port: &str, out_port: Option<&str>, ip: &mut Ipv4, changes: Vec<StateChange>) -> bool {
-        if !changes.is_empty() {
-            let at = self.location(ns, Some(br), None);
-            self.hop(at, Event::BridgeForward, frame(ip), None, changes, "the bridge learns the sender's MAC and port".into());
-        }
-        let mut pass = Pass::default();
-        if !self.nat_pre(ns, ip, Hook::Prerouting, Some(br), &mut pass) {
-            return false;
-        }
-        self.nat_post(ns, ip, out_port.unwrap_or(br), &mut pass);
-        true
     }
 
     /// Wrap the inner frame for the remote VTEP and send it as a UDP packet from this node.

@@ -7,10 +7,12 @@
 //! |---|---|
 //! | `mod.rs` | Scenario, the Sim state, hop recording, the run loop, the seeded RNG |
 //! | `l2.rs` | transmit/receive per device kind, the bridge, ARP, the underlay segment and Azure fabric |
+//! | `brnf.rs` | br_netfilter: iptables for frames crossing the bridge, and bridged DNAT |
 //! | `l3.rs` | IP output, input and forwarding, conntrack + nat at the hooks, VXLAN encap/decap |
 //! | `apps.rs` | the processes: TCP client/server, ping, the glibc resolver and CoreDNS |
 
 mod apps;
+mod brnf;
 mod l2;
 mod l3;
 
@@ -93,6 +95,8 @@ struct Parked {
     next_hop: Ipv4Addr,
     pkt: Ipv4,
     leg: String,
+    /// For br_netfilter's bridged DNAT: the ingress port, the sender's MAC, and the pass.
+    bridged: Option<(String, crate::addr::Mac, l3::Pass)>,
 }
 
 /// SplitMix64: small, fast, identical on every platform.
