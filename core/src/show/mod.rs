@@ -1,7 +1,12 @@
 //! The Linux renderers: every table printed as the real tool prints it, byte for byte
 //! (iproute2 6.1, iptables 1.8.9 nf_tables, conntrack-tools 1.4.7, bridge-utils 1.7).
 
+pub mod bridge;
+pub mod conntrack;
+pub mod ip;
 pub mod iptables;
+#[cfg(test)]
+mod lab;
 
 use crate::netns::Netns;
 use serde::{Deserialize, Serialize};
@@ -85,8 +90,15 @@ impl Table {
 /// Render one table of one namespace.
 pub fn render(ns: &Netns, table: Table) -> String {
     match table {
+        Table::IpAddr => ip::ip_addr(ns),
+        Table::IpLink => ip::ip_link(ns),
+        Table::IpRoute => ip::ip_route(ns),
+        Table::RouteN => ip::route_n(ns),
+        Table::IpNeigh => ip::ip_neigh(ns),
+        Table::BridgeFdb => bridge::bridge_fdb_show(ns),
+        Table::BrctlShow => bridge::brctl_show(ns),
         Table::IptablesSaveNat => iptables::iptables_save_nat(&ns.nat),
+        Table::ConntrackL => conntrack::conntrack_l(ns),
         Table::ResolvConf => ns.resolv_conf.as_ref().map(|r| r.to_string()).unwrap_or_default(),
-        _ => String::new(),
     }
 }
