@@ -90,6 +90,11 @@ fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
         if let Some((m, other)) = spec.nodes.iter().enumerate().find(|(m, o)| *m != n && o.pod_cidr.contains(&node.pod_cidr.network())) {
             return Err(SpecError::new(format!("{f}.pod_cidr"), node.pod_cidr, format!("pod CIDR {} overlaps node {} (cluster.nodes[{m}]) {}", node.pod_cidr, other.name, other.pod_cidr)));
         }
+        for (r, route) in node.routes.iter().enumerate() {
+            if !spec.underlay.cidr.contains(&route.via) {
+                return Err(SpecError::new(format!("{f}.routes[{r}].via"), route.via, format!("gateway {} is not on any subnet of the node ({}): a route to nowhere", route.via, spec.underlay.cidr)));
+            }
+        }
         for (p, pod) in node.pods.iter().enumerate() {
             let f = format!("{f}.pods[{p}]");
             claim_name(&pod.name, format!("{f}.name"))?;
@@ -213,6 +218,14 @@ fn node_ns(spec: &ClusterSpec, node: &NodeSpec, segment: &str) -> Netns {
     if spec.network == Network::FlannelVxlan {
         add_flannel(spec, node, &mut ns);
     }
+    for r in &node.routes {
+        ns.routes.add(Route::via(r.dst, r.via, "eth0"));
+    }
+    ns.nat = node_nat(spec, node);
+    // The CNI plugin creates the bridge with the node's first pod.
+    if node.pods.is_empty() {
+        return ns;
+    }
     let br = spec.network.bridge_name();
     let gw = gateway_of(node.pod_cidr);
     let br_addr = Ipv4Net::new(gw, node.pod_cidr.prefix_len()).unwrap_or_default();
@@ -235,7 +248,6 @@ fn node_ns(spec: &ClusterSpec, node: &NodeSpec, segment: &str) -> Netns {
             bridge.fdb = ports.iter().map(|(p, m)| FdbEntry { mac: *m, port: p.clone(), local: true }).collect();
         }
     }
-    ns.nat = node_nat(spec, node);
     ns
 }
 

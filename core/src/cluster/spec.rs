@@ -130,6 +130,17 @@ pub struct NodeSpec {
     pub pod_cidr: Ipv4Net,
     #[serde(default)]
     pub pods: Vec<PodSpec>,
+    /// Extra static routes on the node (`ip route add <dst> via <via>`), for what-ifs.
+    #[serde(default)]
+    pub routes: Vec<RouteSpec>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSpec {
+    pub dst: Ipv4Net,
+    /// The gateway; it must sit in the node's underlay subnet.
+    pub via: Ipv4Addr,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
