@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# THE test command (CI runs it through .ci/run). In order, stopping at the first failure:
+#   setup        scripts/setup.sh installs whatever is missing (quiet when nothing is)
+#   native       cargo test --workspace
+#   wasm         the web crate's #[wasm_bindgen_test]s, compiled to wasm32, run in Node
+#   site         trunk build --release --offline into dist/
+#   size         scripts/size-report.sh (reports/size.txt; fails over the 170 KB budget)
+#   end-to-end   node --test tests/e2e: dist/ in headless Chromium (reports/screenshots/,
+#                reports/timing.txt)
+#   conformance  (hook, not yet: see the end of this file)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+T0=$SECONDS
+section() { printf '\n==== %s  (%ss) ====\n' "$*" "$((SECONDS - T0))"; }
+
+section "setup: scripts/setup.sh"
+bash scripts/setup.sh
+export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export TRUNK_SKIP_VERSION_CHECK=true
+
+section "native: cargo test --workspace"
+cargo test --workspace
+
+section "wasm: cargo test -p packetwalk-web --target wasm32-unknown-unknown (Node)"
+# Always `-p packetwalk-web`: switching to --workspace here would rebuild (feature unification).
+cargo test -p packetwalk-web --target wasm32-unknown-unknown --test wasm
+
+section "site: trunk build --release --offline"
+trunk build --release --offline
+
+section "size: scripts/size-report.sh"
+bash scripts/size-report.sh
+
+section "end-to-end: node --test tests/e2e (headless Chromium)"
+node --test tests/e2e/*.test.mjs
+
+# ---- kernel conformance: HOOK ----------------------------------------------------------
+# tests/conformance (each lesson's topology built in real network namespaces, its packet
+# captured and compared hop by hop with the trace) runs here once it exists.
+
+section "all passed"
