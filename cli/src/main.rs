@@ -4,6 +4,7 @@
 //! packetwalk list
 //! packetwalk trace <lesson> [--format text|json]
 //! packetwalk show <lesson> <namespace> <table> [--hop N]
+//! packetwalk lab <lesson> [--teardown]
 //! ```
 
 use packetwalk_core::show::{self, Table};
@@ -14,6 +15,7 @@ const USAGE: &str = "usage:
   packetwalk list
   packetwalk trace <lesson> [--format text|json]
   packetwalk show <lesson> <namespace> <table> [--hop N]
+  packetwalk lab <lesson> [--teardown]    (a bash script: the lesson in network namespaces)
 
 tables: addr link route route-n neigh fdb brctl nat conntrack resolv.conf";
 
@@ -50,6 +52,11 @@ fn run(args: &[String]) -> Result<String, String> {
             };
             show_table(&lesson, ns, table, hop)
         }
+        Some("lab") => {
+            let id = positional.get(1).ok_or_else(|| format!("which lesson? one of: {}", lessons::ids().join(", ")))?;
+            let lab = packetwalk_lab::Lab::load(id)?;
+            Ok(if flags.iter().any(|(k, _)| k == "teardown") { lab.teardown_script() } else { lab.setup_script() })
+        }
         Some("help") | Some("--help") | Some("-h") | None => Ok(format!("{USAGE}\n")),
         Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
     }
@@ -64,6 +71,10 @@ fn split_flags(args: &[String]) -> Result<(Vec<String>, Vec<(String, String)>), 
         if let Some(k) = a.strip_prefix("--") {
             if k == "help" {
                 pos.push(a.clone());
+                continue;
+            }
+            if k == "teardown" {
+                flags.push((k.to_string(), String::new()));
                 continue;
             }
             let (k, v) = match k.split_once('=') {

@@ -1,0 +1,77 @@
+//! packetwalk-lab: a lesson rebuilt in real Linux network namespaces, and the check that the
+//! kernel does what the model says.
+//!
+//! `packetwalk lab <lesson>` prints a bash script that builds the lesson's topology from the
+//! built [`Cluster`] (namespaces, veth pairs with the model's names and MACs, bridges,
+//! addresses, routes, flannel's VXLAN device with its neighbour and FDB entries, sysctls,
+//! kube-proxy's nat table restored from the model's own `iptables-save` text, the underlay,
+//! and the servers the lesson needs); `--teardown` prints the script that removes it all.
+//! The conformance run (`tests/conformance/run.sh`) builds each lesson that way, captures on
+//! every interface, sends the lesson's traffic and hands the captures and tables to the
+//! `packetwalk-conform` binary, which compares them with the trace.
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`names`] | `pw-<tag>-<namespace>`: the real names of the model's namespaces |
+//! | [`script`] | the set-up and teardown scripts |
+//! | [`underlay`] | the underlay as namespaces: an Ethernet switch, or the Azure fabric as a router |
+//! | [`servers`] | the TCP listeners and the DNS server that answers like the model's CoreDNS |
+//! | [`plan`] | what the conformance run captures, the traffic it sends, the tables it dumps |
+//! | [`pcap`] | a small pcap reader and frame parser (Ethernet, ARP, IPv4, TCP/UDP/ICMP, VXLAN, DNS) |
+//! | [`observe`] | the frames the model says each interface sees, and those the kernel's captures hold |
+//! | [`mapping`] | values that are legitimately random, mapped consistently between model and kernel |
+//! | [`compare`] | captures against the trace: interfaces crossed, fields at each |
+//! | [`tables`] | `ip route`, `ip neigh`, `ip link`, `iptables-save -t nat`, `conntrack` against the renderers |
+//! | [`report`] | the per-lesson Markdown report |
+
+pub mod names;
+pub mod script;
+pub mod servers;
+pub mod underlay;
+
+use names::Names;
+use packetwalk_core::cluster::Cluster;
+use packetwalk_lessons::Lesson;
+
+/// A lesson, its built cluster, and the real names its namespaces get.
+#[derive(Clone, Debug)]
+pub struct Lab {
+    pub lesson: Lesson,
+    pub cluster: Cluster,
+    pub names: Names,
+}
+
+impl Lab {
+    pub fn new(lesson: Lesson) -> Result<Lab, String> {
+        let cluster = lesson.cluster()?;
+        let names = Names::new(&lesson.id, &cluster)?;
+        Ok(Lab { lesson, cluster, names })
+    }
+
+    /// Load an embedded lesson by id.
+    pub fn load(id: &str) -> Result<Lab, String> {
+        match packetwalk_lessons::load(id) {
+            Some(Ok(l)) => Lab::new(l),
+            Some(Err(e)) => Err(e.to_string()),
+            None => Err(format!("no lesson `{id}`; the lessons are: {}", packetwalk_lessons::ids().join(", "))),
+        }
+    }
+
+    /// The bash script that builds the lesson (run as root).
+    pub fn setup_script(&self) -> String {
+        script::setup(self)
+    }
+
+    /// The bash script that removes everything the set-up script made (idempotent).
+    pub fn teardown_script(&self) -> String {
+        script::teardown(self)
+    }
+}
+
+/// Quote a string for bash (single quotes).
+pub fn sh_quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c)) {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
+}

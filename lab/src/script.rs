@@ -1,0 +1,290 @@
+//! The set-up and teardown scripts, generated from the built `Cluster`: nothing in here is
+//! written per lesson. Interfaces are created namespace by namespace in ifindex order, so
+//! the kernel numbers them the way the model does (`eth0@if5`).
+
+use crate::{servers, sh_quote, underlay, Lab};
+use packetwalk_core::cluster::{Cluster, Network};
+use packetwalk_core::conntrack::Timeouts;
+use packetwalk_core::link::{Iface, IfaceKind};
+use packetwalk_core::neigh::NudState;
+use packetwalk_core::netns::Netns;
+use packetwalk_core::show::iptables::iptables_save_nat;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+/// A script being written: commands, and comments for the learner reading it.
+#[derive(Default)]
+pub struct Script(pub String);
+
+impl Script {
+    pub fn line(&mut self, l: impl AsRef<str>) {
+        self.0.push_str(l.as_ref());
+        self.0.push('\n');
+    }
+    pub fn section(&mut self, title: &str) {
+        let _ = write!(self.0, "\n# ---- {title} ");
+        let pad = 88usize.saturating_sub(title.len() + 8);
+        self.0.push_str(&"-".repeat(pad));
+        self.0.push('\n');
+    }
+    /// A file written with a quoted heredoc (no expansion inside).
+    pub fn file(&mut self, path: &str, text: &str) {
+        let mut tag = String::from("PACKETWALK_EOF");
+        while text.contains(&tag) {
+            tag.push('_');
+        }
+        self.line(format!("cat > {path} <<'{tag}'"));
+        self.0.push_str(text);
+        if !text.ends_with('\n') {
+            self.0.push('\n');
+        }
+        self.line(tag);
+    }
+}
+
+/// `ip -n <real ns> …`
+pub fn ip(lab: &Lab, model_ns: &str, args: &str) -> String {
+    format!("ip -n {} {args}", lab.names.ns(model_ns))
+}
+
+/// `ip netns exec <real ns> …`
+pub fn exec(lab: &Lab, model_ns: &str, args: &str) -> String {
+    format!("ip netns exec {} {args}", lab.names.ns(model_ns))
+}
+
+fn by_index(ns: &Netns) -> Vec<&Iface> {
+    let mut v: Vec<&Iface> = ns.ifaces.iter().collect();
+    v.sort_by_key(|i| i.ifindex);
+    v
+}
+
+/// Does any namespace need br_netfilter (a node with a bridge)?
+fn needs_br_netfilter(c: &Cluster) -> bool {
+    c.netns.iter().any(|n| n.ifaces.iter().any(|i| i.bridge().is_some()))
+}
+
+pub fn setup(lab: &Lab) -> String {
+    let c = &lab.cluster;
+    let l = &lab.lesson;
+    let dir = lab.names.dir();
+    let mut s = Script::default();
+    s.line("#!/usr/bin/env bash");
+    s.line(format!("# packetwalk lab {}: {}", l.id, l.title));
+    s.line("#");
+    s.line("# Builds this lesson's cluster in private network namespaces on this machine (run as root).");
+    s.line(format!("# Every namespace is named {}<name>; nothing touches the host's own interfaces.", lab.names.prefix()));
+    s.line(format!("# Look around:  ip netns list | grep {}    ip -n {} route", lab.names.prefix(), lab.names.ns(&c.netns[0].name)));
+    s.line(format!("# Remove it:    packetwalk lab {} --teardown | sudo bash", l.id));
+    s.line("set -euo pipefail");
+    s.line(format!("LAB={dir}"));
+    s.section("preflight");
+    s.line("[ \"$(id -u)\" = 0 ] || { echo \"run me as root (ip netns needs it)\" >&2; exit 1; }");
+    s.line("for tool in ip bridge iptables-restore sysctl python3; do");
+    s.line("  command -v \"$tool\" >/dev/null || { echo \"missing $tool: apt-get install -y iproute2 iptables python3\" >&2; exit 1; }");
+    s.line("done");
+    s.line(format!("if ls /run/netns/{}* >/dev/null 2>&1; then echo \"lab {} is already built: tear it down first\" >&2; exit 1; fi", lab.names.prefix(), l.id));
+    s.line("mkdir -p \"$LAB\"");
+    if needs_br_netfilter(c) {
+        s.line("# br_netfilter makes bridged IPv4 frames traverse iptables (kube-proxy's DNAT on the bridge).");
+        s.line("# The module is global to the machine; its sysctl net.bridge.bridge-nf-call-iptables is per");
+        s.line("# network namespace since Linux 5.3 and is set below in each node only.");
+        s.line("modprobe br_netfilter 2>/dev/null || true");
+        s.line("[ -e /proc/sys/net/bridge/bridge-nf-call-iptables ] || { echo \"br_netfilter is not available in this kernel\" >&2; exit 1; }");
+    }
+    s.section("namespaces");
+    for ns in &c.netns {
+        s.line(format!("ip netns add {}", lab.names.ns(&ns.name)));
+    }
+    underlay::create(lab, &mut s);
+    s.section("links, in ifindex order (lo is 1 everywhere)");
+    links(lab, &mut s);
+    s.section("MACs, MTUs, bridge ports, addresses (the model's values)");
+    for ns in &c.netns {
+        configure(lab, ns, &mut s);
+    }
+    s.section("routes and neighbours");
+    for ns in &c.netns {
+        routes_and_neighbours(lab, ns, &mut s);
+    }
+    underlay::routes(lab, &mut s);
+    s.section("sysctls");
+    for ns in &c.netns {
+        sysctls(lab, ns, &mut s);
+    }
+    s.section("iptables: the nat table exactly as the model prints it (kube-proxy, kubenet, flannel)");
+    for ns in c.netns.iter().filter(|n| !n.nat.is_empty()) {
+        let file = format!("$LAB/{}.nat", ns.name);
+        s.file(&file, &iptables_save_nat(&ns.nat));
+        s.line(exec(lab, &ns.name, &format!("iptables-restore < {file}")));
+        if ns.conntrack.timeouts != Timeouts::default() {
+            let t = ns.conntrack.timeouts.tcp_established;
+            s.line(format!("# kube-proxy's conntrack.tcpEstablishedTimeout ({t} s); per namespace once conntrack is loaded"));
+            let cmd = exec(lab, &ns.name, &format!("sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established={t}"));
+            s.line(format!("{cmd} || echo \"note: could not set the conntrack timeout in {}\" >&2", lab.names.ns(&ns.name)));
+        }
+    }
+    underlay::netfilter(lab, &mut s);
+    s.section("DNS: /etc/netns/<ns>/ files are bind-mounted over /etc by `ip netns exec`");
+    for ns in c.netns.iter().filter(|n| n.resolv_conf.is_some()) {
+        let etc = format!("/etc/netns/{}", lab.names.ns(&ns.name));
+        s.line(format!("mkdir -p {etc}"));
+        s.file(&format!("{etc}/resolv.conf"), &ns.resolv_conf.as_ref().map(|r| r.to_string()).unwrap_or_default());
+        s.line("# a pod image's nsswitch: files, then DNS (no mDNS, no systemd-resolved)");
+        s.file(&format!("{etc}/nsswitch.conf"), "hosts: files dns\n");
+    }
+    servers::start(lab, &mut s);
+    s.section("done");
+    for ns in &c.netns {
+        for i in ns.ifaces.iter().filter(|i| i.bridge().is_some()) {
+            let got = format!("$({} | awk '{{print $3}}')", ip(lab, &ns.name, &format!("-br link show {}", i.name)));
+            s.line(format!("[ \"{got}\" = {} ] || echo \"note: {} in {} took MAC {got}, the lesson shows {}\" >&2", i.mac, i.name, lab.names.ns(&ns.name), i.mac));
+        }
+    }
+    s.line(format!("echo \"lab {} is up: $(ls /run/netns | grep -c '^{}') namespaces. Try: ip netns exec {} bash\"", l.id, lab.names.prefix(), lab.names.ns(&l.scenario.from)));
+    s.0
+}
+
+/// Create every link, namespace by namespace, in ifindex order. A veth pair is created from
+/// whichever end comes first (the node's), with its peer made directly in the other namespace.
+fn links(lab: &Lab, s: &mut Script) {
+    let mut made: BTreeSet<(String, String)> = BTreeSet::new();
+    for ns in &lab.cluster.netns {
+        for i in by_index(ns) {
+            if made.contains(&(ns.name.clone(), i.name.clone())) {
+                continue;
+            }
+            match &i.kind {
+                IfaceKind::Loopback => s.line(ip(lab, &ns.name, "link set lo up")),
+                IfaceKind::Nic { .. } => underlay::attach(lab, &ns.name, i, s),
+                IfaceKind::Bridge(_) => {
+                    let what = if lab.cluster.spec.network == Network::Kubenet { "kubenet's bridge" } else { "the CNI bridge plugin's bridge" };
+                    s.line(format!("# {what}; no MAC is set: it takes its lowest port's MAC, as the model says"));
+                    s.line(ip(lab, &ns.name, &format!("link add {} type bridge", i.name)));
+                }
+                IfaceKind::Vxlan(vx) => {
+                    s.line(format!("# flannel's VTEP: VNI {}, UDP {}, no learning (flannel installs the entries itself)", vx.vni, vx.dstport));
+                    s.line(ip(lab, &ns.name, &format!("link add {} type vxlan id {} local {} dev {} dstport {} nolearning", i.name, vx.vni, vx.local, vx.dev, vx.dstport)));
+                }
+                IfaceKind::Veth { peer_netns, peer_name, .. } => {
+                    s.line(ip(lab, &ns.name, &format!("link add {} type veth peer name {peer_name} netns {}", i.name, lab.names.ns(peer_netns))));
+                    made.insert((peer_netns.clone(), peer_name.clone()));
+                }
+            }
+            made.insert((ns.name.clone(), i.name.clone()));
+        }
+    }
+}
+
+fn configure(lab: &Lab, ns: &Netns, s: &mut Script) {
+    for i in by_index(ns) {
+        if i.is_loopback() {
+            continue;
+        }
+        let mut set = format!("link set dev {}", i.name);
+        if i.bridge().is_none() {
+            let _ = write!(set, " address {}", i.mac);
+        }
+        let _ = write!(set, " mtu {}", i.mtu);
+        if let Some(m) = &i.master {
+            let _ = write!(set, " master {m}");
+        }
+        s.line(ip(lab, &ns.name, &format!("{set} up")));
+        if let IfaceKind::Veth { hairpin: true, .. } = i.kind {
+            if i.master.is_some() {
+                s.line(ip(lab, &ns.name, &format!("link set dev {} type bridge_slave hairpin on", i.name)));
+            }
+        }
+        for a in &i.addrs {
+            s.line(ip(lab, &ns.name, &format!("addr add {a} dev {}", i.name)));
+        }
+    }
+}
+
+fn routes_and_neighbours(lab: &Lab, ns: &Netns, s: &mut Script) {
+    // Neighbour and FDB entries first: flannel adds the route last, "because the kernel would
+    // ARP for the gateway if it had not already been set".
+    for n in &ns.neigh.entries {
+        match (n.state, n.lladdr) {
+            (NudState::Permanent, Some(mac)) => s.line(ip(lab, &ns.name, &format!("neigh replace {} lladdr {mac} dev {} nud permanent", n.ip, n.dev))),
+            _ => s.line(format!("# (the model starts with {n}in {}: left to ARP)", ns.name)),
+        }
+    }
+    for i in &ns.ifaces {
+        if let IfaceKind::Vxlan(vx) = &i.kind {
+            for f in &vx.fdb {
+                s.line(format!("bridge -n {} fdb append {} dev {} dst {} self permanent", lab.names.ns(&ns.name), f.mac, i.name, f.dst));
+            }
+        }
+    }
+    for r in ns.routes.routes.iter().filter(|r| !r.kernel) {
+        let dst = if r.dst.prefix_len() == 0 { "default".to_string() } else { r.dst.to_string() };
+        let via = r.via.map(|g| format!(" via {g}")).unwrap_or_default();
+        let onlink = if r.onlink { " onlink" } else { "" };
+        s.line(ip(lab, &ns.name, &format!("route add {dst}{via} dev {}{onlink}", r.dev)));
+    }
+}
+
+fn sysctls(lab: &Lab, ns: &Netns, s: &mut Script) {
+    let b = |v: bool| u8::from(v);
+    s.line(exec(lab, &ns.name, &format!("sysctl -qw net.ipv4.ip_forward={}", b(ns.sysctls.ip_forward))));
+    if ns.ifaces.iter().any(|i| i.bridge().is_some()) {
+        s.line(exec(lab, &ns.name, &format!("sysctl -qw net.bridge.bridge-nf-call-iptables={}", b(ns.sysctls.bridge_nf_call_iptables))));
+    }
+}
+
+pub fn teardown(lab: &Lab) -> String {
+    let dir = lab.names.dir();
+    let mut s = Script::default();
+    s.line("#!/usr/bin/env bash");
+    s.line(format!("# packetwalk lab {} --teardown: removes the lab's processes, namespaces and files.", lab.lesson.id));
+    s.line("# Safe to run twice, or after a set-up that failed half way.");
+    s.line("set -uo pipefail");
+    s.line(format!("LAB={dir}"));
+    s.line("# the lab's servers, by the pid each wrote when it started");
+    s.line("for f in \"$LAB\"/*.pid; do");
+    s.line("  [ -e \"$f\" ] || continue");
+    s.line("  pid=$(cat \"$f\"); grep -qs packetwalk-lab \"/proc/$pid/cmdline\" && kill \"$pid\" 2>/dev/null");
+    s.line("done");
+    s.line("# anything else still running inside the lab's namespaces, then the namespaces");
+    s.line(format!("for ns in {}; do", lab.names.all_ns().iter().map(|n| sh_quote(n)).collect::<Vec<_>>().join(" ")));
+    s.line("  [ -e \"/run/netns/$ns\" ] || continue");
+    s.line("  for pid in $(ip netns pids \"$ns\" 2>/dev/null); do kill \"$pid\" 2>/dev/null; done");
+    s.line("  for _ in 1 2 3 4 5 6 7 8 9 10; do [ -z \"$(ip netns pids \"$ns\" 2>/dev/null)\" ] && break; sleep 0.1; done");
+    s.line("  for pid in $(ip netns pids \"$ns\" 2>/dev/null); do kill -9 \"$pid\" 2>/dev/null; done");
+    s.line("  ip netns del \"$ns\"");
+    s.line("done");
+    s.line(format!("rm -rf /etc/netns/{}*", lab.names.prefix()));
+    s.line("rm -rf \"$LAB\"");
+    s.line(format!("rmdir {} 2>/dev/null || true", dir.rsplit_once('/').map(|(p, _)| p).unwrap_or("/tmp/packetwalk-lab")));
+    s.line(format!("echo \"lab {} removed\"", lab.lesson.id));
+    s.0
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Lab;
+
+    #[test]
+    fn the_clusterip_script_builds_the_model_not_a_hand_written_topology() {
+        let lab = Lab::load("clusterip").unwrap();
+        let s = lab.setup_script();
+        assert!(s.contains("ip -n pw-clu-worker-node-1 link add veth2900dfab type veth peer name eth0 netns pw-clu-frontend\n"));
+        assert!(s.contains("ip -n pw-clu-worker-node-1 link add flannel.1 type vxlan id 1 local 192.168.1.10 dev eth0 dstport 8472 nolearning\n"));
+        assert!(s.contains("bridge -n pw-clu-worker-node-1 fdb append "));
+        assert!(s.contains("route add 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink\n"));
+        assert!(s.contains("-A KUBE-SVC-YJHZHYHNQFKFTDKK -m comment --comment \"default/backend-svc:http -> 10.244.0.17:8080\" -j KUBE-SEP-LC5HEUB7I6WJ43QD\n"));
+        assert!(s.contains("type bridge_slave hairpin on"));
+        assert!(!s.contains("ip link add"), "nothing may be created in the host's namespace");
+    }
+
+    #[test]
+    fn teardown_names_every_namespace_and_is_idempotent_by_construction() {
+        let lab = Lab::load("egress").unwrap();
+        let t = lab.teardown_script();
+        for ns in lab.names.all_ns() {
+            assert!(t.contains(&ns), "{ns}");
+        }
+        assert!(t.contains("[ -e \"/run/netns/$ns\" ] || continue"));
+        assert!(!t.contains("set -e\n") && !t.contains("pkill") && !t.contains("killall"));
+    }
+}
