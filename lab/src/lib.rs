@@ -21,12 +21,23 @@
 //! | [`observe`] | the frames the model says each interface sees, and those the kernel's captures hold |
 //! | [`mapping`] | values that are legitimately random, mapped consistently between model and kernel |
 //! | [`compare`] | captures against the trace: interfaces crossed, fields at each |
-//! | [`tables`] | `ip route`, `ip neigh`, `ip link`, `iptables-save -t nat`, `conntrack` against the renderers |
+//! | [`tables`] | `ip route`, `ip link`, `ip addr`, `ip neigh`, `iptables-save -t nat` against the renderers |
+//! | [`tables_ct`] | conntrack entries and their states (`conntrack -L`, `conntrack -E`) against the trace |
+//! | [`known`] | the differences that are understood: emulation, timers, simplifications, model bugs |
 //! | [`report`] | the per-lesson Markdown report |
 
+pub mod compare;
+pub mod known;
+pub mod mapping;
 pub mod names;
+pub mod observe;
+pub mod pcap;
+pub mod plan;
+pub mod report;
 pub mod script;
 pub mod servers;
+pub mod tables;
+pub mod tables_ct;
 pub mod underlay;
 
 use names::Names;

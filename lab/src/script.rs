@@ -254,6 +254,7 @@ pub fn teardown(lab: &Lab) -> String {
     s.line("  ip netns del \"$ns\"");
     s.line("done");
     s.line(format!("rm -rf /etc/netns/{}*", lab.names.prefix()));
+    s.line("rmdir /etc/netns 2>/dev/null || true   # only if the lab left it empty");
     s.line("rm -rf \"$LAB\"");
     s.line(format!("rmdir {} 2>/dev/null || true", dir.rsplit_once('/').map(|(p, _)| p).unwrap_or("/tmp/packetwalk-lab")));
     s.line(format!("echo \"lab {} removed\"", lab.lesson.id));

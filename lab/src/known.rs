@@ -1,0 +1,160 @@
+//! Differences between the model and the kernel that are understood. Each is recognised by
+//! the findings it produces (with the lesson's cluster at hand, so a rule checks the very
+//! interface, MAC or address it is about), explained, and classed. A finding no rule
+//! explains fails the run; under `PACKETWALK_CONFORMANCE_STRICT=1` so does one classed as
+//! the model's own. A path finding is explained when the kernel's taps are the model's plus
+//! taps whose frames a rule explained.
+
+use crate::compare::Finding;
+use crate::observe::{path_key, Dir};
+use crate::pcap::Body;
+use crate::Lab;
+use packetwalk_core::link::IfaceKind;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Class {
+    /// A timer or a state that moves on its own (neighbour states).
+    Timer,
+    /// The model simplifies on purpose; the lesson stays true.
+    Simplification,
+    /// The model is wrong here; reported to the owner of `core/` with a proposed fix.
+    Model,
+}
+
+impl Class {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Class::Timer => "timer / state that moves on its own",
+            Class::Simplification => "simplification in the model",
+            Class::Model => "the model differs from the kernel (reported, fix proposed)",
+        }
+    }
+}
+
+pub struct Known {
+    pub id: &'static str,
+    pub class: Class,
+    pub explain: &'static str,
+    pub matches: fn(&Finding, &Lab) -> bool,
+}
+
+pub const KNOWN: &[Known] = &[
+    Known {
+        id: "neighbour-states",
+        class: Class::Timer,
+        explain: "Neighbour entries agree on address and MAC; the NUD state is a timer (REACHABLE turns STALE after base_reachable_time, STALE turns DELAY when the entry is used, …), and the kernel kept running after the model's last leg (the final ACK, the FINs).",
+        matches: |f, _| f.area == "neigh-state",
+    },
+    Known {
+        id: "hairpin-flood",
+        class: Class::Model,
+        explain: "A bridge port with hairpin on also gets back the broadcasts that came in through it: br_flood() asks should_deliver(), which lets a frame out of its ingress port when the port has BR_HAIRPIN_MODE. So a pod's ARP request is flooded back out of its own veth and the pod receives its own request (and ignores it). The model floods to every port but the ingress one (core/src/engine/l2.rs, bridge_forward_with, the `None` arm: `ports.filter(|p| Some(p) != ingress)`); it should keep the ingress port when that veth has `hairpin: true`.",
+        matches: hairpin_flood,
+    },
+    Known {
+        id: "bridged-dnat-bridge-tap",
+        class: Class::Simplification,
+        explain: "Bridged DNAT to a pod whose MAC the node has not resolved yet: br_nf_pre_routing_finish_bridge() hands the frame to neigh->output(), which ARPs and then transmits it through the bridge device with the bridge's MAC as source; br_dev_xmit() then restores the sender's MAC (br_nf_pre_routing_finish_bridge_slow) and bridges it on. tcpdump on the bridge device sees that intermediate frame; on the wire (the ports) the frame is exactly the model's. The model records no hop on the bridge device there (core/src/engine/l3.rs release_parked → bridge_forward_ip).",
+        matches: bridged_dnat_tap,
+    },
+    Known {
+        id: "vxlan-source-port",
+        class: Class::Model,
+        explain: "The kernel picked a different VXLAN source port for each direction of the flow (udp_flow_src_port() hashes the skb's flow hash, which for traffic from a TCP socket is that socket's random txhash, so each direction has its own). The model gives both directions the same port (core/src/engine/l3.rs, vxlan_source_port: \"this stand-in hash is symmetric\"), and so predicts both VXLAN conntrack entries with one port. Compared here with the port mapped per direction; the fix is to hash the direction in (e.g. src, dst, sport, dport in order) or to draw one port per direction from the run's RNG.",
+        matches: |f, _| f.area == "vxlan-sport",
+    },
+    Known {
+        id: "bridge-link-local",
+        class: Class::Model,
+        explain: "A bridge's IPv6 link-local address comes from the random MAC the bridge had when it was brought up, before its first port gave it the lowest port MAC (the reference's own lab shows it: cni0 32:21:e7:f2:4b:87 with fe80::8cc9:abff:feb9:ae7e, §3.2). The model's `ip addr` derives it from the bridge's final MAC (core/src/show/ip.rs addr_lines → Mac::link_local_v6). It is random: the model cannot know it, but should not print one derived from the final MAC.",
+        matches: |f, lab| f.area == "addr" && f.what.matches("inet6 fe80::").count() == 2 && bridges(lab).iter().any(|b| f.at.contains(&format!(" {b} line"))),
+    },
+    Known {
+        id: "nat-policy-counters",
+        class: Class::Simplification,
+        explain: "`iptables-save` prints the built-in chains' policy counters; after the exchange they count the first packet of each connection that fell through to the chain's ACCEPT policy (the un-NATed SYN, the VXLAN packets, and IGMP reports the lab's interfaces sent). The model prints `[0:0]` (core/src/show/iptables.rs) and carries no packet sizes, so it could not print the byte counts.",
+        matches: nat_counters,
+    },
+    Known {
+        id: "dns-parallel",
+        class: Class::Simplification,
+        explain: "glibc sends the A and the AAAA question of a candidate back to back from one socket and then reads both answers; the model sends the AAAA after the A answer. Every question and every answer is compared (and the order of the questions); their interleaving is not.",
+        matches: |f, _| f.area == "dns-timeline",
+    },
+];
+
+fn bridges(lab: &Lab) -> Vec<String> {
+    lab.cluster.netns.iter().flat_map(|n| n.ifaces.iter().filter(|i| i.bridge().is_some()).map(|i| i.name.clone())).collect()
+}
+
+/// The sender's own ARP request, seen coming back into it or leaving again by its bridge port.
+fn hairpin_flood(f: &Finding, lab: &Lab) -> bool {
+    let (Some((ns, dev, dir)), Some(p)) = (&f.tap, &f.extra) else { return false };
+    let Body::Arp(a) = &p.body else { return false };
+    if a.op != 1 || !p.dst.is_broadcast() {
+        return false;
+    }
+    let Some(n) = lab.cluster.ns(ns) else { return false };
+    let Some(i) = n.iface(dev) else { return false };
+    match (&i.kind, dir) {
+        (IfaceKind::Veth { .. }, Dir::In) => n.is_pod() && i.addrs.iter().any(|x| x.addr() == a.spa) && i.mac == p.src,
+        (IfaceKind::Veth { hairpin: true, peer_netns, peer_name, .. }, Dir::Out) => {
+            i.master.is_some() && lab.cluster.ns(peer_netns).and_then(|pn| pn.iface(peer_name)).is_some_and(|pi| pi.mac == p.src && pi.addrs.iter().any(|x| x.addr() == a.spa))
+        }
+        _ => false,
+    }
+}
+
+/// An IPv4 frame leaving a bridge device with the bridge's MAC as source, for a pod on it.
+fn bridged_dnat_tap(f: &Finding, lab: &Lab) -> bool {
+    let (Some((ns, dev, Dir::Out)), Some(p)) = (&f.tap, &f.extra) else { return false };
+    let Body::Ip(ip) = &p.body else { return false };
+    let Some(n) = lab.cluster.ns(ns) else { return false };
+    let Some(br) = n.iface(dev).filter(|i| i.bridge().is_some()) else { return false };
+    let on_bridge = n.ifaces.iter().filter(|i| i.master.as_deref() == Some(dev.as_str())).any(|port| match &port.kind {
+        IfaceKind::Veth { peer_netns, peer_name, .. } => lab.cluster.ns(peer_netns).and_then(|pn| pn.iface(peer_name)).is_some_and(|pi| pi.mac == p.dst && pi.addrs.iter().any(|x| x.addr() == ip.dst)),
+        _ => false,
+    });
+    p.src == br.mac && on_bridge
+}
+
+/// `model ":PREROUTING ACCEPT [0:0]", kernel ":PREROUTING ACCEPT [2:100]"`.
+fn nat_counters(f: &Finding, _: &Lab) -> bool {
+    if f.area != "nat" {
+        return false;
+    }
+    let chain = |s: &str| s.split_once(" ACCEPT [").map(|(c, _)| c.trim_start_matches(['"', ':']).to_string());
+    let Some((m, k)) = f.what.strip_prefix("model ").and_then(|w| w.split_once(", kernel ")) else { return false };
+    ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"].iter().any(|c| chain(m).as_deref() == Some(*c) && chain(k).as_deref() == Some(*c)) && m.contains("[0:0]")
+}
+
+/// Which rule explains each finding (`None`: unexplained).
+pub fn classify(findings: &[Finding], lab: &Lab) -> Vec<Option<&'static Known>> {
+    let mut out: Vec<Option<&'static Known>> = findings.iter().map(|f| KNOWN.iter().find(|k| (k.matches)(f, lab))).collect();
+    for (i, f) in findings.iter().enumerate() {
+        let Some((model, kernel, unordered)) = &f.path else { continue };
+        // The kernel's extra taps on this path, each explained by the same rule.
+        let mut rest = kernel.clone();
+        let mut missing = false;
+        for t in model {
+            match rest.iter().position(|x| x == t) {
+                Some(p) => {
+                    rest.remove(p);
+                }
+                None => missing = true,
+            }
+        }
+        let key = f.key.clone().unwrap_or_default();
+        let rules: Vec<Option<&'static Known>> = rest
+            .iter()
+            .map(|tap| {
+                findings.iter().zip(&out).find(|(g, k)| k.is_some() && g.extra.is_some() && g.at == *tap && g.key.as_deref().map(path_key).as_deref() == Some(key.as_str())).and_then(|(_, k)| *k)
+            })
+            .collect();
+        let ordered_ok = *unordered || kernel.iter().filter(|t| model.contains(t)).eq(model.iter());
+        if !missing && ordered_ok && !rules.is_empty() && rules.iter().all(|r| r.is_some() && r.map(|k| k.id) == rules[0].map(|k| k.id)) {
+            out[i] = rules[0];
+        }
+    }
+    out
+}
