@@ -7,7 +7,9 @@
 #   size         scripts/size-report.sh (reports/size.txt; fails over the 170 KB budget)
 #   end-to-end   node --test tests/e2e: dist/ in headless Chromium (reports/screenshots/,
 #                reports/timing.txt)
-#   conformance  (hook, not yet: see the end of this file)
+#   conformance  tests/conformance/run.sh: each lesson rebuilt in network namespaces and
+#                compared with its trace (reports/conformance/; skipped when not root,
+#                never under CI=true)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,8 +39,7 @@ bash scripts/size-report.sh
 section "end-to-end: node --test tests/e2e (headless Chromium)"
 node --test tests/e2e/*.test.mjs
 
-# ---- kernel conformance: HOOK ----------------------------------------------------------
-# tests/conformance (each lesson's topology built in real network namespaces, its packet
-# captured and compared hop by hop with the trace) runs here once it exists.
+section "conformance: tests/conformance/run.sh (each lesson in real network namespaces)"
+bash tests/conformance/run.sh
 
 section "all passed"

@@ -191,8 +191,12 @@ pub fn scope(p: &Pkt) -> Scope {
             }
             L4::Icmp { ty: 8, .. } => Scope::Compared("ICMP echo request".into()),
             L4::Icmp { ty: 0, .. } => Scope::Compared("ICMP echo reply".into()),
-            L4::Other { proto: 2 } => Scope::Noise("IGMP".into()),
-            _ => Scope::Noise(format!("IPv4 {}", describe(p))),
+            // An ICMP error (unreachable, time exceeded) or any other IPv4 is compared too:
+            // the model has none, so one in a capture is a difference.
+            L4::Icmp { ty, code, .. } => Scope::Compared(format!("ICMP type {ty} code {code}")),
+            L4::Udp { .. } => Scope::Compared("UDP (not DNS, not VXLAN)".into()),
+            L4::Other { proto: 2 } => Scope::Noise("IGMP (membership reports)".into()),
+            L4::Other { proto } => Scope::Compared(format!("IPv4 protocol {proto}")),
         },
     }
 }

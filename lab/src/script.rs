@@ -141,6 +141,7 @@ pub fn setup(lab: &Lab) -> String {
         }
     }
     s.line(format!("echo \"lab {} is up: $(ls /run/netns | grep -c '^{}') namespaces. Try: ip netns exec {} bash\"", l.id, lab.names.prefix(), lab.names.ns(&l.scenario.from)));
+    s.line(format!("echo {}", crate::sh_quote(&format!("The lesson's traffic: {}", crate::plan::traffic(lab)))));
     s.0
 }
 
