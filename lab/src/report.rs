@@ -11,6 +11,8 @@ use std::fmt::Write as _;
 
 pub struct Outcome {
     pub pass: bool,
+    /// The known differences that explained something here.
+    pub used: Vec<&'static str>,
     /// One line for the summary.
     pub line: String,
     pub markdown: String,
@@ -126,10 +128,12 @@ pub fn build(i: &Inputs) -> Outcome {
     let _ = writeln!(m, "- Frames that are not the lesson's: {}", if noise.is_empty() { "none".into() } else { noise.join(", ") });
     let _ = writeln!(m, "- Fields the model does not carry: IP id, TCP sequence and acknowledgement numbers, window, options, checksums, lengths.");
     let _ = writeln!(m, "- The emulated underlay's own interfaces (`{}`): they stand in for a switch or for Azure's fabric.", lab.names.underlay_ns());
-    let _ = writeln!(m, "- `lo`: libpcap shows a loopback packet once, as incoming; the model's transmit and receive on `lo` are one tap here.");
+    if c.taps.iter().any(|t| t.tap.contains(" lo (")) {
+        let _ = writeln!(m, "- `lo`: libpcap shows a loopback packet once, as incoming (it drops the outgoing copy on loopback); the model's transmit and receive on `lo` are that one tap here.");
+    }
     let _ = writeln!(m, "\n## Example frames (first of each kind): model, then kernel\n");
     for (tap, key, mf, kf) in &c.examples {
         let _ = writeln!(m, "- {tap} `{key}`\n  - model:  `{mf}`\n  - kernel: `{kf}`");
     }
-    Outcome { pass, line, markdown: m }
+    Outcome { pass, line, markdown: m, used: explained.keys().copied().collect() }
 }

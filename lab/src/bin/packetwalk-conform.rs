@@ -3,6 +3,7 @@
 //! ```text
 //! packetwalk-conform plan <lesson>                          shell assignments for run.sh
 //! packetwalk-conform compare <lesson> <workdir> <report.md>  exit 0 pass, 1 differences, 2 error
+//! packetwalk-conform known                                   the ids of the known differences
 //! ```
 //! `<workdir>` holds what run.sh collected: `cap/<ns>__<if>__<in|out>.pcap`,
 //! `tables/<ns>.<route|link|addr|neigh|nat|conntrack|events>` and `env.txt`.
@@ -24,8 +25,14 @@ fn main() -> ExitCode {
             print!("{}", plan::plan(&lab));
             true
         }),
+        ["known"] => {
+            for k in packetwalk_lab::known::KNOWN {
+                println!("{}", k.id);
+            }
+            Ok(true)
+        }
         ["compare", id, dir, out] => Lab::load(id).and_then(|lab| compare_lesson(&lab, Path::new(dir), Path::new(out))),
-        _ => Err("usage: packetwalk-conform plan <lesson> | compare <lesson> <workdir> <report.md>".into()),
+        _ => Err("usage: packetwalk-conform plan <lesson> | compare <lesson> <workdir> <report.md> | known".into()),
     };
     match r {
         Ok(true) => ExitCode::SUCCESS,
@@ -86,6 +93,7 @@ fn compare_lesson(lab: &Lab, dir: &Path, out: &Path) -> Result<bool, String> {
     }
     std::fs::write(out, &o.markdown).map_err(|e| format!("{}: {e}", out.display()))?;
     println!("{}", o.line);
+    println!("known-used: {}", o.used.join(" "));
     Ok(o.pass)
 }
 
