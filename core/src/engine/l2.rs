@@ -191,7 +191,9 @@ impl Sim {
                 self.transmit(ns, &e.port, frame);
             }
             None => {
-                let out: Vec<String> = ports.into_iter().filter(|p| Some(p.as_str()) != ingress).collect();
+                // A port with hairpin on gets its own broadcasts back too (br_flood → should_deliver).
+                let hairpin = |p: &str| self.c.netns[ns].iface(p).is_some_and(|i| matches!(i.kind, IfaceKind::Veth { hairpin: true, .. }));
+                let out: Vec<String> = ports.into_iter().filter(|p| Some(p.as_str()) != ingress || hairpin(p)).collect();
                 let what = if eth.dst.is_broadcast() { "broadcast".to_string() } else { format!("{} is not in the FDB", eth.dst) };
                 let d = Decision::Fdb { dst: eth.dst.to_string(), entry: None, ports: out.clone() };
                 let up = ingress.is_some() && eth.dst.is_broadcast();

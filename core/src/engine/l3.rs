@@ -151,6 +151,12 @@ impl Sim {
             self.leg = p.leg;
             match p.bridged {
                 Some((port, src, pass)) => {
+                    // The held frame leaves through the bridge device first (br_dev_xmit),
+                    // which restores the sender's MAC and forwards it as a bridged frame.
+                    let br_mac = self.c.netns[p.ns].iface(&p.dev).map(|i| i.mac).unwrap_or_default();
+                    let via_br = Frame { eth: Some(Ethernet { src: br_mac, dst: _mac }), body: Body::Ipv4(p.pkt.clone()) };
+                    let at = self.location(p.ns, Some(&p.dev), Some(crate::trace::Direction::Out));
+                    self.hop(at, Event::Transmit, Some(via_br), None, vec![], format!("the held packet goes out through {} with the bridge's MAC; br_netfilter then puts the sender's MAC {src} back and bridges it on", p.dev));
                     let f = Frame { eth: Some(Ethernet { src, dst: _mac }), body: Body::Ipv4(p.pkt) };
                     self.bridge_forward_ip(p.ns, &p.dev, Some(&port), f, Some(pass));
                 }
@@ -348,15 +354,21 @@ fn nf_packet(n: &crate::netns::Netns, ip: &Ipv4, in_dev: Option<&str>, out_dev: 
     }
 }
 
-/// Linux picks the outer source port from a hash of the inner flow (udp_flow_src_port), in
-/// the local port range 32768–60999. This stand-in hash is symmetric, so both directions
-/// of a flow use the same port, as the reference's capture shows.
+/// Linux picks the outer source port from the inner packet's flow hash (udp_flow_src_port)
+/// in the local port range 32768–60999. For TCP and UDP that hash comes from the sending
+/// socket's random `sk_txhash`, so each direction gets its own port (the conformance run saw
+/// this); an ICMP echo has no socket hash and the flow dissector's hash is symmetric, so both
+/// directions share one port (the reference's capture). This stand-in keeps those properties.
 fn vxlan_source_port(inner: &Frame) -> u16 {
     let key = match inner.ipv4() {
         Some(ip) => {
-            let (a, b) = ip.l4.ports().unwrap_or((0, 0));
-            let x = u64::from(u32::from(ip.src)) ^ u64::from(u32::from(ip.dst));
-            x.wrapping_mul(31) ^ u64::from(a ^ b) ^ u64::from(ip.l4.protocol_number())
+            let (sport, dport) = ip.l4.ports().unwrap_or((0, 0));
+            let (s, d) = (u64::from(u32::from(ip.src)), u64::from(u32::from(ip.dst)));
+            let proto = u64::from(ip.l4.protocol_number());
+            match ip.l4 {
+                L4::Icmp(_) => (s ^ d).wrapping_mul(31) ^ proto,
+                _ => ((s << 32) | d) ^ ((u64::from(sport) << 16) | u64::from(dport)) ^ (proto << 48),
+            }
         }
         None => 0,
     };
