@@ -7,10 +7,8 @@
 //! is listed as stale in the summary, so the list shrinks when the model is fixed.
 
 use crate::compare::Finding;
-use crate::observe::{path_key, Dir};
-use crate::pcap::Body;
+use crate::observe::path_key;
 use crate::Lab;
-use packetwalk_core::link::IfaceKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Class {
@@ -47,27 +45,9 @@ pub const KNOWN: &[Known] = &[
         matches: |f, _| f.area == "neigh-state",
     },
     Known {
-        id: "hairpin-flood",
-        class: Class::Model,
-        explain: "A bridge port with hairpin on also gets back the broadcasts that came in through it: br_flood() asks should_deliver(), which lets a frame out of its ingress port when the port has BR_HAIRPIN_MODE. So a pod's ARP request is flooded back out of its own veth and the pod receives its own request (and ignores it). The model floods to every port but the ingress one (core/src/engine/l2.rs, bridge_forward_with, the `None` arm: `ports.filter(|p| Some(p) != ingress)`); it should keep the ingress port when that veth has `hairpin: true`.",
-        matches: hairpin_flood,
-    },
-    Known {
-        id: "bridged-dnat-bridge-tap",
-        class: Class::Simplification,
-        explain: "Bridged DNAT to a pod whose MAC the node has not resolved yet: br_nf_pre_routing_finish_bridge() hands the frame to neigh->output(), which ARPs and then transmits it through the bridge device with the bridge's MAC as source; br_dev_xmit() then restores the sender's MAC (br_nf_pre_routing_finish_bridge_slow) and bridges it on. tcpdump on the bridge device sees that intermediate frame; on the wire (the ports) the frame is exactly the model's. The model records no hop on the bridge device there (core/src/engine/l3.rs release_parked → bridge_forward_ip).",
-        matches: bridged_dnat_tap,
-    },
-    Known {
-        id: "vxlan-source-port",
-        class: Class::Model,
-        explain: "The kernel picked a different VXLAN source port for each direction of the flow (udp_flow_src_port() hashes the skb's flow hash, which for traffic from a TCP socket is that socket's random txhash, so each direction has its own). The model gives both directions the same port (core/src/engine/l3.rs, vxlan_source_port: \"this stand-in hash is symmetric\"), and so predicts both VXLAN conntrack entries with one port. Compared here with the port mapped per direction; the fix is to hash the direction in (e.g. src, dst, sport, dport in order) or to draw one port per direction from the run's RNG.",
-        matches: |f, _| f.area == "vxlan-sport",
-    },
-    Known {
         id: "bridge-link-local",
-        class: Class::Model,
-        explain: "A bridge's IPv6 link-local address comes from the random MAC the bridge had when it was brought up, before its first port gave it the lowest port MAC (the reference's own lab shows it: cni0 32:21:e7:f2:4b:87 with fe80::8cc9:abff:feb9:ae7e, §3.2). The model's `ip addr` derives it from the bridge's final MAC (core/src/show/ip.rs addr_lines → Mac::link_local_v6). It is random: the model cannot know it, but should not print one derived from the final MAC.",
+        class: Class::Simplification,
+        explain: "A bridge's IPv6 link-local address comes from the random MAC the bridge had when it was brought up, before its first port gave it the lowest port MAC (the reference's own lab shows it: cni0 32:21:e7:f2:4b:87 with fe80::8cc9:abff:feb9:ae7e, §3.2). That MAC is random and never visible afterwards, so the model prints a stand-in derived from the bridge's name (core/src/show/ip.rs), not one derived from the final MAC.",
         matches: |f, lab| f.area == "addr" && f.what.matches("inet6 fe80::").count() == 2 && bridges(lab).iter().any(|b| f.at.contains(&format!(" {b} line"))),
     },
     Known {
@@ -86,37 +66,6 @@ pub const KNOWN: &[Known] = &[
 
 fn bridges(lab: &Lab) -> Vec<String> {
     lab.cluster.netns.iter().flat_map(|n| n.ifaces.iter().filter(|i| i.bridge().is_some()).map(|i| i.name.clone())).collect()
-}
-
-/// The sender's own ARP request, seen coming back into it or leaving again by its bridge port.
-fn hairpin_flood(f: &Finding, lab: &Lab) -> bool {
-    let (Some((ns, dev, dir)), Some(p)) = (&f.tap, &f.extra) else { return false };
-    let Body::Arp(a) = &p.body else { return false };
-    if a.op != 1 || !p.dst.is_broadcast() {
-        return false;
-    }
-    let Some(n) = lab.cluster.ns(ns) else { return false };
-    let Some(i) = n.iface(dev) else { return false };
-    match (&i.kind, dir) {
-        (IfaceKind::Veth { .. }, Dir::In) => n.is_pod() && i.addrs.iter().any(|x| x.addr() == a.spa) && i.mac == p.src,
-        (IfaceKind::Veth { hairpin: true, peer_netns, peer_name, .. }, Dir::Out) => {
-            i.master.is_some() && lab.cluster.ns(peer_netns).and_then(|pn| pn.iface(peer_name)).is_some_and(|pi| pi.mac == p.src && pi.addrs.iter().any(|x| x.addr() == a.spa))
-        }
-        _ => false,
-    }
-}
-
-/// An IPv4 frame leaving a bridge device with the bridge's MAC as source, for a pod on it.
-fn bridged_dnat_tap(f: &Finding, lab: &Lab) -> bool {
-    let (Some((ns, dev, Dir::Out)), Some(p)) = (&f.tap, &f.extra) else { return false };
-    let Body::Ip(ip) = &p.body else { return false };
-    let Some(n) = lab.cluster.ns(ns) else { return false };
-    let Some(br) = n.iface(dev).filter(|i| i.bridge().is_some()) else { return false };
-    let on_bridge = n.ifaces.iter().filter(|i| i.master.as_deref() == Some(dev.as_str())).any(|port| match &port.kind {
-        IfaceKind::Veth { peer_netns, peer_name, .. } => lab.cluster.ns(peer_netns).and_then(|pn| pn.iface(peer_name)).is_some_and(|pi| pi.mac == p.dst && pi.addrs.iter().any(|x| x.addr() == ip.dst)),
-        _ => false,
-    });
-    p.src == br.mac && on_bridge
 }
 
 /// `model ":PREROUTING ACCEPT [0:0]", kernel ":PREROUTING ACCEPT [2:100]"`.
