@@ -130,6 +130,8 @@ fn show_table(lesson: &Lesson, ns: &str, table: &str, hop: Option<usize>) -> Res
             return Err(format!("hop {h} is out of range: this lesson has hops 0 to {}", run.trace.hops.len().saturating_sub(1)));
         }
     }
+    // Without --hop: the tables as the lesson leaves them.
+    let hop = hop.or(run.trace.hops.len().checked_sub(1));
     let (netns, _) = run.state_at(hop);
     let n = netns.iter().find(|n| n.name == ns).ok_or_else(|| {
         let names: Vec<&str> = netns.iter().map(|n| n.name.as_str()).collect();
