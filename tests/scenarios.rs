@@ -10,7 +10,7 @@ fn ip(s: &str) -> Ipv4Addr {
 }
 
 fn delivered_to<'a>(r: &'a packetwalk_core::engine::Run, process: &str) -> &'a Frame {
-    let h = r.trace.hops.iter().filter(|h| matches!(&h.event, Event::Deliver { process: p } if p == process)).last().expect("delivered");
+    let h = r.trace.hops.iter().rev().find(|h| matches!(&h.event, Event::Deliver { process: p } if p == process)).expect("delivered");
     h.packet.as_ref().expect("packet")
 }
 

@@ -63,7 +63,10 @@ fn run(args: &[String]) -> Result<String, String> {
 }
 
 /// Split `--key value` / `--key=value` flags from positional arguments.
-fn split_flags(args: &[String]) -> Result<(Vec<String>, Vec<(String, String)>), String> {
+/// Positional arguments, and `(flag, value)` pairs.
+type Parsed = (Vec<String>, Vec<(String, String)>);
+
+fn split_flags(args: &[String]) -> Result<Parsed, String> {
     let mut pos = Vec::new();
     let mut flags = Vec::new();
     let mut it = args.iter();

@@ -92,7 +92,7 @@ pub enum Match {
     AddrTypeLocal { not: bool, dst: bool },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     /// `-j CHAIN`.
@@ -108,6 +108,7 @@ pub enum Target {
     /// `-j MARK --xor-mark V` (printed `--set-xmark V/0x0`).
     MarkXor(u32),
     /// A rule with no target: counts packets, changes nothing.
+    #[default]
     None,
 }
 
@@ -121,12 +122,6 @@ pub struct Rule {
     pub proto: Option<Proto>,
     pub matches: Vec<Match>,
     pub target: Target,
-}
-
-impl Default for Target {
-    fn default() -> Self {
-        Target::None
-    }
 }
 
 impl Rule {

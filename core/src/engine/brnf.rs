@@ -55,6 +55,7 @@ impl Sim {
     }
 
     /// DNAT to a pod on this same bridge: resolve its MAC and bridge the frame on.
+    #[allow(clippy::too_many_arguments)] // one frame's whole context, as the kernel's skb carries it
     fn bridged_dnat(&mut self, ns: usize, br: &str, port: &str, src: Mac, next_hop: std::net::Ipv4Addr, ip: Ipv4, pass: Pass) {
         let at = self.location(ns, Some(br), None);
         match self.c.netns[ns].neigh.lookup(next_hop, br) {
