@@ -8,7 +8,12 @@ use proptest::prelude::*;
 use std::net::Ipv4Addr;
 
 fn spec(nodes: usize, pods: usize, vxlan: bool, loops: bool) -> ClusterSpec {
-    let mut s: ClusterSpec = packetwalk_tests::lesson(if vxlan { "cross-node-vxlan" } else { "cross-node-kubenet" }).cluster;
+    let mut s: ClusterSpec = packetwalk_tests::lesson(if vxlan {
+        "cross-node-vxlan"
+    } else {
+        "cross-node-kubenet"
+    })
+    .cluster;
     let base = s.nodes[0].clone();
     s.nodes.clear();
     for n in 0..nodes {
@@ -27,7 +32,10 @@ fn spec(nodes: usize, pods: usize, vxlan: bool, loops: bool) -> ClusterSpec {
             .collect();
         if loops && nodes > 1 {
             let next = Ipv4Addr::from(under + 10 + ((n + 1) % nodes) as u32);
-            node.routes = vec![RouteSpec { dst: "10.99.0.0/16".parse().unwrap(), via: next }];
+            node.routes = vec![RouteSpec {
+                dst: "10.99.0.0/16".parse().unwrap(),
+                via: next,
+            }];
         }
         s.nodes.push(node);
     }

@@ -10,7 +10,13 @@ fn ip(s: &str) -> Ipv4Addr {
 }
 
 fn delivered_to<'a>(r: &'a packetwalk_core::engine::Run, process: &str) -> &'a Frame {
-    let h = r.trace.hops.iter().rev().find(|h| matches!(&h.event, Event::Deliver { process: p } if p == process)).expect("delivered");
+    let h = r
+        .trace
+        .hops
+        .iter()
+        .rev()
+        .find(|h| matches!(&h.event, Event::Deliver { process: p } if p == process))
+        .expect("delivered");
     h.packet.as_ref().expect("packet")
 }
 
@@ -19,10 +25,14 @@ fn completed(r: &packetwalk_core::engine::Run) -> bool {
 }
 
 fn drop_reasons(r: &packetwalk_core::engine::Run) -> Vec<DropReason> {
-    r.trace.hops.iter().filter_map(|h| match &h.event {
-        Event::Drop { reason } if *reason != DropReason::NotForThisHost => Some(reason.clone()),
-        _ => None,
-    }).collect()
+    r.trace
+        .hops
+        .iter()
+        .filter_map(|h| match &h.event {
+            Event::Drop { reason } if *reason != DropReason::NotForThisHost => Some(reason.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 #[test]
@@ -40,10 +50,33 @@ fn clusterip_reply_comes_from_the_service_address() {
 #[test]
 fn clusterip_to_a_pod_on_the_same_bridge_is_bridged_with_the_ttl_untouched() {
     let r = run(&lesson("clusterip"));
-    let syn = r.trace.hops.iter().filter(|h| h.event == Event::Receive && h.at.netns == "backend-2" && h.leg == "SYN").filter_map(|h| h.packet.as_ref()).find(|f| f.ipv4().is_some()).expect("the SYN arrives");
-    let frontend_mac = r.state_at(None).0.iter().find(|n| n.name == "frontend").unwrap().iface("eth0").unwrap().mac;
-    assert_eq!(syn.ipv4().unwrap().ttl, 64, "bridged DNAT does not decrement the TTL");
-    assert_eq!(syn.eth.unwrap().src, frontend_mac, "bridged DNAT keeps the sender's MAC");
+    let syn = r
+        .trace
+        .hops
+        .iter()
+        .filter(|h| h.event == Event::Receive && h.at.netns == "backend-2" && h.leg == "SYN")
+        .filter_map(|h| h.packet.as_ref())
+        .find(|f| f.ipv4().is_some())
+        .expect("the SYN arrives");
+    let frontend_mac = r
+        .state_at(None)
+        .0
+        .iter()
+        .find(|n| n.name == "frontend")
+        .unwrap()
+        .iface("eth0")
+        .unwrap()
+        .mac;
+    assert_eq!(
+        syn.ipv4().unwrap().ttl,
+        64,
+        "bridged DNAT does not decrement the TTL"
+    );
+    assert_eq!(
+        syn.eth.unwrap().src,
+        frontend_mac,
+        "bridged DNAT keeps the sender's MAC"
+    );
 }
 
 #[test]
@@ -58,7 +91,11 @@ fn kube_proxy_spreads_unpinned_connections_over_every_endpoint() {
         let dnat = hops(&r, |e| *e == Event::Dnat).next().unwrap();
         seen.insert(dnat.packet.as_ref().unwrap().ipv4().unwrap().dst);
     }
-    assert_eq!(seen.len(), 3, "every endpoint is chosen for some seed: {seen:?}");
+    assert_eq!(
+        seen.len(),
+        3,
+        "every endpoint is chosen for some seed: {seen:?}"
+    );
 }
 
 #[test]
@@ -77,20 +114,33 @@ fn a_pod_calling_its_own_service_is_masqueraded_and_needs_hairpin() {
     let r = run(&l);
     assert!(completed(&r), "{}", r.trace.to_text());
     let syn = delivered_to(&r, "backend").ipv4().unwrap();
-    assert_eq!(syn.src, ip("10.244.0.1"), "KUBE-SEP's -s rule marks hairpin traffic for MASQUERADE to the bridge IP");
+    assert_eq!(
+        syn.src,
+        ip("10.244.0.1"),
+        "KUBE-SEP's -s rule marks hairpin traffic for MASQUERADE to the bridge IP"
+    );
     l.cluster.sysctls.hairpin = false;
     let r = run(&l);
-    assert!(drop_reasons(&r).iter().any(|d| matches!(d, DropReason::HairpinOff { .. })));
+    assert!(drop_reasons(&r)
+        .iter()
+        .any(|d| matches!(d, DropReason::HairpinOff { .. })));
 }
 
 #[test]
 fn same_node_pods_talk_without_any_translation() {
     let r = run(&lesson("same-node"));
     assert!(completed(&r));
-    assert_eq!(hops(&r, |e| matches!(e, Event::Dnat | Event::Snat)).count(), 0);
+    assert_eq!(
+        hops(&r, |e| matches!(e, Event::Dnat | Event::Snat)).count(),
+        0
+    );
     let syn = delivered_to(&r, "backend").ipv4().unwrap();
     assert_eq!((syn.src, syn.ttl), (ip("10.244.0.5"), 64));
-    assert_eq!(hops(&r, |e| *e == Event::ArpRequest).count(), 1, "one ARP: the backend learned the frontend's MAC from its request");
+    assert_eq!(
+        hops(&r, |e| *e == Event::ArpRequest).count(),
+        1,
+        "one ARP: the backend learned the frontend's MAC from its request"
+    );
 }
 
 #[test]
@@ -99,16 +149,27 @@ fn cross_node_vxlan_wraps_the_unchanged_inner_frame() {
     assert!(completed(&r));
     let encap = hops(&r, |e| *e == Event::VxlanEncap).next().unwrap();
     let outer = encap.packet.as_ref().unwrap().ipv4().unwrap();
-    assert_eq!((outer.src, outer.dst, outer.ttl), (ip("192.168.1.10"), ip("192.168.1.11"), 64));
-    let L4::Udp(u) = &outer.l4 else { panic!("outer is UDP") };
+    assert_eq!(
+        (outer.src, outer.dst, outer.ttl),
+        (ip("192.168.1.10"), ip("192.168.1.11"), 64)
+    );
+    let L4::Udp(u) = &outer.l4 else {
+        panic!("outer is UDP")
+    };
     assert_eq!(u.dport, 8472);
     let vx = encap.packet.as_ref().unwrap().vxlan().unwrap();
     assert_eq!(vx.vni, 1);
     let inner = vx.inner.ipv4().unwrap();
-    assert_eq!((inner.src, inner.dst, inner.ttl), (ip("10.244.0.5"), ip("10.244.1.10"), 63));
+    assert_eq!(
+        (inner.src, inner.dst, inner.ttl),
+        (ip("10.244.0.5"), ip("10.244.1.10"), 63)
+    );
     assert!((32768..=60999).contains(&u.sport));
     let syn = delivered_to(&r, "backend").ipv4().unwrap();
-    assert_eq!(syn.ttl, 62, "two routing hops, as the reference's lab shows");
+    assert_eq!(
+        syn.ttl, 62,
+        "two routing hops, as the reference's lab shows"
+    );
 }
 
 #[test]
@@ -116,9 +177,14 @@ fn cross_node_kubenet_keeps_the_pod_source_and_follows_the_route_table() {
     let r = run(&lesson("cross-node-kubenet"));
     assert!(completed(&r));
     let fabric = hops(&r, |e| *e == Event::FabricRoute).next().unwrap();
-    let Some(Decision::Fabric { next_hop, .. }) = &fabric.decision else { panic!() };
+    let Some(Decision::Fabric { next_hop, .. }) = &fabric.decision else {
+        panic!()
+    };
     assert!(next_hop.contains("10.240.0.5"), "{next_hop}");
-    assert_eq!(hops(&r, |e| matches!(e, Event::Snat | Event::Dnat)).count(), 0);
+    assert_eq!(
+        hops(&r, |e| matches!(e, Event::Snat | Event::Dnat)).count(),
+        0
+    );
     let syn = delivered_to(&r, "nginx").ipv4().unwrap();
     assert_eq!((syn.src, syn.ttl), (ip("10.244.0.5"), 62));
 }
@@ -127,7 +193,9 @@ fn cross_node_kubenet_keeps_the_pod_source_and_follows_the_route_table() {
 fn egress_is_masqueraded_to_the_node_ip_then_to_the_public_ip() {
     let r = run(&lesson("egress"));
     assert!(completed(&r));
-    let snats: Vec<Ipv4Addr> = hops(&r, |e| *e == Event::Snat).map(|h| h.packet.as_ref().unwrap().ipv4().unwrap().src).collect();
+    let snats: Vec<Ipv4Addr> = hops(&r, |e| *e == Event::Snat)
+        .map(|h| h.packet.as_ref().unwrap().ipv4().unwrap().src)
+        .collect();
     assert_eq!(snats, vec![ip("10.240.0.4"), ip("20.62.133.10")]);
     let reply = delivered_to(&r, "curl").ipv4().unwrap();
     assert_eq!(reply.dst, ip("10.244.0.5"));
@@ -139,18 +207,27 @@ fn nodeport_to_a_remote_endpoint_is_dnatted_and_snatted_and_returns_through_the_
     assert!(completed(&r));
     let snat = hops(&r, |e| *e == Event::Snat).next().unwrap();
     assert_eq!(snat.at.netns, "worker-node-1");
-    assert_eq!(snat.packet.as_ref().unwrap().ipv4().unwrap().src, ip("10.244.0.0"), "MASQUERADE takes flannel.1's address");
+    assert_eq!(
+        snat.packet.as_ref().unwrap().ipv4().unwrap().src,
+        ip("10.244.0.0"),
+        "MASQUERADE takes flannel.1's address"
+    );
     let syn = delivered_to(&r, "web").ipv4().unwrap();
     assert_eq!(syn.src, ip("10.244.0.0"));
     let reply = delivered_to(&r, "curl").ipv4().unwrap();
-    assert_eq!((reply.src, reply.l4.ports().unwrap().0), (ip("192.168.1.10"), 30080));
+    assert_eq!(
+        (reply.src, reply.l4.ports().unwrap().0),
+        (ip("192.168.1.10"), 30080)
+    );
 }
 
 #[test]
 fn dns_queries_follow_the_search_list_a_then_aaaa() {
     let r = run(&lesson("dns"));
     assert!(completed(&r));
-    let legs: Vec<&str> = hops(&r, |e| *e == Event::DnsQuery).map(|h| h.leg.as_str()).collect();
+    let legs: Vec<&str> = hops(&r, |e| *e == Event::DnsQuery)
+        .map(|h| h.leg.as_str())
+        .collect();
     assert_eq!(
         legs,
         vec![
@@ -161,7 +238,10 @@ fn dns_queries_follow_the_search_list_a_then_aaaa() {
         ]
     );
     let dnats = hops(&r, |e| *e == Event::Dnat).count();
-    assert_eq!(dnats, 2, "one DNAT per candidate: A and AAAA share a socket and a conntrack entry");
+    assert_eq!(
+        dnats, 2,
+        "one DNAT per candidate: A and AAAA share a socket and a conntrack entry"
+    );
 }
 
 #[test]
@@ -170,8 +250,15 @@ fn an_unknown_name_ends_in_nxdomain_after_the_whole_search_list() {
     l.scenario.name = Some("nosuch.backend".into());
     let r = run(&l);
     assert!(!completed(&r));
-    assert!(matches!(drop_reasons(&r).last(), Some(DropReason::NxDomain { .. })));
-    assert_eq!(hops(&r, |e| *e == Event::DnsQuery).count(), 8, "three search domains and the name as-is, A and AAAA each");
+    assert!(matches!(
+        drop_reasons(&r).last(),
+        Some(DropReason::NxDomain { .. })
+    ));
+    assert_eq!(
+        hops(&r, |e| *e == Event::DnsQuery).count(),
+        8,
+        "three search domains and the name as-is, A and AAAA each"
+    );
 }
 
 #[test]
@@ -180,7 +267,16 @@ fn ip_forward_off_drops_the_packet_at_the_first_node() {
     l.cluster.sysctls.ip_forward = false;
     let r = run(&l);
     assert!(!completed(&r));
-    let d = hops(&r, |e| matches!(e, Event::Drop { reason: DropReason::IpForwardDisabled })).next().expect("drop");
+    let d = hops(&r, |e| {
+        matches!(
+            e,
+            Event::Drop {
+                reason: DropReason::IpForwardDisabled
+            }
+        )
+    })
+    .next()
+    .expect("drop");
     assert_eq!(d.at.netns, "worker-node-1");
 }
 
@@ -189,7 +285,10 @@ fn a_node_without_a_default_route_drops_internet_traffic_with_no_route() {
     let mut l = lesson("cross-node-vxlan");
     l.scenario.to = Some("1.1.1.1:443".into());
     let r = run(&l);
-    assert_eq!(drop_reasons(&r), vec![DropReason::NoRoute { dst: ip("1.1.1.1") }]);
+    assert_eq!(
+        drop_reasons(&r),
+        vec![DropReason::NoRoute { dst: ip("1.1.1.1") }]
+    );
 }
 
 #[test]
@@ -197,23 +296,47 @@ fn an_address_nobody_owns_ends_in_an_unanswered_arp() {
     let mut l = lesson("same-node");
     l.scenario.to = Some("10.244.0.99:8080".into());
     let r = run(&l);
-    assert_eq!(drop_reasons(&r), vec![DropReason::NoArpAnswer { ip: ip("10.244.0.99") }]);
+    assert_eq!(
+        drop_reasons(&r),
+        vec![DropReason::NoArpAnswer {
+            ip: ip("10.244.0.99")
+        }]
+    );
 }
 
 #[test]
 fn the_loopback_lesson_never_leaves_the_pod() {
     let r = run(&lesson("inside-a-pod"));
     assert!(completed(&r));
-    assert!(r.trace.hops.iter().all(|h| h.at.netns == "nginx-7cf567cc7-8879g"));
-    assert!(r.trace.hops.iter().filter_map(|h| h.at.device.as_deref()).all(|d| d == "lo"));
+    assert!(r
+        .trace
+        .hops
+        .iter()
+        .all(|h| h.at.netns == "nginx-7cf567cc7-8879g"));
+    assert!(r
+        .trace
+        .hops
+        .iter()
+        .filter_map(|h| h.at.device.as_deref())
+        .all(|d| d == "lo"));
 }
 
 #[test]
 fn a_routing_loop_ends_when_the_ttl_runs_out() {
     let mut l = lesson("cross-node-vxlan");
     let loop_dst: ipnet::Ipv4Net = "10.9.0.0/16".parse().unwrap();
-    l.cluster.nodes[0].routes.push(packetwalk_core::cluster::RouteSpec { dst: loop_dst, via: ip("192.168.1.11") });
-    l.cluster.nodes[1].routes.push(packetwalk_core::cluster::RouteSpec { dst: loop_dst, via: ip("192.168.1.10") });
+    l.cluster.nodes[0]
+        .routes
+        .push(packetwalk_core::cluster::RouteSpec {
+            dst: loop_dst,
+            via: ip("192.168.1.11"),
+        });
+    l.cluster.nodes[1]
+        .routes
+        .push(packetwalk_core::cluster::RouteSpec {
+            dst: loop_dst,
+            via: ip("192.168.1.10"),
+        });
     l.scenario.to = Some("10.9.0.1:80".into());
     let r = run(&l);
     assert_eq!(drop_reasons(&r), vec![DropReason::TtlExceeded]);
@@ -222,8 +345,18 @@ fn a_routing_loop_ends_when_the_ttl_runs_out() {
 #[test]
 fn azure_routes_by_destination_so_a_static_route_to_another_node_is_not_enough() {
     let mut l = lesson("cross-node-kubenet");
-    l.cluster.nodes[0].routes.push(packetwalk_core::cluster::RouteSpec { dst: "10.9.0.0/16".parse().unwrap(), via: ip("10.240.0.5") });
+    l.cluster.nodes[0]
+        .routes
+        .push(packetwalk_core::cluster::RouteSpec {
+            dst: "10.9.0.0/16".parse().unwrap(),
+            via: ip("10.240.0.5"),
+        });
     l.scenario.to = Some("10.9.0.1:80".into());
     let r = run(&l);
-    assert_eq!(drop_reasons(&r), vec![DropReason::FabricNoRoute { dst: ip("10.9.0.1") }]);
+    assert_eq!(
+        drop_reasons(&r),
+        vec![DropReason::FabricNoRoute {
+            dst: ip("10.9.0.1")
+        }]
+    );
 }

@@ -34,6 +34,9 @@ pub fn final_tables(run: &Run) -> String {
 }
 
 /// The hops whose event matches.
-pub fn hops<'a>(run: &'a Run, pred: impl Fn(&Event) -> bool + 'a) -> impl Iterator<Item = &'a Hop> + 'a {
+pub fn hops<'a>(
+    run: &'a Run,
+    pred: impl Fn(&Event) -> bool + 'a,
+) -> impl Iterator<Item = &'a Hop> + 'a {
     run.trace.hops.iter().filter(move |h| pred(&h.event))
 }

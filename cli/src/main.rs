@@ -39,23 +39,40 @@ fn run(args: &[String]) -> Result<String, String> {
         Some("list") => list(),
         Some("trace") => {
             let lesson = lesson(positional.get(1))?;
-            let format = flags.iter().find(|(k, _)| k == "format").map(|(_, v)| v.as_str()).unwrap_or("text");
+            let format = flags
+                .iter()
+                .find(|(k, _)| k == "format")
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("text");
             trace(&lesson, format)
         }
         Some("show") => {
             let lesson = lesson(positional.get(1))?;
-            let ns = positional.get(2).ok_or_else(|| format!("show needs a namespace\n{USAGE}"))?;
-            let table = positional.get(3).ok_or_else(|| format!("show needs a table\n{USAGE}"))?;
+            let ns = positional
+                .get(2)
+                .ok_or_else(|| format!("show needs a namespace\n{USAGE}"))?;
+            let table = positional
+                .get(3)
+                .ok_or_else(|| format!("show needs a table\n{USAGE}"))?;
             let hop = match flags.iter().find(|(k, _)| k == "hop") {
-                Some((_, v)) => Some(v.parse::<usize>().map_err(|_| format!("--hop wants a hop number, not `{v}`"))?),
+                Some((_, v)) => Some(
+                    v.parse::<usize>()
+                        .map_err(|_| format!("--hop wants a hop number, not `{v}`"))?,
+                ),
                 None => None,
             };
             show_table(&lesson, ns, table, hop)
         }
         Some("lab") => {
-            let id = positional.get(1).ok_or_else(|| format!("which lesson? one of: {}", lessons::ids().join(", ")))?;
+            let id = positional
+                .get(1)
+                .ok_or_else(|| format!("which lesson? one of: {}", lessons::ids().join(", ")))?;
             let lab = packetwalk_lab::Lab::load(id)?;
-            Ok(if flags.iter().any(|(k, _)| k == "teardown") { lab.teardown_script() } else { lab.setup_script() })
+            Ok(if flags.iter().any(|(k, _)| k == "teardown") {
+                lab.teardown_script()
+            } else {
+                lab.setup_script()
+            })
         }
         Some("help") | Some("--help") | Some("-h") | None => Ok(format!("{USAGE}\n")),
         Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
@@ -82,7 +99,12 @@ fn split_flags(args: &[String]) -> Result<Parsed, String> {
             }
             let (k, v) = match k.split_once('=') {
                 Some((k, v)) => (k.to_string(), v.to_string()),
-                None => (k.to_string(), it.next().ok_or_else(|| format!("--{k} needs a value"))?.clone()),
+                None => (
+                    k.to_string(),
+                    it.next()
+                        .ok_or_else(|| format!("--{k} needs a value"))?
+                        .clone(),
+                ),
             };
             if !["format", "hop"].contains(&k.as_str()) {
                 return Err(format!("unknown option --{k}\n{USAGE}"));
@@ -100,7 +122,10 @@ fn lesson(id: Option<&String>) -> Result<Lesson, String> {
     match lessons::load(id) {
         Some(Ok(l)) => Ok(l),
         Some(Err(e)) => Err(e.to_string()),
-        None => Err(format!("no lesson `{id}`; the lessons are: {}", lessons::ids().join(", "))),
+        None => Err(format!(
+            "no lesson `{id}`; the lessons are: {}",
+            lessons::ids().join(", ")
+        )),
     }
 }
 
@@ -117,12 +142,19 @@ fn trace(lesson: &Lesson, format: &str) -> Result<String, String> {
     let run = lesson.run()?;
     match format {
         "text" => Ok(run.trace.to_text()),
-        "json" => serde_json::to_string_pretty(&run.trace).map(|s| s + "\n").map_err(|e| e.to_string()),
+        "json" => serde_json::to_string_pretty(&run.trace)
+            .map(|s| s + "\n")
+            .map_err(|e| e.to_string()),
         other => Err(format!("unknown format `{other}` (text or json)")),
     }
 }
 
-fn show_table(lesson: &Lesson, ns: &str, table: &str, hop: Option<usize>) -> Result<String, String> {
+fn show_table(
+    lesson: &Lesson,
+    ns: &str,
+    table: &str,
+    hop: Option<usize>,
+) -> Result<String, String> {
     let table = Table::from_name(table).ok_or_else(|| {
         let names: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
         format!("unknown table `{table}`; tables: {}", names.join(" "))
@@ -130,7 +162,10 @@ fn show_table(lesson: &Lesson, ns: &str, table: &str, hop: Option<usize>) -> Res
     let run = lesson.run()?;
     if let Some(h) = hop {
         if h >= run.trace.hops.len() {
-            return Err(format!("hop {h} is out of range: this lesson has hops 0 to {}", run.trace.hops.len().saturating_sub(1)));
+            return Err(format!(
+                "hop {h} is out of range: this lesson has hops 0 to {}",
+                run.trace.hops.len().saturating_sub(1)
+            ));
         }
     }
     // Without --hop: the tables as the lesson leaves them.
@@ -138,7 +173,11 @@ fn show_table(lesson: &Lesson, ns: &str, table: &str, hop: Option<usize>) -> Res
     let (netns, _) = run.state_at(hop);
     let n = netns.iter().find(|n| n.name == ns).ok_or_else(|| {
         let names: Vec<&str> = netns.iter().map(|n| n.name.as_str()).collect();
-        format!("no namespace `{ns}` in lesson {}; namespaces: {}", lesson.id, names.join(", "))
+        format!(
+            "no namespace `{ns}` in lesson {}; namespaces: {}",
+            lesson.id,
+            names.join(", ")
+        )
     })?;
     Ok(show::render(n, table))
 }

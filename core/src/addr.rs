@@ -47,7 +47,8 @@ impl Mac {
             u16::from_be_bytes([0xfe, m[3]]),
             u16::from_be_bytes([m[4], m[5]]),
         ];
-        let addr = std::net::Ipv6Addr::new(0xfe80, 0, 0, 0, groups[0], groups[1], groups[2], groups[3]);
+        let addr =
+            std::net::Ipv6Addr::new(0xfe80, 0, 0, 0, groups[0], groups[1], groups[2], groups[3]);
         format!("{addr}/64")
     }
 }
@@ -55,7 +56,11 @@ impl Mac {
 impl fmt::Display for Mac {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let m = self.0;
-        write!(f, "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5])
+        write!(
+            f,
+            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+            m[0], m[1], m[2], m[3], m[4], m[5]
+        )
     }
 }
 
@@ -83,11 +88,14 @@ impl std::str::FromStr for Mac {
     fn from_str(s: &str) -> Result<Mac, String> {
         let parts: Vec<&str> = s.split(':').collect();
         if parts.len() != 6 {
-            return Err(format!("`{s}` is not a MAC address (six hex pairs separated by `:`)"));
+            return Err(format!(
+                "`{s}` is not a MAC address (six hex pairs separated by `:`)"
+            ));
         }
         let mut out = [0u8; 6];
         for (i, p) in parts.iter().enumerate() {
-            out[i] = u8::from_str_radix(p, 16).map_err(|_| format!("`{s}` is not a MAC address"))?;
+            out[i] =
+                u8::from_str_radix(p, 16).map_err(|_| format!("`{s}` is not a MAC address"))?;
         }
         Ok(Mac(out))
     }
@@ -108,7 +116,13 @@ impl SubnetCheck {
     pub fn new(dst: Ipv4Addr, cidr: Ipv4Net) -> SubnetCheck {
         let mask = cidr.netmask();
         let masked = Ipv4Addr::from(u32::from(dst) & u32::from(mask));
-        SubnetCheck { dst, cidr, mask, masked, matches: masked == cidr.network() }
+        SubnetCheck {
+            dst,
+            cidr,
+            mask,
+            masked,
+            matches: masked == cidr.network(),
+        }
     }
 
     /// Four lines: the destination, the mask, their AND, and the prefix, in binary.
@@ -116,16 +130,29 @@ impl SubnetCheck {
         let eq = if self.matches { "==" } else { "!=" };
         [
             format!("  {:<15} {}", self.dst, bits(self.dst)),
-            format!("& {:<15} {}  (/{})", self.mask, bits(self.mask), self.cidr.prefix_len()),
+            format!(
+                "& {:<15} {}  (/{})",
+                self.mask,
+                bits(self.mask),
+                self.cidr.prefix_len()
+            ),
             format!("= {:<15} {}", self.masked, bits(self.masked)),
-            format!("{eq} {:<14} {}", self.cidr.network(), bits(self.cidr.network())),
+            format!(
+                "{eq} {:<14} {}",
+                self.cidr.network(),
+                bits(self.cidr.network())
+            ),
         ]
     }
 }
 
 /// `10.244.0.5` → `00001010.11110100.00000000.00000101`.
 pub fn bits(a: Ipv4Addr) -> String {
-    a.octets().iter().map(|o| format!("{o:08b}")).collect::<Vec<_>>().join(".")
+    a.octets()
+        .iter()
+        .map(|o| format!("{o:08b}"))
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 #[cfg(test)]
@@ -149,7 +176,10 @@ mod tests {
 
     #[test]
     fn subnet_check_shows_the_and_in_binary() {
-        let c = SubnetCheck::new("10.244.1.10".parse().unwrap(), "10.244.0.0/24".parse().unwrap());
+        let c = SubnetCheck::new(
+            "10.244.1.10".parse().unwrap(),
+            "10.244.0.0/24".parse().unwrap(),
+        );
         assert!(!c.matches);
         assert_eq!(c.masked, "10.244.1.0".parse::<Ipv4Addr>().unwrap());
         let lines = c.binary_lines();

@@ -18,7 +18,13 @@ pub struct Tuple {
 
 impl Tuple {
     pub fn inverse(&self) -> Tuple {
-        Tuple { proto: self.proto, src: self.dst, dst: self.src, sport: self.dport, dport: self.sport }
+        Tuple {
+            proto: self.proto,
+            src: self.dst,
+            dst: self.src,
+            sport: self.dport,
+            dport: self.sport,
+        }
     }
 }
 
@@ -58,7 +64,9 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Timeouts { tcp_established: 432_000 }
+        Timeouts {
+            tcp_established: 432_000,
+        }
     }
 }
 
@@ -71,7 +79,14 @@ pub struct Conntrack {
 impl CtEntry {
     pub fn new(original: Tuple) -> CtEntry {
         let tcp_state = (original.proto == 6).then_some(TcpState::SynSent);
-        let mut e = CtEntry { original, reply: reply_of(&original), tcp_state, seen_reply: false, assured: false, timeout: 0 };
+        let mut e = CtEntry {
+            original,
+            reply: reply_of(&original),
+            tcp_state,
+            seen_reply: false,
+            assured: false,
+            timeout: 0,
+        };
         e.timeout = e.default_timeout(Timeouts::default());
         e
     }
@@ -115,7 +130,9 @@ impl Conntrack {
     /// A packet of entry `i` passed in `dir`: advance the TCP state as the kernel does.
     pub fn update(&mut self, i: usize, dir: Direction, syn: bool, ack: bool) {
         let timeouts = self.timeouts;
-        let Some(e) = self.entries.get_mut(i) else { return };
+        let Some(e) = self.entries.get_mut(i) else {
+            return;
+        };
         match dir {
             Direction::Reply => {
                 if !e.seen_reply {
@@ -148,9 +165,15 @@ fn tuple_text(t: &Tuple, reply_side: bool) -> String {
     if t.proto == 1 {
         // ICMP echo: the original is a request (type 8), the reply an echo reply (type 0).
         let ty = if reply_side { 0 } else { 8 };
-        format!("src={} dst={} type={ty} code=0 id={}", t.src, t.dst, t.sport)
+        format!(
+            "src={} dst={} type={ty} code=0 id={}",
+            t.src, t.dst, t.sport
+        )
     } else {
-        format!("src={} dst={} sport={} dport={}", t.src, t.dst, t.sport, t.dport)
+        format!(
+            "src={} dst={} sport={} dport={}",
+            t.src, t.dst, t.sport, t.dport
+        )
     }
 }
 
@@ -190,7 +213,13 @@ mod tests {
     use super::*;
 
     fn t(src: &str, dst: &str, sport: u16, dport: u16) -> Tuple {
-        Tuple { proto: 6, src: src.parse().unwrap(), dst: dst.parse().unwrap(), sport, dport }
+        Tuple {
+            proto: 6,
+            src: src.parse().unwrap(),
+            dst: dst.parse().unwrap(),
+            sport,
+            dport,
+        }
     }
 
     #[test]
@@ -207,8 +236,11 @@ mod tests {
     #[test]
     fn the_syn_ack_moves_the_entry_to_syn_recv_and_clears_unreplied() {
         let mut ct = Conntrack::default();
-        ct.entries.push(CtEntry::new(t("10.244.0.3", "10.244.1.2", 36508, 8080)));
-        let (i, dir) = ct.lookup(&t("10.244.1.2", "10.244.0.3", 8080, 36508)).unwrap();
+        ct.entries
+            .push(CtEntry::new(t("10.244.0.3", "10.244.1.2", 36508, 8080)));
+        let (i, dir) = ct
+            .lookup(&t("10.244.1.2", "10.244.0.3", 8080, 36508))
+            .unwrap();
         assert_eq!(dir, Direction::Reply);
         ct.update(i, dir, true, true);
         assert_eq!(
@@ -219,7 +251,13 @@ mod tests {
 
     #[test]
     fn udp_prints_protocol_17_with_padding() {
-        let e = CtEntry::new(Tuple { proto: 17, src: "192.168.1.10".parse().unwrap(), dst: "192.168.1.11".parse().unwrap(), sport: 58044, dport: 8472 });
+        let e = CtEntry::new(Tuple {
+            proto: 17,
+            src: "192.168.1.10".parse().unwrap(),
+            dst: "192.168.1.11".parse().unwrap(),
+            sport: 58044,
+            dport: 8472,
+        });
         assert!(e.to_string().starts_with("udp      17 30 src=192.168.1.10"));
     }
 }

@@ -92,11 +92,21 @@ impl AzureVnet {
 
     /// `az network route-table route list -o table` for the UDR rows.
     pub fn route_table_text(&self, resource_group: &str) -> String {
-        let rows: Vec<&AzureRoute> = self.routes.iter().filter(|r| r.source == RouteSource::User).collect();
+        let rows: Vec<&AzureRoute> = self
+            .routes
+            .iter()
+            .filter(|r| r.source == RouteSource::User)
+            .collect();
         let name_w = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
         let mut out = format!(
             "{:<16} {:<17} {:<name_w$}  {:<19} {:<17} {:<20} {}\n",
-            "AddressPrefix", "HasBgpOverride", "Name", "NextHopIpAddress", "NextHopType", "ProvisioningState", "ResourceGroup"
+            "AddressPrefix",
+            "HasBgpOverride",
+            "Name",
+            "NextHopIpAddress",
+            "NextHopType",
+            "ProvisioningState",
+            "ResourceGroup"
         );
         out += &format!(
             "{} {} {}  {} {} {} {}\n",
@@ -137,7 +147,11 @@ impl AzureVnet {
             NextHop::VirtualAppliance(ip) => ip.to_string(),
             _ => String::new(),
         };
-        format!("{src:<8} {:<16} {:<17} {ip}", r.prefix.to_string(), r.next_hop.to_string())
+        format!(
+            "{src:<8} {:<16} {:<17} {ip}",
+            r.prefix.to_string(),
+            r.next_hop.to_string()
+        )
     }
 }
 
@@ -146,14 +160,34 @@ mod tests {
     use super::*;
 
     fn vnet() -> AzureVnet {
-        let r = |source, name: &str, p: &str, next_hop| AzureRoute { source, name: name.into(), prefix: p.parse().unwrap(), next_hop };
+        let r = |source, name: &str, p: &str, next_hop| AzureRoute {
+            source,
+            name: name.into(),
+            prefix: p.parse().unwrap(),
+            next_hop,
+        };
         AzureVnet {
             route_table: "aks-agentpool-routetable".into(),
             routes: vec![
-                r(RouteSource::Default, "", "10.240.0.0/16", NextHop::VnetLocal),
+                r(
+                    RouteSource::Default,
+                    "",
+                    "10.240.0.0/16",
+                    NextHop::VnetLocal,
+                ),
                 r(RouteSource::Default, "", "0.0.0.0/0", NextHop::Internet),
-                r(RouteSource::User, "aks-nodepool1-0", "10.244.0.0/24", NextHop::VirtualAppliance("10.240.0.4".parse().unwrap())),
-                r(RouteSource::User, "aks-nodepool1-1", "10.244.1.0/24", NextHop::VirtualAppliance("10.240.0.5".parse().unwrap())),
+                r(
+                    RouteSource::User,
+                    "aks-nodepool1-0",
+                    "10.244.0.0/24",
+                    NextHop::VirtualAppliance("10.240.0.4".parse().unwrap()),
+                ),
+                r(
+                    RouteSource::User,
+                    "aks-nodepool1-1",
+                    "10.244.1.0/24",
+                    NextHop::VirtualAppliance("10.240.0.5".parse().unwrap()),
+                ),
             ],
             outbound_ip: None,
             snat: vec![],
@@ -164,7 +198,10 @@ mod tests {
     fn a_pod_prefix_goes_to_its_node_as_virtual_appliance() {
         let v = vnet();
         let i = v.lookup("10.244.1.7".parse().unwrap()).unwrap();
-        assert_eq!(v.routes[i].next_hop, NextHop::VirtualAppliance("10.240.0.5".parse().unwrap()));
+        assert_eq!(
+            v.routes[i].next_hop,
+            NextHop::VirtualAppliance("10.240.0.5".parse().unwrap())
+        );
         let i = v.lookup("10.240.0.5".parse().unwrap()).unwrap();
         assert_eq!(v.routes[i].next_hop, NextHop::VnetLocal);
         let i = v.lookup("93.184.215.14".parse().unwrap()).unwrap();
@@ -175,6 +212,10 @@ mod tests {
     fn the_route_table_lists_only_user_routes() {
         let t = vnet().route_table_text("MC_rg_aks_eastus");
         assert_eq!(t.lines().count(), 4);
-        assert!(t.lines().nth(2).unwrap().starts_with("10.244.0.0/24    False"));
+        assert!(t
+            .lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("10.244.0.0/24    False"));
     }
 }

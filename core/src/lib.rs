@@ -28,17 +28,17 @@
 //! | [`show`] | the Linux renderers: `ip addr`, `ip route`, `ip neigh`, `bridge fdb`, `iptables-save`, … |
 
 pub mod addr;
-pub mod dns;
-pub mod netfilter;
-pub mod packet;
-pub mod kube_proxy;
-pub mod show;
+pub mod cluster;
 pub mod conntrack;
+pub mod dns;
+pub mod engine;
 pub mod fabric;
+pub mod kube_proxy;
 pub mod link;
 pub mod neigh;
+pub mod netfilter;
 pub mod netns;
+pub mod packet;
 pub mod route;
+pub mod show;
 pub mod trace;
-pub mod cluster;
-pub mod engine;

@@ -25,11 +25,18 @@ pub struct Iface {
 pub enum IfaceKind {
     Loopback,
     /// One end of a veth pair; the other end is `peer_ifindex` in namespace `peer_netns`.
-    Veth { peer_netns: String, peer_ifindex: u32, peer_name: String, hairpin: bool },
+    Veth {
+        peer_netns: String,
+        peer_ifindex: u32,
+        peer_name: String,
+        hairpin: bool,
+    },
     Bridge(Bridge),
     Vxlan(VxlanDev),
     /// The node's NIC, plugged into an underlay segment (see `fabric`).
-    Nic { segment: String },
+    Nic {
+        segment: String,
+    },
 }
 
 /// A Linux bridge: its ports and its forwarding database.
@@ -107,7 +114,11 @@ impl Bridge {
             e.port = port.to_string();
             return Some(e.clone());
         }
-        let e = FdbEntry { mac, port: port.to_string(), local: false };
+        let e = FdbEntry {
+            mac,
+            port: port.to_string(),
+            local: false,
+        };
         self.fdb.push(e.clone());
         Some(e)
     }
@@ -140,12 +151,21 @@ mod tests {
         let m: Mac = "b2:26:04:c6:c6:4b".parse().unwrap();
         assert!(b.learn(m, "veth3f9a1c2e").is_some());
         assert!(b.learn(m, "veth3f9a1c2e").is_none());
-        assert_eq!(b.port_of(m).unwrap().line("cni0"), "b2:26:04:c6:c6:4b dev veth3f9a1c2e master cni0 ");
+        assert_eq!(
+            b.port_of(m).unwrap().line("cni0"),
+            "b2:26:04:c6:c6:4b dev veth3f9a1c2e master cni0 "
+        );
     }
 
     #[test]
     fn vxlan_fdb_line_matches_bridge_fdb_show() {
-        let e = VxlanFdb { mac: "3a:55:50:ec:6b:24".parse().unwrap(), dst: "192.168.1.11".parse().unwrap() };
-        assert_eq!(e.line("flannel.1"), "3a:55:50:ec:6b:24 dev flannel.1 dst 192.168.1.11 self permanent");
+        let e = VxlanFdb {
+            mac: "3a:55:50:ec:6b:24".parse().unwrap(),
+            dst: "192.168.1.11".parse().unwrap(),
+        };
+        assert_eq!(
+            e.line("flannel.1"),
+            "3a:55:50:ec:6b:24 dev flannel.1 dst 192.168.1.11 self permanent"
+        );
     }
 }

@@ -70,7 +70,11 @@ pub enum Answer {
 impl NeighTable {
     pub fn lookup(&self, ip: Ipv4Addr, dev: &str) -> Answer {
         match self.entries.iter().find(|n| n.ip == ip && n.dev == dev) {
-            Some(Neigh { lladdr: Some(m), state, .. }) if *state != NudState::Failed => Answer::Found(*m),
+            Some(Neigh {
+                lladdr: Some(m),
+                state,
+                ..
+            }) if *state != NudState::Failed => Answer::Found(*m),
             Some(_) => Answer::Pending,
             None => Answer::NotFound,
         }
@@ -86,7 +90,12 @@ impl NeighTable {
             }
             return n.clone();
         }
-        let n = Neigh { ip, dev: dev.into(), lladdr, state };
+        let n = Neigh {
+            ip,
+            dev: dev.into(),
+            lladdr,
+            state,
+        };
         self.entries.push(n.clone());
         n
     }
@@ -103,9 +112,17 @@ mod tests {
     #[test]
     fn incomplete_entry_prints_without_lladdr() {
         let mut t = NeighTable::default();
-        t.set("10.244.0.99".parse().unwrap(), "eth0", None, NudState::Incomplete);
+        t.set(
+            "10.244.0.99".parse().unwrap(),
+            "eth0",
+            None,
+            NudState::Incomplete,
+        );
         assert_eq!(t.lines(), vec!["10.244.0.99 dev eth0 INCOMPLETE "]);
-        assert_eq!(t.lookup("10.244.0.99".parse().unwrap(), "eth0"), Answer::Pending);
+        assert_eq!(
+            t.lookup("10.244.0.99".parse().unwrap(), "eth0"),
+            Answer::Pending
+        );
     }
 
     #[test]
@@ -115,7 +132,10 @@ mod tests {
         t.set(ip, "eth0", None, NudState::Incomplete);
         let mac: Mac = "aa:25:82:e0:c8:10".parse().unwrap();
         let n = t.set(ip, "eth0", Some(mac), NudState::Reachable);
-        assert_eq!(n.to_string(), "10.244.0.3 dev eth0 lladdr aa:25:82:e0:c8:10 REACHABLE ");
+        assert_eq!(
+            n.to_string(),
+            "10.244.0.3 dev eth0 lladdr aa:25:82:e0:c8:10 REACHABLE "
+        );
         assert_eq!(t.lookup(ip, "eth0"), Answer::Found(mac));
     }
 

@@ -30,7 +30,12 @@ impl Hook {
         }
     }
     /// The nat table's built-in chains, in the order `iptables-save` prints them.
-    pub const NAT: [Hook; 4] = [Hook::Prerouting, Hook::Input, Hook::Output, Hook::Postrouting];
+    pub const NAT: [Hook; 4] = [
+        Hook::Prerouting,
+        Hook::Input,
+        Hook::Output,
+        Hook::Postrouting,
+    ];
 }
 
 impl fmt::Display for Hook {
@@ -83,13 +88,25 @@ impl Proto {
 pub enum Match {
     Comment(String),
     /// `-m tcp --dport N` / `-m udp --dport N` (or with no port: `-m tcp`).
-    Port { proto: Proto, dport: Option<u16> },
+    Port {
+        proto: Proto,
+        dport: Option<u16>,
+    },
     /// `-m statistic --mode random --probability P`; `p` is what kube-proxy wrote.
-    Statistic { p: f64 },
+    Statistic {
+        p: f64,
+    },
     /// `-m mark [!] --mark V/M`.
-    Mark { not: bool, value: u32, mask: u32 },
+    Mark {
+        not: bool,
+        value: u32,
+        mask: u32,
+    },
     /// `-m addrtype [!] --src-type LOCAL` or `--dst-type LOCAL`.
-    AddrTypeLocal { not: bool, dst: bool },
+    AddrTypeLocal {
+        not: bool,
+        dst: bool,
+    },
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -102,7 +119,9 @@ pub enum Target {
     /// `-j DNAT --to-destination IP:PORT`.
     Dnat(SocketAddrV4),
     /// `-j MASQUERADE [--random-fully]`.
-    Masquerade { random_fully: bool },
+    Masquerade {
+        random_fully: bool,
+    },
     /// `-j MARK --or-mark V` (printed `--set-xmark V/V`).
     MarkOr(u32),
     /// `-j MARK --xor-mark V` (printed `--set-xmark V/0x0`).
@@ -184,7 +203,9 @@ pub enum NatVerdict {
     /// Nothing to translate (the chain's ACCEPT policy, or an explicit ACCEPT).
     Accept,
     Dnat(SocketAddrV4),
-    Masquerade { random_fully: bool },
+    Masquerade {
+        random_fully: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -219,17 +240,31 @@ impl NatTable {
 
     /// Walk the chain of `hook`. `draw` decides each `statistic` match: it receives the rule
     /// and its probability and returns whether the rule matched.
-    pub fn walk(&self, hook: Hook, pkt: &mut NfPacket, draw: &mut dyn FnMut(&Rule, f64) -> bool) -> NatWalk {
+    pub fn walk(
+        &self,
+        hook: Hook,
+        pkt: &mut NfPacket,
+        draw: &mut dyn FnMut(&Rule, f64) -> bool,
+    ) -> NatWalk {
         let mut steps = Vec::new();
         let outcome = self.walk_chain(hook.chain_name(), pkt, draw, &mut steps, 0);
         let (verdict, policy) = match outcome {
             ChainEnd::Verdict(v) => (v, None),
             ChainEnd::FellOff => {
                 let n = self.rules(hook.chain_name()).len() + 1;
-                (NatVerdict::Accept, Some(format!("nat:{}:policy:{n}", hook.chain_name())))
+                (
+                    NatVerdict::Accept,
+                    Some(format!("nat:{}:policy:{n}", hook.chain_name())),
+                )
             }
         };
-        NatWalk { hook, steps, verdict, mark: pkt.mark, policy }
+        NatWalk {
+            hook,
+            steps,
+            verdict,
+            mark: pkt.mark,
+            policy,
+        }
     }
 
     fn walk_chain(
@@ -257,7 +292,8 @@ impl NatTable {
             }
             match &rule.target {
                 Target::Jump(next) => {
-                    if let ChainEnd::Verdict(v) = self.walk_chain(next, pkt, draw, steps, depth + 1) {
+                    if let ChainEnd::Verdict(v) = self.walk_chain(next, pkt, draw, steps, depth + 1)
+                    {
                         return ChainEnd::Verdict(v);
                     }
                 }
@@ -265,7 +301,9 @@ impl NatTable {
                 Target::Accept => return ChainEnd::Verdict(NatVerdict::Accept),
                 Target::Dnat(to) => return ChainEnd::Verdict(NatVerdict::Dnat(*to)),
                 Target::Masquerade { random_fully } => {
-                    return ChainEnd::Verdict(NatVerdict::Masquerade { random_fully: *random_fully })
+                    return ChainEnd::Verdict(NatVerdict::Masquerade {
+                        random_fully: *random_fully,
+                    })
                 }
                 Target::MarkOr(v) => pkt.mark |= v,
                 Target::MarkXor(v) => pkt.mark ^= v,
@@ -282,8 +320,14 @@ enum ChainEnd {
     FellOff,
 }
 
-fn rule_matches(rule: &Rule, pkt: &NfPacket, draw: &mut dyn FnMut(&Rule, f64) -> bool) -> (bool, Option<String>) {
-    let addr_ok = |m: &Option<Neg<Ipv4Net>>, a: Ipv4Addr| m.as_ref().is_none_or(|n| n.value.contains(&a) != n.not);
+fn rule_matches(
+    rule: &Rule,
+    pkt: &NfPacket,
+    draw: &mut dyn FnMut(&Rule, f64) -> bool,
+) -> (bool, Option<String>) {
+    let addr_ok = |m: &Option<Neg<Ipv4Net>>, a: Ipv4Addr| {
+        m.as_ref().is_none_or(|n| n.value.contains(&a) != n.not)
+    };
     let iface_ok = |m: &Option<Neg<String>>, i: &Option<String>| {
         m.as_ref().is_none_or(|n| {
             let hit = match (&i, n.value.strip_suffix('+')) {
@@ -306,9 +350,13 @@ fn rule_matches(rule: &Rule, pkt: &NfPacket, draw: &mut dyn FnMut(&Rule, f64) ->
     for m in &rule.matches {
         let ok = match m {
             Match::Comment(_) => true,
-            Match::Port { proto, dport } => proto.number() == pkt.proto && dport.is_none_or(|p| Some(p) == pkt.dport),
+            Match::Port { proto, dport } => {
+                proto.number() == pkt.proto && dport.is_none_or(|p| Some(p) == pkt.dport)
+            }
             Match::Mark { not, value, mask } => ((pkt.mark & mask) == *value) != *not,
-            Match::AddrTypeLocal { not, dst } => (if *dst { pkt.dst_local } else { pkt.src_local }) != *not,
+            Match::AddrTypeLocal { not, dst } => {
+                (if *dst { pkt.dst_local } else { pkt.src_local }) != *not
+            }
             Match::Statistic { p } => {
                 let hit = draw(rule, *p);
                 note = Some(format!(
@@ -367,11 +415,20 @@ pub fn rule_text(chain: &str, rule: &Rule) -> String {
                 }
             }
             Match::Statistic { p } => {
-                out += &format!(" -m statistic --mode random --probability {}", saved_probability(*p))
+                out += &format!(
+                    " -m statistic --mode random --probability {}",
+                    saved_probability(*p)
+                )
             }
-            Match::Mark { not, value, mask } => out += &format!(" -m mark{} --mark {value:#x}/{mask:#x}", neg(*not)),
+            Match::Mark { not, value, mask } => {
+                out += &format!(" -m mark{} --mark {value:#x}/{mask:#x}", neg(*not))
+            }
             Match::AddrTypeLocal { not, dst } => {
-                out += &format!(" -m addrtype{} --{}-type LOCAL", neg(*not), if *dst { "dst" } else { "src" })
+                out += &format!(
+                    " -m addrtype{} --{}-type LOCAL",
+                    neg(*not),
+                    if *dst { "dst" } else { "src" }
+                )
             }
         }
     }
@@ -424,20 +481,47 @@ mod tests {
     #[test]
     fn a_walk_follows_jumps_and_returns_the_dnat() {
         let mut t = NatTable::default();
-        t.append("PREROUTING", Rule { matches: vec![Match::Comment("kubernetes service portals".into())], target: Target::Jump("KUBE-SERVICES".into()), ..Default::default() });
-        t.append("KUBE-SERVICES", Rule {
-            dst: Some(Neg::is("10.96.0.20/32".parse().unwrap())),
-            proto: Some(Proto::Tcp),
-            matches: vec![Match::Port { proto: Proto::Tcp, dport: Some(80) }],
-            target: Target::Jump("KUBE-SEP-A".into()),
-            ..Default::default()
+        t.append(
+            "PREROUTING",
+            Rule {
+                matches: vec![Match::Comment("kubernetes service portals".into())],
+                target: Target::Jump("KUBE-SERVICES".into()),
+                ..Default::default()
+            },
+        );
+        t.append(
+            "KUBE-SERVICES",
+            Rule {
+                dst: Some(Neg::is("10.96.0.20/32".parse().unwrap())),
+                proto: Some(Proto::Tcp),
+                matches: vec![Match::Port {
+                    proto: Proto::Tcp,
+                    dport: Some(80),
+                }],
+                target: Target::Jump("KUBE-SEP-A".into()),
+                ..Default::default()
+            },
+        );
+        t.append(
+            "KUBE-SEP-A",
+            Rule {
+                target: Target::Dnat("10.244.1.10:8080".parse().unwrap()),
+                proto: Some(Proto::Tcp),
+                ..Default::default()
+            },
+        );
+        let w = t.walk(Hook::Prerouting, &mut pkt("10.96.0.20", 80), &mut |_, _| {
+            true
         });
-        t.append("KUBE-SEP-A", Rule { target: Target::Dnat("10.244.1.10:8080".parse().unwrap()), proto: Some(Proto::Tcp), ..Default::default() });
-        let w = t.walk(Hook::Prerouting, &mut pkt("10.96.0.20", 80), &mut |_, _| true);
-        assert_eq!(w.verdict, NatVerdict::Dnat("10.244.1.10:8080".parse().unwrap()));
+        assert_eq!(
+            w.verdict,
+            NatVerdict::Dnat("10.244.1.10:8080".parse().unwrap())
+        );
         assert_eq!(w.steps.len(), 3);
         assert_eq!(w.steps[1].trace_label(), "nat:KUBE-SERVICES:rule:1");
-        let miss = t.walk(Hook::Prerouting, &mut pkt("10.96.0.21", 80), &mut |_, _| true);
+        let miss = t.walk(Hook::Prerouting, &mut pkt("10.96.0.21", 80), &mut |_, _| {
+            true
+        });
         assert_eq!(miss.verdict, NatVerdict::Accept);
         assert_eq!(miss.policy.as_deref(), Some("nat:PREROUTING:policy:2"));
     }
@@ -448,18 +532,40 @@ mod tests {
             dst: Some(Neg::not("10.244.0.0/16".parse().unwrap())),
             matches: vec![
                 Match::Comment("kubenet: SNAT for outbound traffic from cluster".into()),
-                Match::AddrTypeLocal { not: true, dst: true },
+                Match::AddrTypeLocal {
+                    not: true,
+                    dst: true,
+                },
             ],
-            target: Target::Masquerade { random_fully: false },
+            target: Target::Masquerade {
+                random_fully: false,
+            },
             ..Default::default()
         };
         assert_eq!(
             rule_text("POSTROUTING", &r),
             "-A POSTROUTING ! -d 10.244.0.0/16 -m comment --comment \"kubenet: SNAT for outbound traffic from cluster\" -m addrtype ! --dst-type LOCAL -j MASQUERADE"
         );
-        let m = Rule { matches: vec![Match::Mark { not: true, value: 0x4000, mask: 0x4000 }], target: Target::Return, ..Default::default() };
-        assert_eq!(rule_text("KUBE-POSTROUTING", &m), "-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN");
-        let x = Rule { target: Target::MarkXor(0x4000), ..Default::default() };
-        assert_eq!(rule_text("KUBE-POSTROUTING", &x), "-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0");
+        let m = Rule {
+            matches: vec![Match::Mark {
+                not: true,
+                value: 0x4000,
+                mask: 0x4000,
+            }],
+            target: Target::Return,
+            ..Default::default()
+        };
+        assert_eq!(
+            rule_text("KUBE-POSTROUTING", &m),
+            "-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN"
+        );
+        let x = Rule {
+            target: Target::MarkXor(0x4000),
+            ..Default::default()
+        };
+        assert_eq!(
+            rule_text("KUBE-POSTROUTING", &x),
+            "-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0"
+        );
     }
 }

@@ -17,7 +17,10 @@ pub enum Role {
     /// A node's root namespace.
     Node,
     /// A pod: the namespace the pause container holds, shared by all its containers.
-    Pod { namespace: String, containers: Vec<Container> },
+    Pod {
+        namespace: String,
+        containers: Vec<Container>,
+    },
     /// A machine outside the cluster: a client, or a server on the internet.
     Host,
 }
@@ -72,7 +75,10 @@ impl Netns {
             neigh: NeighTable::default(),
             nat: NatTable::default(),
             conntrack: Conntrack::default(),
-            sysctls: Sysctls { ip_forward: false, bridge_nf_call_iptables: false },
+            sysctls: Sysctls {
+                ip_forward: false,
+                bridge_nf_call_iptables: false,
+            },
             resolv_conf: None,
             listeners: Vec::new(),
         }
@@ -93,21 +99,29 @@ impl Netns {
 
     /// Is this one of our addresses (the local table: every interface address and 127/8)?
     pub fn is_local(&self, ip: Ipv4Addr) -> bool {
-        ip.is_loopback() || self.ifaces.iter().any(|i| i.addrs.iter().any(|a| a.addr() == ip))
+        ip.is_loopback()
+            || self
+                .ifaces
+                .iter()
+                .any(|i| i.addrs.iter().any(|a| a.addr() == ip))
     }
     /// The interface holding a local address.
     pub fn iface_with_addr(&self, ip: Ipv4Addr) -> Option<&Iface> {
         if ip.is_loopback() {
             return self.ifaces.iter().find(|i| i.is_loopback());
         }
-        self.ifaces.iter().find(|i| i.addrs.iter().any(|a| a.addr() == ip))
+        self.ifaces
+            .iter()
+            .find(|i| i.addrs.iter().any(|a| a.addr() == ip))
     }
     /// Conntrack runs in a namespace once something there needs it: here, a nat rule.
     pub fn tracks_connections(&self) -> bool {
         !self.nat.is_empty()
     }
     pub fn listener(&self, proto: Proto, port: u16) -> Option<&Listener> {
-        self.listeners.iter().find(|l| l.proto == proto && l.port == port)
+        self.listeners
+            .iter()
+            .find(|l| l.proto == proto && l.port == port)
     }
     pub fn is_pod(&self) -> bool {
         matches!(self.role, Role::Pod { .. })

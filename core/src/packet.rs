@@ -126,10 +126,30 @@ pub struct TcpFlags {
 }
 
 impl TcpFlags {
-    pub const SYN: TcpFlags = TcpFlags { syn: true, ack: false, rst: false, fin: false };
-    pub const SYN_ACK: TcpFlags = TcpFlags { syn: true, ack: true, rst: false, fin: false };
-    pub const ACK: TcpFlags = TcpFlags { syn: false, ack: true, rst: false, fin: false };
-    pub const RST_ACK: TcpFlags = TcpFlags { syn: false, ack: true, rst: true, fin: false };
+    pub const SYN: TcpFlags = TcpFlags {
+        syn: true,
+        ack: false,
+        rst: false,
+        fin: false,
+    };
+    pub const SYN_ACK: TcpFlags = TcpFlags {
+        syn: true,
+        ack: true,
+        rst: false,
+        fin: false,
+    };
+    pub const ACK: TcpFlags = TcpFlags {
+        syn: false,
+        ack: true,
+        rst: false,
+        fin: false,
+    };
+    pub const RST_ACK: TcpFlags = TcpFlags {
+        syn: false,
+        ack: true,
+        rst: true,
+        fin: false,
+    };
 }
 
 impl fmt::Display for TcpFlags {
@@ -214,7 +234,10 @@ impl Frame {
     /// The VXLAN header when this frame is an encapsulated one.
     pub fn vxlan(&self) -> Option<&Vxlan> {
         match self.ipv4().map(|ip| &ip.l4) {
-            Some(L4::Udp(Udp { payload: UdpPayload::Vxlan(v), .. })) => Some(v),
+            Some(L4::Udp(Udp {
+                payload: UdpPayload::Vxlan(v),
+                ..
+            })) => Some(v),
             _ => None,
         }
     }
@@ -253,10 +276,16 @@ impl fmt::Display for Ipv4 {
                 self.src, t.sport, self.dst, t.dport, t.flags, self.ttl
             ),
             L4::Udp(u) => {
-                write!(f, "IP {}.{} > {}.{}: ", self.src, u.sport, self.dst, u.dport)?;
+                write!(
+                    f,
+                    "IP {}.{} > {}.{}: ",
+                    self.src, u.sport, self.dst, u.dport
+                )?;
                 match &u.payload {
                     UdpPayload::Dns(m) => write!(f, "{m}")?,
-                    UdpPayload::Vxlan(v) => write!(f, "VXLAN, flags [I] (0x08), vni {}: [{}]", v.vni, v.inner)?,
+                    UdpPayload::Vxlan(v) => {
+                        write!(f, "VXLAN, flags [I] (0x08), vni {}: [{}]", v.vni, v.inner)?
+                    }
                     UdpPayload::Data => write!(f, "UDP")?,
                 }
                 write!(f, ", ttl {}", self.ttl)
@@ -290,7 +319,10 @@ mod tests {
     #[test]
     fn arp_request_prints_who_has() {
         let f = Frame {
-            eth: Some(Ethernet { src: "b2:26:04:c6:c6:4b".parse().unwrap(), dst: Mac::BROADCAST }),
+            eth: Some(Ethernet {
+                src: "b2:26:04:c6:c6:4b".parse().unwrap(),
+                dst: Mac::BROADCAST,
+            }),
             body: Body::Arp(Arp {
                 op: ArpOp::Request,
                 sha: "b2:26:04:c6:c6:4b".parse().unwrap(),

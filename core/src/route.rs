@@ -22,10 +22,24 @@ pub struct Route {
 
 impl Route {
     pub fn connected(dst: Ipv4Net, dev: &str, src: Ipv4Addr) -> Route {
-        Route { dst: dst.trunc(), via: None, dev: dev.into(), kernel: true, src: Some(src), onlink: false }
+        Route {
+            dst: dst.trunc(),
+            via: None,
+            dev: dev.into(),
+            kernel: true,
+            src: Some(src),
+            onlink: false,
+        }
     }
     pub fn via(dst: Ipv4Net, gw: Ipv4Addr, dev: &str) -> Route {
-        Route { dst: dst.trunc(), via: Some(gw), dev: dev.into(), kernel: false, src: None, onlink: false }
+        Route {
+            dst: dst.trunc(),
+            via: Some(gw),
+            dev: dev.into(),
+            kernel: false,
+            src: None,
+            onlink: false,
+        }
     }
 }
 
@@ -75,12 +89,21 @@ impl RouteTable {
     /// (`10.244.0.0/24` before `10.244.0.0/16`, as the kernel's FIB dump shows).
     pub fn add(&mut self, r: Route) {
         self.routes.push(r);
-        self.routes.sort_by_key(|r| (u32::from(r.dst.network()), std::cmp::Reverse(r.dst.prefix_len())));
+        self.routes.sort_by_key(|r| {
+            (
+                u32::from(r.dst.network()),
+                std::cmp::Reverse(r.dst.prefix_len()),
+            )
+        });
     }
 
     /// Longest-prefix match. Every row's subnet test is returned so the learner sees them all.
     pub fn lookup(&self, dst: Ipv4Addr) -> Result<RouteMatch, Vec<SubnetCheck>> {
-        let checks: Vec<SubnetCheck> = self.routes.iter().map(|r| SubnetCheck::new(dst, r.dst)).collect();
+        let checks: Vec<SubnetCheck> = self
+            .routes
+            .iter()
+            .map(|r| SubnetCheck::new(dst, r.dst))
+            .collect();
         let best = self
             .routes
             .iter()
@@ -88,7 +111,11 @@ impl RouteTable {
             .filter(|(i, _)| checks[*i].matches)
             .max_by_key(|(i, r)| (r.dst.prefix_len(), std::cmp::Reverse(*i)));
         match best {
-            Some((index, r)) => Ok(RouteMatch { index, route: r.clone(), checks }),
+            Some((index, r)) => Ok(RouteMatch {
+                index,
+                route: r.clone(),
+                checks,
+            }),
             None => Err(checks),
         }
     }
@@ -104,9 +131,21 @@ mod tests {
 
     fn pod_table() -> RouteTable {
         let mut t = RouteTable::default();
-        t.add(Route::via("10.244.0.0/16".parse().unwrap(), "10.244.0.1".parse().unwrap(), "eth0"));
-        t.add(Route::connected("10.244.0.2/24".parse().unwrap(), "eth0", "10.244.0.2".parse().unwrap()));
-        t.add(Route::via("0.0.0.0/0".parse().unwrap(), "10.244.0.1".parse().unwrap(), "eth0"));
+        t.add(Route::via(
+            "10.244.0.0/16".parse().unwrap(),
+            "10.244.0.1".parse().unwrap(),
+            "eth0",
+        ));
+        t.add(Route::connected(
+            "10.244.0.2/24".parse().unwrap(),
+            "eth0",
+            "10.244.0.2".parse().unwrap(),
+        ));
+        t.add(Route::via(
+            "0.0.0.0/0".parse().unwrap(),
+            "10.244.0.1".parse().unwrap(),
+            "eth0",
+        ));
         t
     }
 
@@ -136,14 +175,25 @@ mod tests {
     #[test]
     fn a_table_without_default_has_no_route_to_the_internet() {
         let mut t = RouteTable::default();
-        t.add(Route::connected("192.168.1.10/24".parse().unwrap(), "eth0", "192.168.1.10".parse().unwrap()));
+        t.add(Route::connected(
+            "192.168.1.10/24".parse().unwrap(),
+            "eth0",
+            "192.168.1.10".parse().unwrap(),
+        ));
         assert!(t.lookup("1.1.1.1".parse().unwrap()).is_err());
     }
 
     #[test]
     fn onlink_route_prints_like_flannel_installs_it() {
-        let mut r = Route::via("10.244.1.0/24".parse().unwrap(), "10.244.1.0".parse().unwrap(), "flannel.1");
+        let mut r = Route::via(
+            "10.244.1.0/24".parse().unwrap(),
+            "10.244.1.0".parse().unwrap(),
+            "flannel.1",
+        );
         r.onlink = true;
-        assert_eq!(r.to_string(), "10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink ");
+        assert_eq!(
+            r.to_string(),
+            "10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink "
+        );
     }
 }

@@ -60,7 +60,9 @@ pub struct Hop {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Event {
     /// A process hands data to the kernel.
-    Send { process: String },
+    Send {
+        process: String,
+    },
     RouteLookup,
     Transmit,
     Receive,
@@ -69,7 +71,9 @@ pub enum Event {
     ArpRequest,
     ArpReply,
     /// An iptables hook (nat table) was walked.
-    Netfilter { hook: String },
+    Netfilter {
+        hook: String,
+    },
     Dnat,
     Snat,
     /// Conntrack matched a packet to an entry and reversed its NAT.
@@ -81,28 +85,44 @@ pub enum Event {
     DnsQuery,
     DnsAnswer,
     /// Handed to a process.
-    Deliver { process: String },
-    Drop { reason: DropReason },
+    Deliver {
+        process: String,
+    },
+    Drop {
+        reason: DropReason,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "why")]
 pub enum DropReason {
-    NoRoute { dst: Ipv4Addr },
+    NoRoute {
+        dst: Ipv4Addr,
+    },
     IpForwardDisabled,
     TtlExceeded,
-    NoArpAnswer { ip: Ipv4Addr },
+    NoArpAnswer {
+        ip: Ipv4Addr,
+    },
     /// A frame (a flooded copy) that is not addressed to this host.
     NotForThisHost,
     /// The bridge would send the frame back out its ingress port and hairpin is off.
-    HairpinOff { port: String },
-    NoListener { port: u16 },
+    HairpinOff {
+        port: String,
+    },
+    NoListener {
+        port: u16,
+    },
     /// A reply no socket expects.
     NoSocket,
     NoVxlanFdb,
-    FabricNoRoute { dst: Ipv4Addr },
+    FabricNoRoute {
+        dst: Ipv4Addr,
+    },
     /// The name does not resolve: NXDOMAIN for every candidate.
-    NxDomain { name: String },
+    NxDomain {
+        name: String,
+    },
     HopBudget,
 }
 
@@ -111,19 +131,55 @@ pub enum DropReason {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Decision {
     /// The destination is one of this namespace's addresses (the local table).
-    Local { addr: Ipv4Addr, dev: String },
+    Local {
+        addr: Ipv4Addr,
+        dev: String,
+    },
     /// A route lookup: every row in `ip route` order, the one matched, each row's subnet test.
-    Route { table: Vec<String>, matched: usize, checks: Vec<SubnetCheck>, next_hop: Ipv4Addr, dev: String },
-    NoRoute { table: Vec<String>, checks: Vec<SubnetCheck> },
+    Route {
+        table: Vec<String>,
+        matched: usize,
+        checks: Vec<SubnetCheck>,
+        next_hop: Ipv4Addr,
+        dev: String,
+    },
+    NoRoute {
+        table: Vec<String>,
+        checks: Vec<SubnetCheck>,
+    },
     /// The neighbour table gave (or did not give) the next hop's MAC.
-    Neighbour { ip: Ipv4Addr, dev: String, entry: Option<String> },
+    Neighbour {
+        ip: Ipv4Addr,
+        dev: String,
+        entry: Option<String>,
+    },
     /// The bridge's FDB: the row used, or a flood to these ports.
-    Fdb { dst: String, entry: Option<String>, ports: Vec<String> },
+    Fdb {
+        dst: String,
+        entry: Option<String>,
+        ports: Vec<String>,
+    },
     Nat(NatWalk),
-    Conntrack { entry: String, direction: String },
-    Vxlan { vni: u32, fdb: String, remote: Ipv4Addr, sport: u16 },
-    Fabric { table: Vec<String>, matched: usize, next_hop: String },
-    Dns { candidate: String, reason: String, answer: String },
+    Conntrack {
+        entry: String,
+        direction: String,
+    },
+    Vxlan {
+        vni: u32,
+        fdb: String,
+        remote: Ipv4Addr,
+        sport: u16,
+    },
+    Fabric {
+        table: Vec<String>,
+        matched: usize,
+        next_hop: String,
+    },
+    Dns {
+        candidate: String,
+        reason: String,
+        answer: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,7 +239,12 @@ impl Decision {
     pub fn lines(&self) -> Vec<String> {
         match self {
             Decision::Local { addr, dev } => vec![format!("local: {addr} is an address of {dev}")],
-            Decision::Route { table, matched, checks, .. } => route_lines(table, Some(*matched), checks),
+            Decision::Route {
+                table,
+                matched,
+                checks,
+                ..
+            } => route_lines(table, Some(*matched), checks),
             Decision::NoRoute { table, checks } => route_lines(table, None, checks),
             Decision::Neighbour { ip, dev, entry } => match entry {
                 Some(e) => vec![format!("neigh: {e}")],
@@ -191,7 +252,10 @@ impl Decision {
             },
             Decision::Fdb { dst, entry, ports } => match entry {
                 Some(e) => vec![format!("fdb: {e}")],
-                None => vec![format!("fdb: {dst} unknown or broadcast: flood to {}", ports.join(", "))],
+                None => vec![format!(
+                    "fdb: {dst} unknown or broadcast: flood to {}",
+                    ports.join(", ")
+                )],
             },
             Decision::Nat(w) => {
                 let mut v: Vec<String> = w
@@ -211,11 +275,22 @@ impl Decision {
                 }
                 v
             }
-            Decision::Conntrack { entry, direction } => vec![format!("conntrack ({direction}): {entry}")],
-            Decision::Vxlan { vni, fdb, remote, sport } => {
+            Decision::Conntrack { entry, direction } => {
+                vec![format!("conntrack ({direction}): {entry}")]
+            }
+            Decision::Vxlan {
+                vni,
+                fdb,
+                remote,
+                sport,
+            } => {
                 vec![format!("fdb: {fdb}"), format!("vni {vni}, outer dst {remote}:8472, outer sport {sport} (hash of the inner flow)")]
             }
-            Decision::Fabric { table, matched, next_hop } => {
+            Decision::Fabric {
+                table,
+                matched,
+                next_hop,
+            } => {
                 let mut v: Vec<String> = table
                     .iter()
                     .enumerate()
@@ -224,7 +299,14 @@ impl Decision {
                 v.push(format!("next hop: {next_hop}"));
                 v
             }
-            Decision::Dns { candidate, reason, answer } => vec![format!("candidate {candidate} ({reason})"), format!("answer: {answer}")],
+            Decision::Dns {
+                candidate,
+                reason,
+                answer,
+            } => vec![
+                format!("candidate {candidate} ({reason})"),
+                format!("answer: {answer}"),
+            ],
         }
     }
 }
@@ -235,7 +317,13 @@ fn route_lines(table: &[String], matched: Option<usize>, checks: &[SubnetCheck])
         .enumerate()
         .map(|(i, r)| {
             let m = if Some(i) == matched { "→" } else { " " };
-            let c = checks.get(i).map(|c| if c.matches { format!("/{} match", c.cidr.prefix_len()) } else { "no match".into() });
+            let c = checks.get(i).map(|c| {
+                if c.matches {
+                    format!("/{} match", c.cidr.prefix_len())
+                } else {
+                    "no match".into()
+                }
+            });
             format!("{m} {:<60} {}", r.trim_end(), c.unwrap_or_default())
         })
         .collect()
@@ -246,7 +334,13 @@ impl Trace {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for (i, h) in self.hops.iter().enumerate() {
-            let _ = writeln!(out, "#{i:<3} [{}] {:<16} {}", h.leg, h.event.label(), h.at.text());
+            let _ = writeln!(
+                out,
+                "#{i:<3} [{}] {:<16} {}",
+                h.leg,
+                h.event.label(),
+                h.at.text()
+            );
             if let Some(p) = &h.packet {
                 let _ = writeln!(out, "       pkt  {p}");
             }
@@ -256,7 +350,13 @@ impl Trace {
                 }
             }
             for c in &h.changes {
-                let _ = writeln!(out, "       + {} {}: {}", c.netns, c.table, c.line.trim_end());
+                let _ = writeln!(
+                    out,
+                    "       + {} {}: {}",
+                    c.netns,
+                    c.table,
+                    c.line.trim_end()
+                );
             }
             if !h.explain.is_empty() {
                 let _ = writeln!(out, "       why  {}", h.explain);

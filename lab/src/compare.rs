@@ -28,7 +28,12 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(area: &str, at: impl Into<String>, what: impl Into<String>) -> Finding {
-        Finding { area: area.into(), at: at.into(), what: what.into(), ..Default::default() }
+        Finding {
+            area: area.into(),
+            at: at.into(),
+            what: what.into(),
+            ..Default::default()
+        }
     }
 }
 
@@ -80,7 +85,10 @@ pub fn compare(model: &[Obs], kernel: &[Obs], mapper: &mut Mapper, client_ns: &s
     let mut taps: BTreeMap<String, TapResult> = BTreeMap::new();
     let mut kgroups: BTreeMap<Group, Vec<&Obs>> = BTreeMap::new();
     for k in kernel {
-        let t = taps.entry(k.tap()).or_insert_with(|| TapResult { tap: k.tap(), ..Default::default() });
+        let t = taps.entry(k.tap()).or_insert_with(|| TapResult {
+            tap: k.tap(),
+            ..Default::default()
+        });
         match scope(&k.pkt) {
             Scope::Compared(key) => {
                 t.kernel += 1;
@@ -98,12 +106,17 @@ pub fn compare(model: &[Obs], kernel: &[Obs], mapper: &mut Mapper, client_ns: &s
     }
     let mut seen: BTreeMap<Group, usize> = BTreeMap::new();
     for m in model {
-        let Scope::Compared(key) = scope(&m.pkt) else { continue };
+        let Scope::Compared(key) = scope(&m.pkt) else {
+            continue;
+        };
         let g = group(m, &key);
         let n = seen.entry(g.clone()).or_default();
         let idx = *n;
         *n += 1;
-        let t = taps.entry(m.tap()).or_insert_with(|| TapResult { tap: m.tap(), ..Default::default() });
+        let t = taps.entry(m.tap()).or_insert_with(|| TapResult {
+            tap: m.tap(),
+            ..Default::default()
+        });
         t.model += 1;
         match kgroups.get(&g).and_then(|v| v.get(idx)) {
             Some(k) => {
@@ -113,38 +126,73 @@ pub fn compare(model: &[Obs], kernel: &[Obs], mapper: &mut Mapper, client_ns: &s
                     t.matched += 1;
                 }
                 if c.examples.iter().all(|e| e.1 != key) {
-                    c.examples.push((m.tap(), key.clone(), describe(&m.pkt), describe(&k.pkt)));
+                    c.examples
+                        .push((m.tap(), key.clone(), describe(&m.pkt), describe(&k.pkt)));
                 }
                 for d in diffs {
-                    c.findings.push(Finding { tap: Some((m.ns.clone(), m.dev.clone(), m.dir)), key: Some(key.clone()), ..Finding::new("capture", at.clone(), d) });
+                    c.findings.push(Finding {
+                        tap: Some((m.ns.clone(), m.dev.clone(), m.dir)),
+                        key: Some(key.clone()),
+                        ..Finding::new("capture", at.clone(), d)
+                    });
                 }
             }
             None => c.findings.push(Finding {
                 tap: Some((m.ns.clone(), m.dev.clone(), m.dir)),
                 key: Some(key.clone()),
-                ..Finding::new("capture", m.tap(), format!("the model has `{key}` here (frame {}), the kernel's capture does not: {}", idx + 1, describe(&m.pkt)))
+                ..Finding::new(
+                    "capture",
+                    m.tap(),
+                    format!(
+                        "the model has `{key}` here (frame {}), the kernel's capture does not: {}",
+                        idx + 1,
+                        describe(&m.pkt)
+                    ),
+                )
             }),
         }
     }
     for (g, ks) in &kgroups {
         let used = seen.get(g).copied().unwrap_or(0);
         for k in ks.iter().skip(used) {
-            let what = format!("the kernel's capture has `{}` here that the model does not: {}", g.3, describe(&k.pkt));
-            c.findings.push(Finding { tap: Some((k.ns.clone(), k.dev.clone(), k.dir)), key: Some(g.3.clone()), extra: Some(k.pkt.clone()), ..Finding::new("capture", k.tap(), what) });
+            let what = format!(
+                "the kernel's capture has `{}` here that the model does not: {}",
+                g.3,
+                describe(&k.pkt)
+            );
+            c.findings.push(Finding {
+                tap: Some((k.ns.clone(), k.dev.clone(), k.dir)),
+                key: Some(g.3.clone()),
+                extra: Some(k.pkt.clone()),
+                ..Finding::new("capture", k.tap(), what)
+            });
         }
     }
     c.taps = taps.into_values().collect();
     c.paths = paths(model, kernel);
     for p in c.paths.iter().filter(|p| !p.ok) {
-        let how = if p.unordered { "set of taps" } else { "taps, in order," };
-        let what = format!("the {how} differ: model {:?}, kernel {:?}", p.model, p.kernel);
-        c.findings.push(Finding { key: Some(p.key.clone()), path: Some((p.model.clone(), p.kernel.clone(), p.unordered)), ..Finding::new("path", p.key.clone(), what) });
+        let how = if p.unordered {
+            "set of taps"
+        } else {
+            "taps, in order,"
+        };
+        let what = format!(
+            "the {how} differ: model {:?}, kernel {:?}",
+            p.model, p.kernel
+        );
+        c.findings.push(Finding {
+            key: Some(p.key.clone()),
+            path: Some((p.model.clone(), p.kernel.clone(), p.unordered)),
+            ..Finding::new("path", p.key.clone(), what)
+        });
     }
     let questions = |obs: &[Obs]| -> Vec<String> {
         obs.iter()
             .filter(|o| o.ns == client_ns && o.dir == Dir::Out)
             .filter_map(|o| match scope(&o.pkt) {
-                Scope::Compared(k) if k.starts_with("DNS ") && !k.starts_with("DNS answer") => Some(k),
+                Scope::Compared(k) if k.starts_with("DNS ") && !k.starts_with("DNS answer") => {
+                    Some(k)
+                }
                 _ => None,
             })
             .collect()
@@ -152,12 +200,23 @@ pub fn compare(model: &[Obs], kernel: &[Obs], mapper: &mut Mapper, client_ns: &s
     let (mq, kq) = (questions(model), questions(kernel));
     if !mq.is_empty() || !kq.is_empty() {
         if mq != kq {
-            c.findings.push(Finding::new("dns-order", client_ns, format!("the questions differ: model {mq:?}, kernel {kq:?}")));
+            c.findings.push(Finding::new(
+                "dns-order",
+                client_ns,
+                format!("the questions differ: model {mq:?}, kernel {kq:?}"),
+            ));
         }
         c.dns_order = Some((mq, kq));
         // Questions and answers as the client's interface saw them, in time order.
         let timeline = |obs: &[Obs]| -> Vec<String> {
-            let dev = obs.iter().find(|o| o.ns == client_ns && o.dir == Dir::Out && matches!(scope(&o.pkt), Scope::Compared(ref k) if k.starts_with("DNS "))).map(|o| o.dev.clone());
+            let dev = obs
+                .iter()
+                .find(|o| {
+                    o.ns == client_ns
+                        && o.dir == Dir::Out
+                        && matches!(scope(&o.pkt), Scope::Compared(ref k) if k.starts_with("DNS "))
+                })
+                .map(|o| o.dev.clone());
             obs.iter()
                 .filter(|o| o.ns == client_ns && Some(&o.dev) == dev.as_ref())
                 .filter_map(|o| match scope(&o.pkt) {
@@ -168,7 +227,11 @@ pub fn compare(model: &[Obs], kernel: &[Obs], mapper: &mut Mapper, client_ns: &s
         };
         let (mt, kt) = (timeline(model), timeline(kernel));
         if mt != kt {
-            c.findings.push(Finding::new("dns-timeline", client_ns, format!("model {mt:?}, kernel {kt:?}")));
+            c.findings.push(Finding::new(
+                "dns-timeline",
+                client_ns,
+                format!("model {mt:?}, kernel {kt:?}"),
+            ));
         }
         c.dns_timeline = Some((mt, kt));
     }
@@ -182,7 +245,11 @@ fn paths(model: &[Obs], kernel: &[Obs]) -> Vec<PathResult> {
         for o in obs {
             if let Scope::Compared(k) = scope(&o.pkt) {
                 let e = by.entry(path_key(&k)).or_default();
-                if side == 0 { e.0.push(o) } else { e.1.push(o) }
+                if side == 0 {
+                    e.0.push(o)
+                } else {
+                    e.1.push(o)
+                }
             }
         }
     }
@@ -195,14 +262,25 @@ fn paths(model: &[Obs], kernel: &[Obs]) -> Vec<PathResult> {
             // keeps the receive timestamp on a frame a bridge passes up): the model's order
             // stands for them.
             let mut k = k;
-            k.sort_by_key(|o| (o.order, mt0.iter().position(|t| *t == o.tap()).unwrap_or(usize::MAX)));
+            k.sort_by_key(|o| {
+                (
+                    o.order,
+                    mt0.iter().position(|t| *t == o.tap()).unwrap_or(usize::MAX),
+                )
+            });
             let (mut mt, mut kt) = (mt0.clone(), taps(&k));
             if unordered {
                 mt.sort();
                 kt.sort();
             }
             let ok = mt == kt;
-            PathResult { key, model: mt, kernel: kt, unordered, ok }
+            PathResult {
+                key,
+                model: mt,
+                kernel: kt,
+                unordered,
+                ok,
+            }
         })
         .collect()
 }
@@ -214,15 +292,23 @@ fn tally(fields: &mut BTreeMap<String, (usize, usize)>, name: &str, ok: bool) {
 }
 
 /// Compare two frames field by field; returns the differences.
-pub fn compare_pkt(m: &Pkt, k: &Pkt, mapper: &mut Mapper, at: &str, prefix: &str, fields: &mut BTreeMap<String, (usize, usize)>) -> Vec<String> {
+pub fn compare_pkt(
+    m: &Pkt,
+    k: &Pkt,
+    mapper: &mut Mapper,
+    at: &str,
+    prefix: &str,
+    fields: &mut BTreeMap<String, (usize, usize)>,
+) -> Vec<String> {
     let mut diffs = Vec::new();
-    let mut eq = |name: &str, mv: String, kv: String, fields: &mut BTreeMap<String, (usize, usize)>| {
-        let ok = mv == kv;
-        tally(fields, &format!("{prefix}{name}"), ok);
-        if !ok {
-            diffs.push(format!("{prefix}{name}: model {mv}, kernel {kv}"));
-        }
-    };
+    let mut eq =
+        |name: &str, mv: String, kv: String, fields: &mut BTreeMap<String, (usize, usize)>| {
+            let ok = mv == kv;
+            tally(fields, &format!("{prefix}{name}"), ok);
+            if !ok {
+                diffs.push(format!("{prefix}{name}: model {mv}, kernel {kv}"));
+            }
+        };
     eq("eth.src", m.src.to_string(), k.src.to_string(), fields);
     eq("eth.dst", m.dst.to_string(), k.dst.to_string(), fields);
     let mut mapped: Vec<(&'static str, String, u32, u32)> = Vec::new();
@@ -240,43 +326,138 @@ pub fn compare_pkt(m: &Pkt, k: &Pkt, mapper: &mut Mapper, at: &str, prefix: &str
             eq("ip.ttl", a.ttl.to_string(), b.ttl.to_string(), fields);
             eq("ip.df", a.df.to_string(), b.df.to_string(), fields);
             match (&a.l4, &b.l4) {
-                (L4::Tcp { sport: ms, dport: md, flags: mf }, L4::Tcp { sport: ks, dport: kd, flags: kf }) => {
-                    eq("tcp.flags", crate::observe::tcp_flags(*mf), crate::observe::tcp_flags(*kf), fields);
+                (
+                    L4::Tcp {
+                        sport: ms,
+                        dport: md,
+                        flags: mf,
+                    },
+                    L4::Tcp {
+                        sport: ks,
+                        dport: kd,
+                        flags: kf,
+                    },
+                ) => {
+                    eq(
+                        "tcp.flags",
+                        crate::observe::tcp_flags(*mf),
+                        crate::observe::tcp_flags(*kf),
+                        fields,
+                    );
                     mapped.push(("port", "tcp.sport".into(), u32::from(*ms), u32::from(*ks)));
                     mapped.push(("port", "tcp.dport".into(), u32::from(*md), u32::from(*kd)));
                 }
-                (L4::Udp { sport: ms, dport: md, app: ma }, L4::Udp { sport: ks, dport: kd, app: ka }) => {
+                (
+                    L4::Udp {
+                        sport: ms,
+                        dport: md,
+                        app: ma,
+                    },
+                    L4::Udp {
+                        sport: ks,
+                        dport: kd,
+                        app: ka,
+                    },
+                ) => {
                     if matches!(ma, App::Vxlan { .. }) {
-                        let (t, mv) = mapper.vxlan_key(&a.src.to_string(), &a.dst.to_string(), u32::from(*ms));
-                        let (_, kv) = mapper.vxlan_key(&b.src.to_string(), &b.dst.to_string(), u32::from(*ks));
+                        let (t, mv) = mapper.vxlan_key(
+                            &a.src.to_string(),
+                            &a.dst.to_string(),
+                            u32::from(*ms),
+                        );
+                        let (_, kv) = mapper.vxlan_key(
+                            &b.src.to_string(),
+                            &b.dst.to_string(),
+                            u32::from(*ks),
+                        );
                         mapped.push((t, "udp.sport".into(), mv, kv));
                     } else {
                         mapped.push(("port", "udp.sport".into(), u32::from(*ms), u32::from(*ks)));
                     }
                     mapped.push(("port", "udp.dport".into(), u32::from(*md), u32::from(*kd)));
                     match (ma, ka) {
-                        (App::Vxlan { flags: mfl, vni: mv, inner: mi }, App::Vxlan { flags: kfl, vni: kv, inner: ki }) => {
-                            eq("vxlan.flags", format!("{mfl:#04x}"), format!("{kfl:#04x}"), fields);
+                        (
+                            App::Vxlan {
+                                flags: mfl,
+                                vni: mv,
+                                inner: mi,
+                            },
+                            App::Vxlan {
+                                flags: kfl,
+                                vni: kv,
+                                inner: ki,
+                            },
+                        ) => {
+                            eq(
+                                "vxlan.flags",
+                                format!("{mfl:#04x}"),
+                                format!("{kfl:#04x}"),
+                                fields,
+                            );
                             eq("vxlan.vni", mv.to_string(), kv.to_string(), fields);
-                            let inner = compare_pkt(mi, ki, mapper, at, &format!("{prefix}inner."), fields);
+                            let inner =
+                                compare_pkt(mi, ki, mapper, at, &format!("{prefix}inner."), fields);
                             diffs.extend(inner);
                         }
                         (App::Dns(x), App::Dns(y)) => {
-                            eq("dns.qr", x.response.to_string(), y.response.to_string(), fields);
+                            eq(
+                                "dns.qr",
+                                x.response.to_string(),
+                                y.response.to_string(),
+                                fields,
+                            );
                             eq("dns.qname", x.qname.clone(), y.qname.clone(), fields);
-                            eq("dns.qtype", x.qtype.to_string(), y.qtype.to_string(), fields);
+                            eq(
+                                "dns.qtype",
+                                x.qtype.to_string(),
+                                y.qtype.to_string(),
+                                fields,
+                            );
                             if x.response {
-                                eq("dns.rcode", x.rcode.to_string(), y.rcode.to_string(), fields);
-                                eq("dns.answers", format!("{:?}", x.answers), format!("{:?}", y.answers), fields);
+                                eq(
+                                    "dns.rcode",
+                                    x.rcode.to_string(),
+                                    y.rcode.to_string(),
+                                    fields,
+                                );
+                                eq(
+                                    "dns.answers",
+                                    format!("{:?}", x.answers),
+                                    format!("{:?}", y.answers),
+                                    fields,
+                                );
                             }
-                            mapped.push(("dns-id", "dns.id".into(), u32::from(x.id), u32::from(y.id)));
+                            mapped.push((
+                                "dns-id",
+                                "dns.id".into(),
+                                u32::from(x.id),
+                                u32::from(y.id),
+                            ));
                         }
                         (App::None, App::None) => {}
                         (x, y) => eq("udp.payload", format!("{x:?}"), format!("{y:?}"), fields),
                     }
                 }
-                (L4::Icmp { ty: mt, code: mc, id: mi, seq: ms }, L4::Icmp { ty: kt, code: kc, id: ki, seq: ks }) => {
-                    eq("icmp.type", format!("{mt}/{mc}"), format!("{kt}/{kc}"), fields);
+                (
+                    L4::Icmp {
+                        ty: mt,
+                        code: mc,
+                        id: mi,
+                        seq: ms,
+                    },
+                    L4::Icmp {
+                        ty: kt,
+                        code: kc,
+                        id: ki,
+                        seq: ks,
+                    },
+                ) => {
+                    eq(
+                        "icmp.type",
+                        format!("{mt}/{mc}"),
+                        format!("{kt}/{kc}"),
+                        fields,
+                    );
                     eq("icmp.seq", ms.to_string(), ks.to_string(), fields);
                     mapped.push(("icmp-id", "icmp.id".into(), u32::from(*mi), u32::from(*ki)));
                 }
@@ -297,7 +478,16 @@ pub fn compare_pkt(m: &Pkt, k: &Pkt, mapper: &mut Mapper, at: &str, prefix: &str
 
 /// The distinct taps of a comparison, for the report's "interfaces matched" line.
 pub fn taps_matched(c: &Comparison) -> (usize, usize) {
-    let all: BTreeSet<&str> = c.taps.iter().filter(|t| t.model + t.kernel > 0).map(|t| t.tap.as_str()).collect();
-    let ok = c.taps.iter().filter(|t| t.model + t.kernel > 0 && t.model == t.kernel && t.matched == t.model).count();
+    let all: BTreeSet<&str> = c
+        .taps
+        .iter()
+        .filter(|t| t.model + t.kernel > 0)
+        .map(|t| t.tap.as_str())
+        .collect();
+    let ok = c
+        .taps
+        .iter()
+        .filter(|t| t.model + t.kernel > 0 && t.model == t.kernel && t.matched == t.model)
+        .count();
     (ok, all.len())
 }

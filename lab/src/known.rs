@@ -65,7 +65,16 @@ pub const KNOWN: &[Known] = &[
 ];
 
 fn bridges(lab: &Lab) -> Vec<String> {
-    lab.cluster.netns.iter().flat_map(|n| n.ifaces.iter().filter(|i| i.bridge().is_some()).map(|i| i.name.clone())).collect()
+    lab.cluster
+        .netns
+        .iter()
+        .flat_map(|n| {
+            n.ifaces
+                .iter()
+                .filter(|i| i.bridge().is_some())
+                .map(|i| i.name.clone())
+        })
+        .collect()
 }
 
 /// `model ":PREROUTING ACCEPT [0:0]", kernel ":PREROUTING ACCEPT [2:100]"`.
@@ -73,16 +82,33 @@ fn nat_counters(f: &Finding, _: &Lab) -> bool {
     if f.area != "nat" {
         return false;
     }
-    let chain = |s: &str| s.split_once(" ACCEPT [").map(|(c, _)| c.trim_start_matches(['"', ':']).to_string());
-    let Some((m, k)) = f.what.strip_prefix("model ").and_then(|w| w.split_once(", kernel ")) else { return false };
-    ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"].iter().any(|c| chain(m).as_deref() == Some(*c) && chain(k).as_deref() == Some(*c)) && m.contains("[0:0]")
+    let chain = |s: &str| {
+        s.split_once(" ACCEPT [")
+            .map(|(c, _)| c.trim_start_matches(['"', ':']).to_string())
+    };
+    let Some((m, k)) = f
+        .what
+        .strip_prefix("model ")
+        .and_then(|w| w.split_once(", kernel "))
+    else {
+        return false;
+    };
+    ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"]
+        .iter()
+        .any(|c| chain(m).as_deref() == Some(*c) && chain(k).as_deref() == Some(*c))
+        && m.contains("[0:0]")
 }
 
 /// Which rule explains each finding (`None`: unexplained).
 pub fn classify(findings: &[Finding], lab: &Lab) -> Vec<Option<&'static Known>> {
-    let mut out: Vec<Option<&'static Known>> = findings.iter().map(|f| KNOWN.iter().find(|k| (k.matches)(f, lab))).collect();
+    let mut out: Vec<Option<&'static Known>> = findings
+        .iter()
+        .map(|f| KNOWN.iter().find(|k| (k.matches)(f, lab)))
+        .collect();
     for (i, f) in findings.iter().enumerate() {
-        let Some((model, kernel, unordered)) = &f.path else { continue };
+        let Some((model, kernel, unordered)) = &f.path else {
+            continue;
+        };
         // The kernel's extra taps on this path, each explained by the same rule.
         let mut rest = kernel.clone();
         let mut missing = false;
@@ -98,11 +124,26 @@ pub fn classify(findings: &[Finding], lab: &Lab) -> Vec<Option<&'static Known>> 
         let rules: Vec<Option<&'static Known>> = rest
             .iter()
             .map(|tap| {
-                findings.iter().zip(&out).find(|(g, k)| k.is_some() && g.extra.is_some() && g.at == *tap && g.key.as_deref().map(path_key).as_deref() == Some(key.as_str())).and_then(|(_, k)| *k)
+                findings
+                    .iter()
+                    .zip(&out)
+                    .find(|(g, k)| {
+                        k.is_some()
+                            && g.extra.is_some()
+                            && g.at == *tap
+                            && g.key.as_deref().map(path_key).as_deref() == Some(key.as_str())
+                    })
+                    .and_then(|(_, k)| *k)
             })
             .collect();
         let ordered_ok = *unordered || kernel.iter().filter(|t| model.contains(t)).eq(model.iter());
-        if !missing && ordered_ok && !rules.is_empty() && rules.iter().all(|r| r.is_some() && r.map(|k| k.id) == rules[0].map(|k| k.id)) {
+        if !missing
+            && ordered_ok
+            && !rules.is_empty()
+            && rules
+                .iter()
+                .all(|r| r.is_some() && r.map(|k| k.id) == rules[0].map(|k| k.id))
+        {
             out[i] = rules[0];
         }
     }

@@ -56,7 +56,11 @@ impl Lab {
     pub fn new(lesson: Lesson) -> Result<Lab, String> {
         let cluster = lesson.cluster()?;
         let names = Names::new(&lesson.id, &cluster)?;
-        Ok(Lab { lesson, cluster, names })
+        Ok(Lab {
+            lesson,
+            cluster,
+            names,
+        })
     }
 
     /// Load an embedded lesson by id.
@@ -64,7 +68,10 @@ impl Lab {
         match packetwalk_lessons::load(id) {
             Some(Ok(l)) => Lab::new(l),
             Some(Err(e)) => Err(e.to_string()),
-            None => Err(format!("no lesson `{id}`; the lessons are: {}", packetwalk_lessons::ids().join(", "))),
+            None => Err(format!(
+                "no lesson `{id}`; the lessons are: {}",
+                packetwalk_lessons::ids().join(", ")
+            )),
         }
     }
 
@@ -81,7 +88,10 @@ impl Lab {
 
 /// Quote a string for bash (single quotes).
 pub fn sh_quote(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c)) {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c))
+    {
         return s.to_string();
     }
     format!("'{}'", s.replace('\'', "'\\''"))

@@ -43,7 +43,11 @@ impl Mapper {
         for ns in &c.netns {
             fixed.extend(ns.listeners.iter().map(|l| l.port));
         }
-        Mapper { tables: BTreeMap::new(), fixed_ports: fixed, vxlan_per_direction: false }
+        Mapper {
+            tables: BTreeMap::new(),
+            fixed_ports: fixed,
+            vxlan_per_direction: false,
+        }
     }
 
     /// The table and value a VXLAN source port is mapped under, for a packet `src` → `dst`.
@@ -52,13 +56,22 @@ impl Mapper {
             return ("port", port);
         }
         let ip = |s: &str| s.parse::<std::net::Ipv4Addr>().map(u32::from).unwrap_or(0);
-        ("vxlan-sport", if ip(src) > ip(dst) { port + REVERSE } else { port })
+        (
+            "vxlan-sport",
+            if ip(src) > ip(dst) {
+                port + REVERSE
+            } else {
+                port
+            },
+        )
     }
 
     /// Where the model gave both directions of a VXLAN flow the same source port and the
     /// kernel did not: (model port, kernel port one way, kernel port the other way).
     pub fn vxlan_asymmetry(&self) -> Vec<(u32, u32, u32)> {
-        let Some(t) = self.tables.get("vxlan-sport") else { return vec![] };
+        let Some(t) = self.tables.get("vxlan-sport") else {
+            return vec![];
+        };
         t.pairs
             .iter()
             .filter(|(m, _)| **m < REVERSE)
@@ -70,7 +83,13 @@ impl Mapper {
     /// Check (and record) that model value `m` and kernel value `k` correspond in `table`.
     pub fn check(&mut self, table: &'static str, m: u32, k: u32, at: &str) -> Result<(), String> {
         if table == "port" && u16::try_from(m).is_ok_and(|p| self.fixed_ports.contains(&p)) {
-            return if m == k { Ok(()) } else { Err(format!("port {m} is fixed by the lesson, the kernel used {k}")) };
+            return if m == k {
+                Ok(())
+            } else {
+                Err(format!(
+                    "port {m} is fixed by the lesson, the kernel used {k}"
+                ))
+            };
         }
         let t = self.tables.entry(table).or_default();
         match (t.pairs.get(&m), t.back.get(&k)) {
@@ -91,7 +110,10 @@ impl Mapper {
         if table == "port" && u16::try_from(m).is_ok_and(|p| self.fixed_ports.contains(&p)) {
             return Some(m);
         }
-        self.tables.get(table).and_then(|t| t.pairs.get(&m)).copied()
+        self.tables
+            .get(table)
+            .and_then(|t| t.pairs.get(&m))
+            .copied()
     }
 }
 
@@ -101,13 +123,25 @@ mod tests {
 
     #[test]
     fn a_pair_must_hold_both_ways_and_fixed_ports_must_be_equal() {
-        let mut m = Mapper { fixed_ports: [80].into_iter().collect(), ..Default::default() };
+        let mut m = Mapper {
+            fixed_ports: [80].into_iter().collect(),
+            ..Default::default()
+        };
         assert!(m.check("port", 42361, 51000, "SYN").is_ok());
         assert!(m.check("port", 42361, 51000, "SYN-ACK").is_ok());
-        assert!(m.check("port", 42361, 51001, "x").unwrap_err().contains("was paired with kernel 51000"));
-        assert!(m.check("port", 40000, 51000, "y").unwrap_err().contains("already paired with model 42361"));
+        assert!(m
+            .check("port", 42361, 51001, "x")
+            .unwrap_err()
+            .contains("was paired with kernel 51000"));
+        assert!(m
+            .check("port", 40000, 51000, "y")
+            .unwrap_err()
+            .contains("already paired with model 42361"));
         assert!(m.check("port", 80, 80, "z").is_ok());
         assert!(m.check("port", 80, 8080, "z").is_err());
-        assert!(m.check("dns-id", 42361, 7, "q").is_ok(), "tables are separate");
+        assert!(
+            m.check("dns-id", 42361, 7, "q").is_ok(),
+            "tables are separate"
+        );
     }
 }

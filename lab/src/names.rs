@@ -30,12 +30,28 @@ pub struct Names {
 
 impl Names {
     pub fn new(lesson_id: &str, cluster: &Cluster) -> Result<Names, String> {
-        let segment = cluster.segments.first().map(|s| s.name.clone()).unwrap_or_else(|| "lan".into());
-        let names = Names { lesson: lesson_id.into(), tag: tag_for(lesson_id), model: cluster.netns_names(), segment };
+        let segment = cluster
+            .segments
+            .first()
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| "lan".into());
+        let names = Names {
+            lesson: lesson_id.into(),
+            tag: tag_for(lesson_id),
+            model: cluster.netns_names(),
+            segment,
+        };
         if names.model.contains(&names.segment) {
-            return Err(format!("a namespace is named `{}`, the name the lab gives the underlay", names.segment));
+            return Err(format!(
+                "a namespace is named `{}`, the name the lab gives the underlay",
+                names.segment
+            ));
         }
-        if let Some(bad) = names.model.iter().find(|n| n.contains('/') || n.contains(char::is_whitespace)) {
+        if let Some(bad) = names
+            .model
+            .iter()
+            .find(|n| n.contains('/') || n.contains(char::is_whitespace))
+        {
             return Err(format!("namespace name `{bad}` cannot be a file name"));
         }
         Ok(names)
@@ -68,7 +84,10 @@ impl Names {
     /// The model namespace a real one stands for (none for the underlay).
     pub fn model_of(&self, real: &str) -> Option<&str> {
         let rest = real.strip_prefix(&self.prefix())?;
-        self.model.iter().find(|m| m.as_str() == rest).map(String::as_str)
+        self.model
+            .iter()
+            .find(|m| m.as_str() == rest)
+            .map(String::as_str)
     }
     /// Where the lab keeps its server script, pidfiles and logs.
     pub fn dir(&self) -> String {

@@ -51,40 +51,84 @@ impl Obs {
 pub fn from_model(f: &Frame) -> Option<Pkt> {
     let eth = f.eth?;
     let body = match &f.body {
-        model::Body::Arp(a) => Body::Arp(pcap::Arp { op: if a.op == ArpOp::Request { 1 } else { 2 }, sha: a.sha, spa: a.spa, tha: a.tha, tpa: a.tpa }),
+        model::Body::Arp(a) => Body::Arp(pcap::Arp {
+            op: if a.op == ArpOp::Request { 1 } else { 2 },
+            sha: a.sha,
+            spa: a.spa,
+            tha: a.tha,
+            tpa: a.tpa,
+        }),
         model::Body::Ipv4(ip) => Body::Ip(ip_from_model(ip)?),
     };
-    Some(Pkt { src: eth.src, dst: eth.dst, body })
+    Some(Pkt {
+        src: eth.src,
+        dst: eth.dst,
+        body,
+    })
 }
 
 fn ip_from_model(ip: &model::Ipv4) -> Option<Ip> {
     let l4 = match &ip.l4 {
         model::L4::Tcp(t) => {
             let f = &t.flags;
-            let flags = (u8::from(f.fin) * pcap::FIN) | (u8::from(f.syn) * pcap::SYN) | (u8::from(f.rst) * pcap::RST) | (u8::from(f.ack) * pcap::ACK);
-            L4::Tcp { sport: t.sport, dport: t.dport, flags }
+            let flags = (u8::from(f.fin) * pcap::FIN)
+                | (u8::from(f.syn) * pcap::SYN)
+                | (u8::from(f.rst) * pcap::RST)
+                | (u8::from(f.ack) * pcap::ACK);
+            L4::Tcp {
+                sport: t.sport,
+                dport: t.dport,
+                flags,
+            }
         }
         model::L4::Udp(u) => {
             let app = match &u.payload {
                 UdpPayload::Dns(m) => App::Dns(pcap::Dns {
                     id: m.id,
                     response: m.response,
-                    rcode: if m.response { match m.rcode { Rcode::NoError => 0, Rcode::ServFail => 2, Rcode::NxDomain => 3 } } else { 0 },
+                    rcode: if m.response {
+                        match m.rcode {
+                            Rcode::NoError => 0,
+                            Rcode::ServFail => 2,
+                            Rcode::NxDomain => 3,
+                        }
+                    } else {
+                        0
+                    },
                     qname: m.qname.to_ascii_lowercase(),
                     qtype: if m.qtype == QType::A { 1 } else { 28 },
                     answers: m.answers.iter().map(|a| (a.a, a.ttl)).collect(),
                 }),
-                UdpPayload::Vxlan(v) => App::Vxlan { flags: 0x08, vni: v.vni, inner: Box::new(from_model(&v.inner)?) },
+                UdpPayload::Vxlan(v) => App::Vxlan {
+                    flags: 0x08,
+                    vni: v.vni,
+                    inner: Box::new(from_model(&v.inner)?),
+                },
                 UdpPayload::Data => App::None,
             };
-            L4::Udp { sport: u.sport, dport: u.dport, app }
+            L4::Udp {
+                sport: u.sport,
+                dport: u.dport,
+                app,
+            }
         }
         model::L4::Icmp(i) => {
             let (ty, code) = i.kind.type_code();
-            L4::Icmp { ty, code, id: i.id, seq: i.seq }
+            L4::Icmp {
+                ty,
+                code,
+                id: i.id,
+                seq: i.seq,
+            }
         }
     };
-    Some(Ip { src: ip.src, dst: ip.dst, ttl: ip.ttl, df: ip.df, l4 })
+    Some(Ip {
+        src: ip.src,
+        dst: ip.dst,
+        ttl: ip.ttl,
+        df: ip.df,
+        l4,
+    })
 }
 
 /// The interface name in a hop's location (`eth0@if5` → `eth0`).
@@ -100,11 +144,19 @@ fn raw_dev(d: &str) -> String {
 pub fn model_obs(run: &Run, cluster: &Cluster) -> Vec<Obs> {
     let mut out = Vec::new();
     for (i, h) in run.trace.hops.iter().enumerate() {
-        let (Some(dev), Some(frame)) = (h.at.device.as_deref(), h.packet.as_ref()) else { continue };
+        let (Some(dev), Some(frame)) = (h.at.device.as_deref(), h.packet.as_ref()) else {
+            continue;
+        };
         let dev = raw_dev(dev);
-        let Some(ns) = cluster.ns(&h.at.netns) else { continue };
-        let Some(iface) = ns.iface(&dev) else { continue };
-        let Some(pkt) = from_model(frame) else { continue };
+        let Some(ns) = cluster.ns(&h.at.netns) else {
+            continue;
+        };
+        let Some(iface) = ns.iface(&dev) else {
+            continue;
+        };
+        let Some(pkt) = from_model(frame) else {
+            continue;
+        };
         let is_bridge = iface.bridge().is_some();
         let dir = match (&h.event, h.at.direction, is_bridge) {
             (Event::Transmit, Some(Direction::Out), _) if iface.is_loopback() => None,
@@ -112,11 +164,19 @@ pub fn model_obs(run: &Run, cluster: &Cluster) -> Vec<Obs> {
             (Event::Receive, Some(Direction::In), _) => Some(Dir::In),
             (Event::ArpRequest, _, true) => Some(Dir::Out),
             (Event::ArpReply, _, true) if pkt.src == iface.mac => Some(Dir::Out),
-            (Event::BridgeForward, _, true) => bridge_up(h.decision.as_ref(), &pkt, iface.mac).then_some(Dir::In),
+            (Event::BridgeForward, _, true) => {
+                bridge_up(h.decision.as_ref(), &pkt, iface.mac).then_some(Dir::In)
+            }
             _ => None,
         };
         if let Some(dir) = dir {
-            out.push(Obs { ns: h.at.netns.clone(), dev, dir, pkt, order: i as u64 });
+            out.push(Obs {
+                ns: h.at.netns.clone(),
+                dev,
+                dir,
+                pkt,
+                order: i as u64,
+            });
         }
     }
     out
@@ -126,7 +186,13 @@ pub fn model_obs(run: &Run, cluster: &Cluster) -> Vec<Obs> {
 fn bridge_up(d: Option<&Decision>, pkt: &Pkt, bridge_mac: Mac) -> bool {
     match d {
         // Delivered locally: for the bridge's MAC, or up after br_netfilter's PREROUTING.
-        Some(Decision::Fdb { ports, entry, .. }) if ports.is_empty() && (pkt.dst == bridge_mac || entry.as_deref().is_some_and(|e| e.ends_with("permanent"))) => true,
+        Some(Decision::Fdb { ports, entry, .. })
+            if ports.is_empty()
+                && (pkt.dst == bridge_mac
+                    || entry.as_deref().is_some_and(|e| e.ends_with("permanent"))) =>
+        {
+            true
+        }
         // A broadcast from a port: flooded, and one copy goes up to the bridge itself.
         Some(Decision::Fdb { entry: None, .. }) => pkt.dst.is_broadcast() && pkt.src != bridge_mac,
         _ => false,
@@ -139,15 +205,25 @@ pub fn kernel_obs(dir: &Path, names: &Names, vxlan_port: u16) -> Result<Vec<Obs>
     let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for e in entries.flatten() {
         let file = e.file_name().to_string_lossy().into_owned();
-        let Some(stem) = file.strip_suffix(".pcap") else { continue };
+        let Some(stem) = file.strip_suffix(".pcap") else {
+            continue;
+        };
         let parts: Vec<&str> = stem.split("__").collect();
         let [real, dev, d] = parts[..] else { continue };
-        let Some(ns) = names.model_of(real) else { continue };
+        let Some(ns) = names.model_of(real) else {
+            continue;
+        };
         let dir = if d == "in" { Dir::In } else { Dir::Out };
         let bytes = std::fs::read(e.path()).map_err(|err| format!("{file}: {err}"))?;
         for r in pcap::read(&bytes).map_err(|err| format!("{file}: {err}"))? {
             if let Some(pkt) = pcap::parse(&r.data, vxlan_port) {
-                out.push(Obs { ns: ns.to_string(), dev: dev.to_string(), dir, pkt, order: r.ts_ns });
+                out.push(Obs {
+                    ns: ns.to_string(),
+                    dev: dev.to_string(),
+                    dir,
+                    pkt,
+                    order: r.ts_ns,
+                });
             }
         }
     }
@@ -171,23 +247,44 @@ pub enum Scope {
 
 pub fn scope(p: &Pkt) -> Scope {
     match &p.body {
-        Body::Arp(a) if a.op == 1 => Scope::Compared(format!("ARP who-has {} tell {}", a.tpa, a.spa)),
+        Body::Arp(a) if a.op == 1 => {
+            Scope::Compared(format!("ARP who-has {} tell {}", a.tpa, a.spa))
+        }
         Body::Arp(a) => Scope::Compared(format!("ARP reply {} is-at (to {})", a.spa, a.tpa)),
         Body::Other { ethertype: 0x86dd } => Scope::Noise("IPv6 (neighbour discovery, MLD)".into()),
         Body::Other { ethertype } => Scope::Noise(format!("ethertype {ethertype:#06x}")),
         Body::Ip(ip) => match &ip.l4 {
             L4::Tcp { flags, .. } if flags & pcap::SYN != 0 && flags & pcap::RST == 0 => {
-                Scope::Compared(if flags & pcap::ACK != 0 { "TCP SYN-ACK".into() } else { "TCP SYN".into() })
+                Scope::Compared(if flags & pcap::ACK != 0 {
+                    "TCP SYN-ACK".into()
+                } else {
+                    "TCP SYN".into()
+                })
             }
             L4::Tcp { flags, .. } => Scope::Beyond(format!("TCP {}", tcp_flags(*flags))),
-            L4::Udp { app: App::Vxlan { inner, .. }, .. } => match scope(inner) {
+            L4::Udp {
+                app: App::Vxlan { inner, .. },
+                ..
+            } => match scope(inner) {
                 Scope::Compared(k) => Scope::Compared(format!("VXLAN[{k}]")),
                 Scope::Beyond(k) => Scope::Beyond(format!("VXLAN[{k}]")),
                 Scope::Noise(k) => Scope::Noise(format!("VXLAN[{k}]")),
             },
-            L4::Udp { app: App::Dns(d), .. } => {
-                let t = if d.qtype == 1 { "A" } else if d.qtype == 28 { "AAAA" } else { "?" };
-                Scope::Compared(if d.response { format!("DNS answer {t} {}", d.qname) } else { format!("DNS {t}? {}", d.qname) })
+            L4::Udp {
+                app: App::Dns(d), ..
+            } => {
+                let t = if d.qtype == 1 {
+                    "A"
+                } else if d.qtype == 28 {
+                    "AAAA"
+                } else {
+                    "?"
+                };
+                Scope::Compared(if d.response {
+                    format!("DNS answer {t} {}", d.qname)
+                } else {
+                    format!("DNS {t}? {}", d.qname)
+                })
             }
             L4::Icmp { ty: 8, .. } => Scope::Compared("ICMP echo request".into()),
             L4::Icmp { ty: 0, .. } => Scope::Compared("ICMP echo reply".into()),
@@ -211,7 +308,12 @@ pub fn path_key(key: &str) -> String {
 
 pub fn tcp_flags(f: u8) -> String {
     let mut s = String::from("[");
-    for (bit, c) in [(pcap::SYN, 'S'), (pcap::FIN, 'F'), (pcap::RST, 'R'), (pcap::ACK, '.')] {
+    for (bit, c) in [
+        (pcap::SYN, 'S'),
+        (pcap::FIN, 'F'),
+        (pcap::RST, 'R'),
+        (pcap::ACK, '.'),
+    ] {
         if f & bit != 0 {
             s.push(c);
         }
@@ -229,16 +331,46 @@ pub fn describe(p: &Pkt) -> String {
         Body::Ip(ip) => {
             let df = if ip.df { " DF" } else { "" };
             let l4 = match &ip.l4 {
-                L4::Tcp { sport, dport, flags } => format!("{}.{sport} > {}.{dport}: TCP {}", ip.src, ip.dst, tcp_flags(*flags)),
-                L4::Udp { sport, dport, app: App::Vxlan { vni, inner, .. } } => {
-                    format!("{}.{sport} > {}.{dport}: VXLAN vni {vni} [{}]", ip.src, ip.dst, describe(inner))
+                L4::Tcp {
+                    sport,
+                    dport,
+                    flags,
+                } => format!(
+                    "{}.{sport} > {}.{dport}: TCP {}",
+                    ip.src,
+                    ip.dst,
+                    tcp_flags(*flags)
+                ),
+                L4::Udp {
+                    sport,
+                    dport,
+                    app: App::Vxlan { vni, inner, .. },
+                } => {
+                    format!(
+                        "{}.{sport} > {}.{dport}: VXLAN vni {vni} [{}]",
+                        ip.src,
+                        ip.dst,
+                        describe(inner)
+                    )
                 }
-                L4::Udp { sport, dport, app: App::Dns(d) } => {
-                    let what = if d.response { format!("id {} rcode {} answers {:?}", d.id, d.rcode, d.answers) } else { format!("id {} qtype {} {}", d.id, d.qtype, d.qname) };
+                L4::Udp {
+                    sport,
+                    dport,
+                    app: App::Dns(d),
+                } => {
+                    let what = if d.response {
+                        format!("id {} rcode {} answers {:?}", d.id, d.rcode, d.answers)
+                    } else {
+                        format!("id {} qtype {} {}", d.id, d.qtype, d.qname)
+                    };
                     format!("{}.{sport} > {}.{dport}: DNS {what}", ip.src, ip.dst)
                 }
-                L4::Udp { sport, dport, .. } => format!("{}.{sport} > {}.{dport}: UDP", ip.src, ip.dst),
-                L4::Icmp { ty, id, seq, .. } => format!("{} > {}: ICMP type {ty} id {id} seq {seq}", ip.src, ip.dst),
+                L4::Udp { sport, dport, .. } => {
+                    format!("{}.{sport} > {}.{dport}: UDP", ip.src, ip.dst)
+                }
+                L4::Icmp { ty, id, seq, .. } => {
+                    format!("{} > {}: ICMP type {ty} id {id} seq {seq}", ip.src, ip.dst)
+                }
                 L4::Other { proto } => format!("{} > {}: proto {proto}", ip.src, ip.dst),
             };
             format!("{head}, {l4}, ttl {}{df}", ip.ttl)

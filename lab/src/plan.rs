@@ -16,7 +16,10 @@ pub fn traffic(lab: &Lab) -> String {
             format!("ip netns exec {ns} timeout 5 bash -c 'exec 3<>/dev/tcp/{ip}/{port}'")
         }
         ScenarioKind::Ping => format!("ip netns exec {ns} ping -c 1 -W 2 {to}"),
-        ScenarioKind::Resolve => format!("ip netns exec {ns} getent ahosts {}", s.name.clone().unwrap_or_default()),
+        ScenarioKind::Resolve => format!(
+            "ip netns exec {ns} getent ahosts {}",
+            s.name.clone().unwrap_or_default()
+        ),
     }
 }
 
@@ -36,9 +39,23 @@ pub fn captures(lab: &Lab) -> Vec<(String, String)> {
 /// Shell assignments for `run.sh`.
 pub fn plan(lab: &Lab) -> String {
     let q = |v: Vec<String>| v.iter().map(|s| sh_quote(s)).collect::<Vec<_>>().join(" ");
-    let model: Vec<String> = lab.cluster.netns.iter().map(|n| lab.names.ns(&n.name)).collect();
-    let nat: Vec<String> = lab.cluster.netns.iter().filter(|n| !n.nat.is_empty()).map(|n| lab.names.ns(&n.name)).collect();
-    let caps: Vec<String> = captures(lab).into_iter().map(|(n, i)| format!("{n} {i}")).collect();
+    let model: Vec<String> = lab
+        .cluster
+        .netns
+        .iter()
+        .map(|n| lab.names.ns(&n.name))
+        .collect();
+    let nat: Vec<String> = lab
+        .cluster
+        .netns
+        .iter()
+        .filter(|n| !n.nat.is_empty())
+        .map(|n| lab.names.ns(&n.name))
+        .collect();
+    let caps: Vec<String> = captures(lab)
+        .into_iter()
+        .map(|(n, i)| format!("{n} {i}"))
+        .collect();
     let mut out = String::new();
     out += &format!("LESSON={}\n", sh_quote(&lab.lesson.id));
     out += &format!("PREFIX={}\n", sh_quote(&lab.names.prefix()));
@@ -56,11 +73,20 @@ mod tests {
 
     #[test]
     fn the_traffic_is_what_a_learner_would_type() {
-        assert_eq!(super::traffic(&Lab::load("dns").unwrap()), "ip netns exec pw-dns-web getent ahosts api-svc.backend");
+        assert_eq!(
+            super::traffic(&Lab::load("dns").unwrap()),
+            "ip netns exec pw-dns-web getent ahosts api-svc.backend"
+        );
         let t = super::traffic(&Lab::load("clusterip").unwrap());
-        assert_eq!(t, "ip netns exec pw-clu-frontend timeout 5 bash -c 'exec 3<>/dev/tcp/10.96.0.20/80'");
+        assert_eq!(
+            t,
+            "ip netns exec pw-clu-frontend timeout 5 bash -c 'exec 3<>/dev/tcp/10.96.0.20/80'"
+        );
         let p = super::plan(&Lab::load("clusterip").unwrap());
-        assert!(p.contains("CAPTURE=('pw-clu-worker-node-1 lo' 'pw-clu-worker-node-1 eth0' "), "{p}");
+        assert!(
+            p.contains("CAPTURE=('pw-clu-worker-node-1 lo' 'pw-clu-worker-node-1 eth0' "),
+            "{p}"
+        );
         assert!(p.contains("NAT_NS=(pw-clu-worker-node-1 pw-clu-worker-node-2)"));
     }
 }

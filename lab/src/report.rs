@@ -37,15 +37,30 @@ pub fn build(i: &Inputs) -> Outcome {
     let mut unexplained: Vec<&Finding> = Vec::new();
     for (f, k) in i.findings.iter().zip(known::classify(i.findings, lab)) {
         match k {
-            Some(k) if !(i.strict && k.class == Class::Model) => explained.entry(k.id).or_default().push(f),
+            Some(k) if !(i.strict && k.class == Class::Model) => {
+                explained.entry(k.id).or_default().push(f)
+            }
             _ => unexplained.push(f),
         }
     }
     let pass = unexplained.is_empty();
     let (taps_ok, taps_all) = taps_matched(c);
-    let (fields_n, fields_ok) = c.fields.values().fold((0, 0), |a, v| (a.0 + v.0, a.1 + v.1));
-    let (rows_n, rows_ok) = i.tables.iter().fold((0, 0), |a, t| (a.0 + t.rows, a.1 + t.matched));
-    let model_diffs = explained.keys().filter(|id| known::KNOWN.iter().any(|k| k.id == **id && k.class == Class::Model)).count();
+    let (fields_n, fields_ok) = c
+        .fields
+        .values()
+        .fold((0, 0), |a, v| (a.0 + v.0, a.1 + v.1));
+    let (rows_n, rows_ok) = i
+        .tables
+        .iter()
+        .fold((0, 0), |a, t| (a.0 + t.rows, a.1 + t.matched));
+    let model_diffs = explained
+        .keys()
+        .filter(|id| {
+            known::KNOWN
+                .iter()
+                .any(|k| k.id == **id && k.class == Class::Model)
+        })
+        .count();
     let line = format!(
         "{}: {} — taps {taps_ok}/{taps_all}, fields {fields_ok}/{fields_n}, table rows {rows_ok}/{rows_n}, explained differences {} (model: {model_diffs}), unexplained {}",
         lab.lesson.id,
@@ -54,22 +69,48 @@ pub fn build(i: &Inputs) -> Outcome {
         unexplained.len()
     );
     let mut m = String::new();
-    let _ = writeln!(m, "# Kernel conformance: {} ({})\n", lab.lesson.id, lab.lesson.title);
+    let _ = writeln!(
+        m,
+        "# Kernel conformance: {} ({})\n",
+        lab.lesson.id, lab.lesson.title
+    );
     let _ = writeln!(m, "**{}**: {line}\n", if pass { "PASS" } else { "FAIL" });
-    let _ = writeln!(m, "Built with `packetwalk lab {}` (namespaces `{}*`), traffic sent as a learner would:\n", lab.lesson.id, lab.names.prefix());
+    let _ = writeln!(
+        m,
+        "Built with `packetwalk lab {}` (namespaces `{}*`), traffic sent as a learner would:\n",
+        lab.lesson.id,
+        lab.names.prefix()
+    );
     let _ = writeln!(m, "```\n{}\n```\n", crate::plan::traffic(lab));
     for n in i.notes {
         let _ = writeln!(m, "- {n}");
     }
-    let _ = writeln!(m, "\n## Taps (tcpdump -Q in / -Q out on every interface of every namespace)\n");
+    let _ = writeln!(
+        m,
+        "\n## Taps (tcpdump -Q in / -Q out on every interface of every namespace)\n"
+    );
     let _ = writeln!(m, "| tap | model frames | kernel frames | matched | kernel, after the model's last leg | noise |\n|---|---|---|---|---|---|");
     for t in &c.taps {
-        let _ = writeln!(m, "| {} | {} | {} | {} | {} | {} |", t.tap, t.model, t.kernel, t.matched, t.beyond, t.noise);
+        let _ = writeln!(
+            m,
+            "| {} | {} | {} | {} | {} | {} |",
+            t.tap, t.model, t.kernel, t.matched, t.beyond, t.noise
+        );
     }
     let _ = writeln!(m, "\n## Paths (the taps each frame crossed, in order)\n");
     for p in &c.paths {
-        let how = if p.unordered { " (broadcast: flooded copies compared as a set)" } else { "" };
-        let _ = writeln!(m, "- {} `{}`{how}: {}", if p.ok { "✓" } else { "✗" }, p.key, p.model.join(" → "));
+        let how = if p.unordered {
+            " (broadcast: flooded copies compared as a set)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            m,
+            "- {} `{}`{how}: {}",
+            if p.ok { "✓" } else { "✗" },
+            p.key,
+            p.model.join(" → ")
+        );
         if !p.ok {
             let _ = writeln!(m, "  - kernel: {}", p.kernel.join(" → "));
         }
@@ -78,37 +119,76 @@ pub fn build(i: &Inputs) -> Outcome {
         let _ = writeln!(m, "\n## DNS questions, in the order the client sent them\n");
         let _ = writeln!(m, "| # | model | kernel |\n|---|---|---|");
         for n in 0..mq.len().max(kq.len()) {
-            let _ = writeln!(m, "| {} | {} | {} |", n + 1, mq.get(n).map(String::as_str).unwrap_or(""), kq.get(n).map(String::as_str).unwrap_or(""));
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} |",
+                n + 1,
+                mq.get(n).map(String::as_str).unwrap_or(""),
+                kq.get(n).map(String::as_str).unwrap_or("")
+            );
         }
     }
     if let Some((mt, kt)) = &c.dns_timeline {
         let _ = writeln!(m, "\nAll DNS frames at the client's interface, in time order:\n\n| # | model | kernel |\n|---|---|---|");
         for n in 0..mt.len().max(kt.len()) {
-            let _ = writeln!(m, "| {} | {} | {} |", n + 1, mt.get(n).map(String::as_str).unwrap_or(""), kt.get(n).map(String::as_str).unwrap_or(""));
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} |",
+                n + 1,
+                mt.get(n).map(String::as_str).unwrap_or(""),
+                kt.get(n).map(String::as_str).unwrap_or("")
+            );
         }
     }
-    let _ = writeln!(m, "\n## Fields compared\n\n| field | compared | equal |\n|---|---|---|");
+    let _ = writeln!(
+        m,
+        "\n## Fields compared\n\n| field | compared | equal |\n|---|---|---|"
+    );
     for (f, (n, ok)) in &c.fields {
         let _ = writeln!(m, "| {f} | {n} | {ok} |");
     }
     let _ = writeln!(m, "\n## Tables after the exchange\n\n| namespace | table | rows | equal | notes |\n|---|---|---|---|---|");
     for t in i.tables {
-        let _ = writeln!(m, "| {} | {} | {} | {} | {} |", t.ns, t.table, t.rows, t.matched, t.notes.join("<br>"));
+        let _ = writeln!(
+            m,
+            "| {} | {} | {} | {} | {} |",
+            t.ns,
+            t.table,
+            t.rows,
+            t.matched,
+            t.notes.join("<br>")
+        );
     }
     let _ = writeln!(m, "\n## Random values, mapped model → kernel\n");
     for (table, b) in &i.mapper.tables {
-        let show = |v: u32| if v >= crate::mapping::REVERSE { format!("{} (reverse direction)", v - crate::mapping::REVERSE) } else { v.to_string() };
-        let pairs: Vec<String> = b.pairs.iter().map(|(a, k)| format!("{} → {}", show(*a), show(*k))).collect();
+        let show = |v: u32| {
+            if v >= crate::mapping::REVERSE {
+                format!("{} (reverse direction)", v - crate::mapping::REVERSE)
+            } else {
+                v.to_string()
+            }
+        };
+        let pairs: Vec<String> = b
+            .pairs
+            .iter()
+            .map(|(a, k)| format!("{} → {}", show(*a), show(*k)))
+            .collect();
         let _ = writeln!(m, "- {table}: {}", pairs.join(", "));
     }
     let fixed: Vec<String> = i.mapper.fixed_ports.iter().map(|p| p.to_string()).collect();
-    let _ = writeln!(m, "- ports fixed by the lesson (must be equal): {}", fixed.join(", "));
+    let _ = writeln!(
+        m,
+        "- ports fixed by the lesson (must be equal): {}",
+        fixed.join(", ")
+    );
     let _ = writeln!(m, "\n## Differences\n");
     if explained.is_empty() && unexplained.is_empty() {
         let _ = writeln!(m, "None.");
     }
     for (id, fs) in &explained {
-        let Some(k) = known::KNOWN.iter().find(|k| k.id == *id) else { continue };
+        let Some(k) = known::KNOWN.iter().find(|k| k.id == *id) else {
+            continue;
+        };
         let _ = writeln!(m, "### {id}: {}\n\n{}\n", k.class.label(), k.explain);
         for f in fs {
             let _ = writeln!(m, "- [{}] {}: {}", f.area, f.at, f.what);
@@ -123,17 +203,41 @@ pub fn build(i: &Inputs) -> Outcome {
     }
     let _ = writeln!(m, "\n## Not compared, and why\n");
     let beyond: Vec<String> = c.beyond.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
-    let _ = writeln!(m, "- Kernel frames after the model's last leg (the model stops at the answer): {}", if beyond.is_empty() { "none".into() } else { beyond.join(", ") });
+    let _ = writeln!(
+        m,
+        "- Kernel frames after the model's last leg (the model stops at the answer): {}",
+        if beyond.is_empty() {
+            "none".into()
+        } else {
+            beyond.join(", ")
+        }
+    );
     let noise: Vec<String> = c.noise.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
-    let _ = writeln!(m, "- Frames that are not the lesson's: {}", if noise.is_empty() { "none".into() } else { noise.join(", ") });
+    let _ = writeln!(
+        m,
+        "- Frames that are not the lesson's: {}",
+        if noise.is_empty() {
+            "none".into()
+        } else {
+            noise.join(", ")
+        }
+    );
     let _ = writeln!(m, "- Fields the model does not carry: IP id, TCP sequence and acknowledgement numbers, window, options, checksums, lengths.");
     let _ = writeln!(m, "- The emulated underlay's own interfaces (`{}`): they stand in for a switch or for Azure's fabric.", lab.names.underlay_ns());
     if c.taps.iter().any(|t| t.tap.contains(" lo (")) {
         let _ = writeln!(m, "- `lo`: libpcap shows a loopback packet once, as incoming (it drops the outgoing copy on loopback); the model's transmit and receive on `lo` are that one tap here.");
     }
-    let _ = writeln!(m, "\n## Example frames (first of each kind): model, then kernel\n");
+    let _ = writeln!(
+        m,
+        "\n## Example frames (first of each kind): model, then kernel\n"
+    );
     for (tap, key, mf, kf) in &c.examples {
         let _ = writeln!(m, "- {tap} `{key}`\n  - model:  `{mf}`\n  - kernel: `{kf}`");
     }
-    Outcome { pass, line, markdown: m, used: explained.keys().copied().collect() }
+    Outcome {
+        pass,
+        line,
+        markdown: m,
+        used: explained.keys().copied().collect(),
+    }
 }

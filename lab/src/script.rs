@@ -60,7 +60,9 @@ fn by_index(ns: &Netns) -> Vec<&Iface> {
 
 /// Does any namespace need br_netfilter (a node with a bridge)?
 fn needs_br_netfilter(c: &Cluster) -> bool {
-    c.netns.iter().any(|n| n.ifaces.iter().any(|i| i.bridge().is_some()))
+    c.netns
+        .iter()
+        .any(|n| n.ifaces.iter().any(|i| i.bridge().is_some()))
 }
 
 pub fn setup(lab: &Lab) -> String {
@@ -72,9 +74,19 @@ pub fn setup(lab: &Lab) -> String {
     s.line(format!("# packetwalk lab {}: {}", l.id, l.title));
     s.line("#");
     s.line("# Builds this lesson's cluster in private network namespaces on this machine (run as root).");
-    s.line(format!("# Every namespace is named {}<name>; nothing touches the host's own interfaces.", lab.names.prefix()));
-    s.line(format!("# Look around:  ip netns list | grep {}    ip -n {} route", lab.names.prefix(), lab.names.ns(&c.netns[0].name)));
-    s.line(format!("# Remove it:    packetwalk lab {} --teardown | sudo bash", l.id));
+    s.line(format!(
+        "# Every namespace is named {}<name>; nothing touches the host's own interfaces.",
+        lab.names.prefix()
+    ));
+    s.line(format!(
+        "# Look around:  ip netns list | grep {}    ip -n {} route",
+        lab.names.prefix(),
+        lab.names.ns(&c.netns[0].name)
+    ));
+    s.line(format!(
+        "# Remove it:    packetwalk lab {} --teardown | sudo bash",
+        l.id
+    ));
     s.line("set -euo pipefail");
     s.line(format!("LAB={dir}"));
     s.section("preflight");
@@ -111,7 +123,9 @@ pub fn setup(lab: &Lab) -> String {
     for ns in &c.netns {
         sysctls(lab, ns, &mut s);
     }
-    s.section("iptables: the nat table exactly as the model prints it (kube-proxy, kubenet, flannel)");
+    s.section(
+        "iptables: the nat table exactly as the model prints it (kube-proxy, kubenet, flannel)",
+    );
     for ns in c.netns.iter().filter(|n| !n.nat.is_empty()) {
         let file = format!("$LAB/{}.nat", ns.name);
         s.file(&file, &iptables_save_nat(&ns.nat));
@@ -119,8 +133,15 @@ pub fn setup(lab: &Lab) -> String {
         if ns.conntrack.timeouts != Timeouts::default() {
             let t = ns.conntrack.timeouts.tcp_established;
             s.line(format!("# kube-proxy's conntrack.tcpEstablishedTimeout ({t} s); per namespace once conntrack is loaded"));
-            let cmd = exec(lab, &ns.name, &format!("sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established={t}"));
-            s.line(format!("{cmd} || echo \"note: could not set the conntrack timeout in {}\" >&2", lab.names.ns(&ns.name)));
+            let cmd = exec(
+                lab,
+                &ns.name,
+                &format!("sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established={t}"),
+            );
+            s.line(format!(
+                "{cmd} || echo \"note: could not set the conntrack timeout in {}\" >&2",
+                lab.names.ns(&ns.name)
+            ));
         }
     }
     underlay::netfilter(lab, &mut s);
@@ -128,7 +149,13 @@ pub fn setup(lab: &Lab) -> String {
     for ns in c.netns.iter().filter(|n| n.resolv_conf.is_some()) {
         let etc = format!("/etc/netns/{}", lab.names.ns(&ns.name));
         s.line(format!("mkdir -p {etc}"));
-        s.file(&format!("{etc}/resolv.conf"), &ns.resolv_conf.as_ref().map(|r| r.to_string()).unwrap_or_default());
+        s.file(
+            &format!("{etc}/resolv.conf"),
+            &ns.resolv_conf
+                .as_ref()
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+        );
         s.line("# a pod image's nsswitch: files, then DNS (no mDNS, no systemd-resolved)");
         s.file(&format!("{etc}/nsswitch.conf"), "hosts: files dns\n");
     }
@@ -136,12 +163,21 @@ pub fn setup(lab: &Lab) -> String {
     s.section("done");
     for ns in &c.netns {
         for i in ns.ifaces.iter().filter(|i| i.bridge().is_some()) {
-            let got = format!("$({} | awk '{{print $3}}')", ip(lab, &ns.name, &format!("-br link show {}", i.name)));
+            let got = format!(
+                "$({} | awk '{{print $3}}')",
+                ip(lab, &ns.name, &format!("-br link show {}", i.name))
+            );
             s.line(format!("[ \"{got}\" = {} ] || echo \"note: {} in {} took MAC {got}, the lesson shows {}\" >&2", i.mac, i.name, lab.names.ns(&ns.name), i.mac));
         }
     }
     s.line(format!("echo \"lab {} is up: $(ls /run/netns | grep -c '^{}') namespaces. Try: ip netns exec {} bash\"", l.id, lab.names.prefix(), lab.names.ns(&l.scenario.from)));
-    s.line(format!("echo {}", crate::sh_quote(&format!("The lesson's traffic: {}", crate::plan::traffic(lab)))));
+    s.line(format!(
+        "echo {}",
+        crate::sh_quote(&format!(
+            "The lesson's traffic: {}",
+            crate::plan::traffic(lab)
+        ))
+    ));
     s.0
 }
 
@@ -158,16 +194,43 @@ fn links(lab: &Lab, s: &mut Script) {
                 IfaceKind::Loopback => s.line(ip(lab, &ns.name, "link set lo up")),
                 IfaceKind::Nic { .. } => underlay::attach(lab, &ns.name, i, s),
                 IfaceKind::Bridge(_) => {
-                    let what = if lab.cluster.spec.network == Network::Kubenet { "kubenet's bridge" } else { "the CNI bridge plugin's bridge" };
+                    let what = if lab.cluster.spec.network == Network::Kubenet {
+                        "kubenet's bridge"
+                    } else {
+                        "the CNI bridge plugin's bridge"
+                    };
                     s.line(format!("# {what}; no MAC is set: it takes its lowest port's MAC, as the model says"));
-                    s.line(ip(lab, &ns.name, &format!("link add {} type bridge", i.name)));
+                    s.line(ip(
+                        lab,
+                        &ns.name,
+                        &format!("link add {} type bridge", i.name),
+                    ));
                 }
                 IfaceKind::Vxlan(vx) => {
                     s.line(format!("# flannel's VTEP: VNI {}, UDP {}, no learning (flannel installs the entries itself)", vx.vni, vx.dstport));
-                    s.line(ip(lab, &ns.name, &format!("link add {} type vxlan id {} local {} dev {} dstport {} nolearning", i.name, vx.vni, vx.local, vx.dev, vx.dstport)));
+                    s.line(ip(
+                        lab,
+                        &ns.name,
+                        &format!(
+                            "link add {} type vxlan id {} local {} dev {} dstport {} nolearning",
+                            i.name, vx.vni, vx.local, vx.dev, vx.dstport
+                        ),
+                    ));
                 }
-                IfaceKind::Veth { peer_netns, peer_name, .. } => {
-                    s.line(ip(lab, &ns.name, &format!("link add {} type veth peer name {peer_name} netns {}", i.name, lab.names.ns(peer_netns))));
+                IfaceKind::Veth {
+                    peer_netns,
+                    peer_name,
+                    ..
+                } => {
+                    s.line(ip(
+                        lab,
+                        &ns.name,
+                        &format!(
+                            "link add {} type veth peer name {peer_name} netns {}",
+                            i.name,
+                            lab.names.ns(peer_netns)
+                        ),
+                    ));
                     made.insert((peer_netns.clone(), peer_name.clone()));
                 }
             }
@@ -192,7 +255,11 @@ fn configure(lab: &Lab, ns: &Netns, s: &mut Script) {
         s.line(ip(lab, &ns.name, &format!("{set} up")));
         if let IfaceKind::Veth { hairpin: true, .. } = i.kind {
             if i.master.is_some() {
-                s.line(ip(lab, &ns.name, &format!("link set dev {} type bridge_slave hairpin on", i.name)));
+                s.line(ip(
+                    lab,
+                    &ns.name,
+                    &format!("link set dev {} type bridge_slave hairpin on", i.name),
+                ));
             }
         }
         for a in &i.addrs {
@@ -206,30 +273,68 @@ fn routes_and_neighbours(lab: &Lab, ns: &Netns, s: &mut Script) {
     // ARP for the gateway if it had not already been set".
     for n in &ns.neigh.entries {
         match (n.state, n.lladdr) {
-            (NudState::Permanent, Some(mac)) => s.line(ip(lab, &ns.name, &format!("neigh replace {} lladdr {mac} dev {} nud permanent", n.ip, n.dev))),
-            _ => s.line(format!("# (the model starts with {n}in {}: left to ARP)", ns.name)),
+            (NudState::Permanent, Some(mac)) => s.line(ip(
+                lab,
+                &ns.name,
+                &format!(
+                    "neigh replace {} lladdr {mac} dev {} nud permanent",
+                    n.ip, n.dev
+                ),
+            )),
+            _ => s.line(format!(
+                "# (the model starts with {n}in {}: left to ARP)",
+                ns.name
+            )),
         }
     }
     for i in &ns.ifaces {
         if let IfaceKind::Vxlan(vx) = &i.kind {
             for f in &vx.fdb {
-                s.line(format!("bridge -n {} fdb append {} dev {} dst {} self permanent", lab.names.ns(&ns.name), f.mac, i.name, f.dst));
+                s.line(format!(
+                    "bridge -n {} fdb append {} dev {} dst {} self permanent",
+                    lab.names.ns(&ns.name),
+                    f.mac,
+                    i.name,
+                    f.dst
+                ));
             }
         }
     }
     for r in ns.routes.routes.iter().filter(|r| !r.kernel) {
-        let dst = if r.dst.prefix_len() == 0 { "default".to_string() } else { r.dst.to_string() };
+        let dst = if r.dst.prefix_len() == 0 {
+            "default".to_string()
+        } else {
+            r.dst.to_string()
+        };
         let via = r.via.map(|g| format!(" via {g}")).unwrap_or_default();
         let onlink = if r.onlink { " onlink" } else { "" };
-        s.line(ip(lab, &ns.name, &format!("route add {dst}{via} dev {}{onlink}", r.dev)));
+        s.line(ip(
+            lab,
+            &ns.name,
+            &format!("route add {dst}{via} dev {}{onlink}", r.dev),
+        ));
     }
 }
 
 fn sysctls(lab: &Lab, ns: &Netns, s: &mut Script) {
     let b = |v: bool| u8::from(v);
-    s.line(exec(lab, &ns.name, &format!("sysctl -qw net.ipv4.ip_forward={}", b(ns.sysctls.ip_forward))));
+    s.line(exec(
+        lab,
+        &ns.name,
+        &format!(
+            "sysctl -qw net.ipv4.ip_forward={}",
+            b(ns.sysctls.ip_forward)
+        ),
+    ));
     if ns.ifaces.iter().any(|i| i.bridge().is_some()) {
-        s.line(exec(lab, &ns.name, &format!("sysctl -qw net.bridge.bridge-nf-call-iptables={}", b(ns.sysctls.bridge_nf_call_iptables))));
+        s.line(exec(
+            lab,
+            &ns.name,
+            &format!(
+                "sysctl -qw net.bridge.bridge-nf-call-iptables={}",
+                b(ns.sysctls.bridge_nf_call_iptables)
+            ),
+        ));
     }
 }
 
@@ -237,7 +342,10 @@ pub fn teardown(lab: &Lab) -> String {
     let dir = lab.names.dir();
     let mut s = Script::default();
     s.line("#!/usr/bin/env bash");
-    s.line(format!("# packetwalk lab {} --teardown: removes the lab's processes, namespaces and files.", lab.lesson.id));
+    s.line(format!(
+        "# packetwalk lab {} --teardown: removes the lab's processes, namespaces and files.",
+        lab.lesson.id
+    ));
     s.line("# Safe to run twice, or after a set-up that failed half way.");
     s.line("set -uo pipefail");
     s.line(format!("LAB={dir}"));
@@ -247,17 +355,32 @@ pub fn teardown(lab: &Lab) -> String {
     s.line("  pid=$(cat \"$f\"); grep -qs packetwalk-lab \"/proc/$pid/cmdline\" && kill \"$pid\" 2>/dev/null");
     s.line("done");
     s.line("# anything else still running inside the lab's namespaces, then the namespaces");
-    s.line(format!("for ns in {}; do", lab.names.all_ns().iter().map(|n| sh_quote(n)).collect::<Vec<_>>().join(" ")));
+    s.line(format!(
+        "for ns in {}; do",
+        lab.names
+            .all_ns()
+            .iter()
+            .map(|n| sh_quote(n))
+            .collect::<Vec<_>>()
+            .join(" ")
+    ));
     s.line("  [ -e \"/run/netns/$ns\" ] || continue");
     s.line("  for pid in $(ip netns pids \"$ns\" 2>/dev/null); do kill \"$pid\" 2>/dev/null; done");
     s.line("  for _ in 1 2 3 4 5 6 7 8 9 10; do [ -z \"$(ip netns pids \"$ns\" 2>/dev/null)\" ] && break; sleep 0.1; done");
-    s.line("  for pid in $(ip netns pids \"$ns\" 2>/dev/null); do kill -9 \"$pid\" 2>/dev/null; done");
+    s.line(
+        "  for pid in $(ip netns pids \"$ns\" 2>/dev/null); do kill -9 \"$pid\" 2>/dev/null; done",
+    );
     s.line("  ip netns del \"$ns\"");
     s.line("done");
     s.line(format!("rm -rf /etc/netns/{}*", lab.names.prefix()));
     s.line("rmdir /etc/netns 2>/dev/null || true   # only if the lab left it empty");
     s.line("rm -rf \"$LAB\"");
-    s.line(format!("rmdir {} 2>/dev/null || true", dir.rsplit_once('/').map(|(p, _)| p).unwrap_or("/tmp/packetwalk-lab")));
+    s.line(format!(
+        "rmdir {} 2>/dev/null || true",
+        dir.rsplit_once('/')
+            .map(|(p, _)| p)
+            .unwrap_or("/tmp/packetwalk-lab")
+    ));
     s.line(format!("echo \"lab {} removed\"", lab.lesson.id));
     s.0
 }
@@ -276,7 +399,10 @@ mod tests {
         assert!(s.contains("route add 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink\n"));
         assert!(s.contains("-A KUBE-SVC-YJHZHYHNQFKFTDKK -m comment --comment \"default/backend-svc:http -> 10.244.0.17:8080\" -j KUBE-SEP-LC5HEUB7I6WJ43QD\n"));
         assert!(s.contains("type bridge_slave hairpin on"));
-        assert!(!s.contains("ip link add"), "nothing may be created in the host's namespace");
+        assert!(
+            !s.contains("ip link add"),
+            "nothing may be created in the host's namespace"
+        );
     }
 
     #[test]

@@ -16,7 +16,9 @@ pub const SERVER_PY: &str = include_str!("server.py");
 
 /// Is this namespace's udp/53 listener CoreDNS (the engine names its process `coredns`)?
 fn is_dns(ns: &Netns) -> bool {
-    ns.listeners.iter().any(|l| l.proto == Proto::Udp && l.port == 53 && l.process == "coredns")
+    ns.listeners
+        .iter()
+        .any(|l| l.proto == Proto::Udp && l.port == 53 && l.process == "coredns")
 }
 
 /// The server's arguments for one namespace, or none when nothing listens there.
@@ -54,12 +56,24 @@ fn names_to_answer(lab: &Lab) -> BTreeSet<String> {
         asked.push(format!("{}.{}.svc", s.name, s.namespace));
         asked.push(format!("{}.{}.svc.{zone}", s.name, s.namespace));
     }
-    asked.extend(c.coredns.upstream.iter().map(|(n, _)| n.trim_end_matches('.').to_string()));
+    asked.extend(
+        c.coredns
+            .upstream
+            .iter()
+            .map(|(n, _)| n.trim_end_matches('.').to_string()),
+    );
     let mut out = BTreeSet::new();
     for ns in &c.netns {
-        let Some(conf) = &ns.resolv_conf else { continue };
+        let Some(conf) = &ns.resolv_conf else {
+            continue;
+        };
         for name in &asked {
-            out.extend(GlibcSearch::new(conf, name).candidates().iter().map(|c| c.fqdn.to_ascii_lowercase()));
+            out.extend(
+                GlibcSearch::new(conf, name)
+                    .candidates()
+                    .iter()
+                    .map(|c| c.fqdn.to_ascii_lowercase()),
+            );
         }
     }
     out
@@ -79,7 +93,10 @@ pub fn dns_table(lab: &Lab) -> String {
             };
             let addrs: Vec<String> = a.answers.iter().map(|r| r.a.to_string()).collect();
             let ttl = a.answers.first().map(|r| r.ttl).unwrap_or(cd.ttl);
-            answers.insert(format!("{t} {name}"), json!({ "rcode": rcode, "a": addrs, "ttl": ttl, "why": a.why }));
+            answers.insert(
+                format!("{t} {name}"),
+                json!({ "rcode": rcode, "a": addrs, "ttl": ttl, "why": a.why }),
+            );
         }
     }
     let zone = format!("{}.", cd.zone.trim_end_matches('.'));
@@ -88,7 +105,12 @@ pub fn dns_table(lab: &Lab) -> String {
 }
 
 pub fn start(lab: &Lab, s: &mut Script) {
-    let with: Vec<(&Netns, String)> = lab.cluster.netns.iter().filter_map(|n| server_args(lab, n).map(|a| (n, a))).collect();
+    let with: Vec<(&Netns, String)> = lab
+        .cluster
+        .netns
+        .iter()
+        .filter_map(|n| server_args(lab, n).map(|a| (n, a)))
+        .collect();
     if with.is_empty() {
         return;
     }
@@ -99,10 +121,21 @@ pub fn start(lab: &Lab, s: &mut Script) {
         s.file("$LAB/dns-answers.json", &dns_table(lab));
     }
     for (ns, args) in &with {
-        let what: Vec<String> = ns.listeners.iter().map(|l| format!("{} {}/{}", l.process, l.proto.name(), l.port)).collect();
+        let what: Vec<String> = ns
+            .listeners
+            .iter()
+            .map(|l| format!("{} {}/{}", l.process, l.proto.name(), l.port))
+            .collect();
         s.line(format!("# {}: {}", ns.name, what.join(", ")));
-        let cmd = format!("python3 \"$LAB/server.py\" --name {0} --pidfile \"$LAB/{0}.pid\" {args}", ns.name);
-        s.line(format!("{} >\"$LAB/{}.log\" 2>&1 </dev/null &", exec(lab, &ns.name, &cmd), ns.name));
+        let cmd = format!(
+            "python3 \"$LAB/server.py\" --name {0} --pidfile \"$LAB/{0}.pid\" {args}",
+            ns.name
+        );
+        s.line(format!(
+            "{} >\"$LAB/{}.log\" 2>&1 </dev/null &",
+            exec(lab, &ns.name, &cmd),
+            ns.name
+        ));
     }
     s.line("# wait until every server has bound its sockets (each writes its pidfile then)");
     let names: Vec<&str> = with.iter().map(|(n, _)| n.name.as_str()).collect();
@@ -121,9 +154,18 @@ mod tests {
         let lab = Lab::load("dns").unwrap();
         let t: serde_json::Value = serde_json::from_str(&super::dns_table(&lab)).unwrap();
         let a = &t["answers"];
-        assert_eq!(a["A api-svc.backend.frontend.svc.cluster.local."]["rcode"], "NXDOMAIN");
-        assert_eq!(a["A api-svc.backend.svc.cluster.local."]["a"][0], "10.96.0.25");
-        assert_eq!(a["AAAA api-svc.backend.svc.cluster.local."]["rcode"], "NOERROR");
+        assert_eq!(
+            a["A api-svc.backend.frontend.svc.cluster.local."]["rcode"],
+            "NXDOMAIN"
+        );
+        assert_eq!(
+            a["A api-svc.backend.svc.cluster.local."]["a"][0],
+            "10.96.0.25"
+        );
+        assert_eq!(
+            a["AAAA api-svc.backend.svc.cluster.local."]["rcode"],
+            "NOERROR"
+        );
         assert_eq!(t["zone"], "cluster.local.");
     }
 }

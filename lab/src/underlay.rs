@@ -41,7 +41,9 @@ pub struct Port {
 
 /// Every port of the underlay, in the order the NICs were plugged in.
 pub fn ports(lab: &Lab) -> Vec<Port> {
-    let Some(seg) = segment(lab) else { return vec![] };
+    let Some(seg) = segment(lab) else {
+        return vec![];
+    };
     let azure = vnet(lab).is_some();
     seg.ports
         .iter()
@@ -55,7 +57,14 @@ pub fn ports(lab: &Lab) -> Vec<Port> {
                 (true, false) => format!("vm{k}"),
                 (true, true) => format!("inet{k}"),
             };
-            Some(Port { ns: ns.clone(), nic: nic.clone(), name, ip, mac: i.mac, internet })
+            Some(Port {
+                ns: ns.clone(),
+                nic: nic.clone(),
+                name,
+                ip,
+                mac: i.mac,
+                internet,
+            })
         })
         .collect()
 }
@@ -64,8 +73,13 @@ pub fn create(lab: &Lab, s: &mut Script) {
     let Some(seg) = segment(lab) else { return };
     let ul = lab.names.underlay_ns();
     match &seg.kind {
-        SegmentKind::Ethernet => s.section(&format!("underlay: the Ethernet segment {} as a bridge in {ul}", seg.cidr)),
-        SegmentKind::AzureVnet(_) => s.section(&format!("underlay: Azure's VNet fabric emulated by a router namespace, {ul}")),
+        SegmentKind::Ethernet => s.section(&format!(
+            "underlay: the Ethernet segment {} as a bridge in {ul}",
+            seg.cidr
+        )),
+        SegmentKind::AzureVnet(_) => s.section(&format!(
+            "underlay: Azure's VNet fabric emulated by a router namespace, {ul}"
+        )),
     }
     s.line(format!("ip netns add {ul}"));
     s.line("# IPv6 off here only: the emulated underlay should not chatter on the captures");
@@ -86,21 +100,44 @@ pub fn create(lab: &Lab, s: &mut Script) {
 /// NIC appears in its namespace as `eth0` with the next ifindex there.
 pub fn attach(lab: &Lab, model_ns: &str, nic: &Iface, s: &mut Script) {
     let ul = lab.names.underlay_ns();
-    let Some(p) = ports(lab).into_iter().find(|p| p.ns == model_ns && p.nic == nic.name) else {
+    let Some(p) = ports(lab)
+        .into_iter()
+        .find(|p| p.ns == model_ns && p.nic == nic.name)
+    else {
         s.line(format!("# {model_ns} {} is not on the underlay", nic.name));
         return;
     };
-    s.line(format!("ip -n {ul} link add {} type veth peer name {} netns {}", p.name, nic.name, lab.names.ns(model_ns)));
+    s.line(format!(
+        "ip -n {ul} link add {} type veth peer name {} netns {}",
+        p.name,
+        nic.name,
+        lab.names.ns(model_ns)
+    ));
     if vnet(lab).is_none() {
         s.line(format!("ip -n {ul} link set {} master lan up", p.name));
         return;
     }
-    s.line(format!("ip -n {ul} link set {} address {} up", p.name, Mac::AZURE_FABRIC));
+    s.line(format!(
+        "ip -n {ul} link set {} address {} up",
+        p.name,
+        Mac::AZURE_FABRIC
+    ));
     let gw_addr = if p.internet {
         let host = nic.addrs.first().copied().unwrap_or_default();
-        format!("{}/{}", Ipv4Addr::from(u32::from(host.network()) + 1), host.prefix_len())
+        format!(
+            "{}/{}",
+            Ipv4Addr::from(u32::from(host.network()) + 1),
+            host.prefix_len()
+        )
     } else {
-        format!("{}/32", lab.cluster.spec.underlay.gateway.unwrap_or(Ipv4Addr::UNSPECIFIED))
+        format!(
+            "{}/32",
+            lab.cluster
+                .spec
+                .underlay
+                .gateway
+                .unwrap_or(Ipv4Addr::UNSPECIFIED)
+        )
     };
     s.line(format!("ip -n {ul} addr add {gw_addr} dev {}", p.name));
     s.line(format!("ip netns exec {ul} sysctl -qw net.ipv4.conf.{0}.proxy_arp=1 net.ipv4.neigh.{0}.proxy_delay=0", p.name));
@@ -111,24 +148,42 @@ pub fn attach(lab: &Lab, model_ns: &str, nic: &Iface, s: &mut Script) {
 pub fn routes(lab: &Lab, s: &mut Script) {
     let Some(v) = vnet(lab) else { return };
     let ul = lab.names.underlay_ns();
-    s.line(format!("# {ul}: Azure's effective routes for the subnet, as Linux routes"));
+    s.line(format!(
+        "# {ul}: Azure's effective routes for the subnet, as Linux routes"
+    ));
     let ports = ports(lab);
     for p in &ports {
         let Some(addr) = p.ip else { continue };
         if !p.internet {
             s.line(format!("ip -n {ul} route add {addr}/32 dev {}", p.name));
         }
-        s.line(format!("ip -n {ul} neigh replace {addr} lladdr {} dev {} nud permanent", p.mac, p.name));
+        s.line(format!(
+            "ip -n {ul} neigh replace {addr} lladdr {} dev {} nud permanent",
+            p.mac, p.name
+        ));
     }
     for r in &v.routes {
         match r.next_hop {
             NextHop::VirtualAppliance(n) => {
-                let dev = ports.iter().find(|p| p.ip == Some(n)).map(|p| p.name.clone()).unwrap_or_else(|| "vm?".into());
-                s.line(format!("# route table {} row `{}`: {} -> VirtualAppliance {n}", v.route_table, r.name, r.prefix));
-                s.line(format!("ip -n {ul} route add {} via {n} dev {dev}", r.prefix));
+                let dev = ports
+                    .iter()
+                    .find(|p| p.ip == Some(n))
+                    .map(|p| p.name.clone())
+                    .unwrap_or_else(|| "vm?".into());
+                s.line(format!(
+                    "# route table {} row `{}`: {} -> VirtualAppliance {n}",
+                    v.route_table, r.name, r.prefix
+                ));
+                s.line(format!(
+                    "ip -n {ul} route add {} via {n} dev {dev}",
+                    r.prefix
+                ));
             }
             NextHop::VnetLocal => s.line(format!("# {} VnetLocal: the /32 routes above", r.prefix)),
-            NextHop::Internet => s.line(format!("# {} Internet: the internet hosts' own subnets on the inet ports above", r.prefix)),
+            NextHop::Internet => s.line(format!(
+                "# {} Internet: the internet hosts' own subnets on the inet ports above",
+                r.prefix
+            )),
         }
     }
 }
@@ -138,10 +193,16 @@ pub fn netfilter(lab: &Lab, s: &mut Script) {
     let Some(v) = vnet(lab) else { return };
     let fab = lab.names.segment().to_string();
     s.line("# Azure's fabric does not decrement the TTL; a Linux router does, so add 1 first (emulation)");
-    s.line(exec(lab, &fab, "iptables -t mangle -A PREROUTING -j TTL --ttl-inc 1"));
+    s.line(exec(
+        lab,
+        &fab,
+        "iptables -t mangle -A PREROUTING -j TTL --ttl-inc 1",
+    ));
     if let Some(out) = v.outbound_ip {
         s.line(format!("# outbound traffic leaves Azure with the public IP {out} (the load balancer's outbound rule)"));
-        let cmd = format!("iptables -t nat -A POSTROUTING -o inet+ -j SNAT --to-source {out} --random-fully");
+        let cmd = format!(
+            "iptables -t nat -A POSTROUTING -o inet+ -j SNAT --to-source {out} --random-fully"
+        );
         s.line(exec(lab, &fab, &cmd));
     }
 }

@@ -20,7 +20,10 @@ use thiserror::Error;
 pub const FILES: &[(&str, &str)] = &[
     ("inside-a-pod", include_str!("../inside-a-pod.toml")),
     ("same-node", include_str!("../same-node.toml")),
-    ("cross-node-kubenet", include_str!("../cross-node-kubenet.toml")),
+    (
+        "cross-node-kubenet",
+        include_str!("../cross-node-kubenet.toml"),
+    ),
     ("cross-node-vxlan", include_str!("../cross-node-vxlan.toml")),
     ("clusterip", include_str!("../clusterip.toml")),
     ("nodeport", include_str!("../nodeport.toml")),
@@ -98,25 +101,44 @@ pub fn ids() -> Vec<&'static str> {
 
 /// Load an embedded lesson by id.
 pub fn load(id: &str) -> Option<Result<Lesson, LessonError>> {
-    FILES.iter().find(|(i, _)| *i == id).map(|(i, text)| parse(&format!("lessons/{i}.toml"), i, text))
+    FILES
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(i, text)| parse(&format!("lessons/{i}.toml"), i, text))
 }
 
 /// All embedded lessons.
 pub fn all() -> Vec<Result<Lesson, LessonError>> {
-    FILES.iter().map(|(i, text)| parse(&format!("lessons/{i}.toml"), i, text)).collect()
+    FILES
+        .iter()
+        .map(|(i, text)| parse(&format!("lessons/{i}.toml"), i, text))
+        .collect()
 }
 
 /// Parse and check a lesson file: TOML syntax, fields, the cluster and the scenario.
 pub fn parse(file: &str, id: &str, text: &str) -> Result<Lesson, LessonError> {
-    let err = |line: usize, field: &str, message: String| LessonError { file: file.into(), line, field: field.into(), message };
+    let err = |line: usize, field: &str, message: String| LessonError {
+        file: file.into(),
+        line,
+        field: field.into(),
+        message,
+    };
     let mut lesson: Lesson = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
         let field = e.span().map(|s| key_at(text, s.start)).unwrap_or_default();
         err(line, &field, e.message().to_string())
     })?;
     lesson.id = id.to_string();
-    let cluster = Cluster::build(&lesson.cluster).map_err(|e| err(find_line(text, &e.field, &e.value), &e.field, e.message.clone()))?;
-    lesson.scenario_checked(&cluster).map_err(|(field, value, message)| err(find_line(text, &field, &value), &field, message))?;
+    let cluster = Cluster::build(&lesson.cluster).map_err(|e| {
+        err(
+            find_line(text, &e.field, &e.value),
+            &e.field,
+            e.message.clone(),
+        )
+    })?;
+    lesson
+        .scenario_checked(&cluster)
+        .map_err(|(field, value, message)| err(find_line(text, &field, &value), &field, message))?;
     Ok(lesson)
 }
 
@@ -126,22 +148,45 @@ impl Lesson {
         let s = &self.scenario;
         let action = match s.kind {
             ScenarioKind::Tcp => {
-                let to: SocketAddrV4 = s.to.as_deref().ok_or("`to` is required for tcp")?.parse().map_err(|_| "`to` must be IP:port for tcp".to_string())?;
-                Action::Tcp { to: *to.ip(), port: to.port(), process: s.process.clone().unwrap_or_else(|| "curl".into()) }
+                let to: SocketAddrV4 =
+                    s.to.as_deref()
+                        .ok_or("`to` is required for tcp")?
+                        .parse()
+                        .map_err(|_| "`to` must be IP:port for tcp".to_string())?;
+                Action::Tcp {
+                    to: *to.ip(),
+                    port: to.port(),
+                    process: s.process.clone().unwrap_or_else(|| "curl".into()),
+                }
             }
             ScenarioKind::Ping => {
-                let to: Ipv4Addr = s.to.as_deref().ok_or("`to` is required for ping")?.parse().map_err(|_| "`to` must be an IPv4 address for ping".to_string())?;
+                let to: Ipv4Addr =
+                    s.to.as_deref()
+                        .ok_or("`to` is required for ping")?
+                        .parse()
+                        .map_err(|_| "`to` must be an IPv4 address for ping".to_string())?;
                 Action::Ping { to }
             }
-            ScenarioKind::Resolve => Action::Resolve { name: s.name.clone().ok_or("`name` is required for resolve")? },
+            ScenarioKind::Resolve => Action::Resolve {
+                name: s.name.clone().ok_or("`name` is required for resolve")?,
+            },
         };
-        Ok(Scenario { from: s.from.clone(), action, seed: s.seed, pin_endpoint: s.pin_endpoint })
+        Ok(Scenario {
+            from: s.from.clone(),
+            action,
+            seed: s.seed,
+            pin_endpoint: s.pin_endpoint,
+        })
     }
 
     fn scenario_checked(&self, cluster: &Cluster) -> Result<(), (String, String, String)> {
         let s = &self.scenario;
         if cluster.ns(&s.from).is_none() {
-            return Err(("scenario.from".into(), s.from.clone(), format!("no pod or host named `{}`", s.from)));
+            return Err((
+                "scenario.from".into(),
+                s.from.clone(),
+                format!("no pod or host named `{}`", s.from),
+            ));
         }
         if let Err(m) = self.scenario() {
             let value = s.to.clone().or_else(|| s.name.clone()).unwrap_or_default();
@@ -168,9 +213,17 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// The key written at or before `offset` on its line (`ip = …` → `ip`).
 fn key_at(text: &str, offset: usize) -> String {
-    let start = text[..offset.min(text.len())].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
     let line = text[start..].lines().next().unwrap_or("");
-    line.split('=').next().unwrap_or("").trim().trim_matches(['[', ']']).to_string()
+    line.split('=')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches(['[', ']'])
+        .to_string()
 }
 
 /// The line where `field`'s last key is set to `value` (e.g. `ip = "10.244.0.5"`), or
@@ -181,7 +234,10 @@ fn find_line(text: &str, field: &str, value: &str) -> usize {
     let hit = |l: &str| l.trim_start().starts_with(key) && l.contains(value);
     text.lines()
         .position(hit)
-        .or_else(|| text.lines().position(|l| !value.is_empty() && l.contains(value)))
+        .or_else(|| {
+            text.lines()
+                .position(|l| !value.is_empty() && l.contains(value))
+        })
         .map(|i| i + 1)
         .unwrap_or(1)
 }

@@ -47,7 +47,10 @@ impl Narration {
     fn matches(&self, h: &Hop) -> bool {
         event_kind(h) == self.event
             && self.netns.as_ref().is_none_or(|n| *n == h.at.netns)
-            && self.leg.as_ref().is_none_or(|l| h.leg.starts_with(l.as_str()))
+            && self
+                .leg
+                .as_ref()
+                .is_none_or(|l| h.leg.starts_with(l.as_str()))
     }
 }
 
@@ -55,7 +58,11 @@ impl Narration {
 pub fn attach(notes: &[Narration], hops: &[Hop]) -> Vec<Option<String>> {
     let mut out = vec![None; hops.len()];
     for n in notes {
-        let hit = hops.iter().enumerate().filter(|(_, h)| n.matches(h)).nth(n.nth.saturating_sub(1));
+        let hit = hops
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| n.matches(h))
+            .nth(n.nth.saturating_sub(1));
         if let Some((i, _)) = hit {
             out[i] = Some(match out[i].take() {
                 Some(prev) => format!("{prev}\n\n{}", n.text),
@@ -68,5 +75,13 @@ pub fn attach(notes: &[Narration], hops: &[Hop]) -> Vec<Option<String>> {
 
 /// Notes that attach to no hop: a lesson test fails on these so text never goes missing.
 pub fn unattached<'a>(notes: &'a [Narration], hops: &[Hop]) -> Vec<&'a Narration> {
-    notes.iter().filter(|n| hops.iter().filter(|h| n.matches(h)).nth(n.nth.saturating_sub(1)).is_none()).collect()
+    notes
+        .iter()
+        .filter(|n| {
+            hops.iter()
+                .filter(|h| n.matches(h))
+                .nth(n.nth.saturating_sub(1))
+                .is_none()
+        })
+        .collect()
 }

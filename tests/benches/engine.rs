@@ -8,7 +8,10 @@ fn lessons(c: &mut Criterion) {
         let Ok(l) = l else { continue };
         c.bench_function(&format!("parse+build+run {}", l.id), |b| {
             b.iter(|| {
-                let (_, text) = packetwalk_lessons::FILES.iter().find(|(i, _)| *i == l.id).expect("embedded");
+                let (_, text) = packetwalk_lessons::FILES
+                    .iter()
+                    .find(|(i, _)| *i == l.id)
+                    .expect("embedded");
                 let lesson = packetwalk_lessons::parse("bench", &l.id, text).expect("parses");
                 lesson.run().expect("runs").trace.hops.len()
             })

@@ -16,7 +16,15 @@ pub struct SpecError {
 }
 
 impl SpecError {
-    pub fn new(field: impl Into<String>, value: impl ToString, message: impl Into<String>) -> SpecError {
-        SpecError { field: field.into(), value: value.to_string(), message: message.into() }
+    pub fn new(
+        field: impl Into<String>,
+        value: impl ToString,
+        message: impl Into<String>,
+    ) -> SpecError {
+        SpecError {
+            field: field.into(),
+            value: value.to_string(),
+            message: message.into(),
+        }
     }
 }

@@ -101,7 +101,11 @@ pub struct SysctlSpec {
 
 impl Default for SysctlSpec {
     fn default() -> Self {
-        SysctlSpec { ip_forward: true, bridge_nf_call_iptables: true, hairpin: true }
+        SysctlSpec {
+            ip_forward: true,
+            bridge_nf_call_iptables: true,
+            hairpin: true,
+        }
     }
 }
 
@@ -117,7 +121,10 @@ pub struct KubeProxySpec {
 
 impl Default for KubeProxySpec {
     fn default() -> Self {
-        KubeProxySpec { random_fully: true, detect_local_cluster_cidr: true }
+        KubeProxySpec {
+            random_fully: true,
+            detect_local_cluster_cidr: true,
+        }
     }
 }
 

@@ -31,7 +31,15 @@ pub(super) struct Apps {
 
 impl Apps {
     pub(super) fn new(s: &Scenario) -> Apps {
-        Apps { action: s.action.clone(), from: s.from.clone(), socket: None, resolver: None, awaiting: false, queries: 0, done: None }
+        Apps {
+            action: s.action.clone(),
+            from: s.from.clone(),
+            socket: None,
+            resolver: None,
+            awaiting: false,
+            queries: 0,
+            done: None,
+        }
     }
     pub(super) fn summary(&self) -> Option<String> {
         self.done.clone()
@@ -39,7 +47,10 @@ impl Apps {
 }
 
 fn frame(ip: &Ipv4) -> Option<Frame> {
-    Some(Frame { eth: None, body: Body::Ipv4(ip.clone()) })
+    Some(Frame {
+        eth: None,
+        body: Body::Ipv4(ip.clone()),
+    })
 }
 
 impl Sim {
@@ -51,43 +62,102 @@ impl Sim {
             return dst;
         }
         match n.routes.lookup(dst) {
-            Ok(m) => m.route.src.or_else(|| n.iface(&m.route.dev).and_then(|i| i.primary_addr())).unwrap_or(Ipv4Addr::UNSPECIFIED),
+            Ok(m) => m
+                .route
+                .src
+                .or_else(|| n.iface(&m.route.dev).and_then(|i| i.primary_addr()))
+                .unwrap_or(Ipv4Addr::UNSPECIFIED),
             Err(_) => Ipv4Addr::UNSPECIFIED,
         }
     }
 
     fn send(&mut self, ns: usize, process: &str, ip: Ipv4, why: String) {
         let at = self.location(ns, None, None);
-        self.hop(at, Event::Send { process: process.into() }, frame(&ip), None, vec![], why);
+        self.hop(
+            at,
+            Event::Send {
+                process: process.into(),
+            },
+            frame(&ip),
+            None,
+            vec![],
+            why,
+        );
         self.ip_output(ns, ip);
     }
 
     pub(super) fn start(&mut self) {
         let Some(ns) = self.c.ns_index(&self.app.from) else {
-            self.failed = Some((0, format!("scenario.from: no namespace named `{}`", self.app.from)));
+            self.failed = Some((
+                0,
+                format!("scenario.from: no namespace named `{}`", self.app.from),
+            ));
             return;
         };
         match self.app.action.clone() {
             Action::Tcp { to, port, process } => {
                 let src = self.source_for(ns, to);
                 let sport = self.rng.range(32768, 60999);
-                self.app.socket = Some(Socket { ns, proto: 6, local_port: sport, remote: to, remote_port: port });
+                self.app.socket = Some(Socket {
+                    ns,
+                    proto: 6,
+                    local_port: sport,
+                    remote: to,
+                    remote_port: port,
+                });
                 self.leg = "SYN".into();
-                let ip = Ipv4 { src, dst: to, ttl: 64, df: true, l4: L4::Tcp(Tcp { sport, dport: port, flags: TcpFlags::SYN }) };
+                let ip = Ipv4 {
+                    src,
+                    dst: to,
+                    ttl: 64,
+                    df: true,
+                    l4: L4::Tcp(Tcp {
+                        sport,
+                        dport: port,
+                        flags: TcpFlags::SYN,
+                    }),
+                };
                 self.send(ns, &process, ip, format!("{process} connects to {to}:{port}: the kernel picks source {src} and a free ephemeral port {sport} (32768–60999), and sends a SYN"));
             }
             Action::Ping { to } => {
                 let src = self.source_for(ns, to);
                 let id = self.rng.range(1, 65535);
-                self.app.socket = Some(Socket { ns, proto: 1, local_port: id, remote: to, remote_port: id });
+                self.app.socket = Some(Socket {
+                    ns,
+                    proto: 1,
+                    local_port: id,
+                    remote: to,
+                    remote_port: id,
+                });
                 self.leg = "echo request".into();
-                let ip = Ipv4 { src, dst: to, ttl: 64, df: true, l4: L4::Icmp(Icmp { kind: IcmpKind::EchoRequest, id, seq: 1 }) };
-                self.send(ns, "ping", ip, format!("ping sends an ICMP echo request to {to} from {src}"));
+                let ip = Ipv4 {
+                    src,
+                    dst: to,
+                    ttl: 64,
+                    df: true,
+                    l4: L4::Icmp(Icmp {
+                        kind: IcmpKind::EchoRequest,
+                        id,
+                        seq: 1,
+                    }),
+                };
+                self.send(
+                    ns,
+                    "ping",
+                    ip,
+                    format!("ping sends an ICMP echo request to {to} from {src}"),
+                );
             }
             Action::Resolve { name } => {
                 let conf = self.c.netns[ns].resolv_conf.clone();
                 let Some(conf) = conf else {
-                    self.failed = Some((0, format!("{} has no /etc/resolv.conf (the cluster has no dns_ip)", self.app.from)));
+                    self.failed = Some((
+                        0,
+                        format!(
+                            "{} has no /etc/resolv.conf (the cluster has no dns_ip)",
+                            self.app.from
+                        ),
+                    ));
                     return;
                 };
                 self.app.resolver = Some(GlibcSearch::new(&conf, &name));
@@ -101,8 +171,12 @@ impl Sim {
         if self.app.awaiting || self.app.done.is_some() {
             return false;
         }
-        let Some(ns) = self.c.ns_index(&self.app.from) else { return false };
-        let Some(r) = self.app.resolver.as_mut() else { return false };
+        let Some(ns) = self.c.ns_index(&self.app.from) else {
+            return false;
+        };
+        let Some(r) = self.app.resolver.as_mut() else {
+            return false;
+        };
         let candidate = r.current().cloned();
         let Some((qname, qtype)) = r.next_query() else {
             if let Some(LookupOutcome::Failed { rcode }) = r.outcome() {
@@ -114,24 +188,57 @@ impl Sim {
             }
             return false;
         };
-        let Some(server) = self.c.netns[ns].resolv_conf.as_ref().and_then(|c| c.nameservers.first().copied()) else { return false };
+        let Some(server) = self.c.netns[ns]
+            .resolv_conf
+            .as_ref()
+            .and_then(|c| c.nameservers.first().copied())
+        else {
+            return false;
+        };
         // glibc opens a new socket (new source port) per candidate; A and AAAA share it.
         let sport = match (qtype, self.app.socket) {
             (QType::Aaaa, Some(s)) => s.local_port,
             _ => self.rng.range(32768, 60999),
         };
-        self.app.socket = Some(Socket { ns, proto: 17, local_port: sport, remote: server, remote_port: 53 });
+        self.app.socket = Some(Socket {
+            ns,
+            proto: 17,
+            local_port: sport,
+            remote: server,
+            remote_port: 53,
+        });
         self.app.awaiting = true;
         self.app.queries += 1;
         let id = self.rng.range(1, 65535);
-        let msg = DnsMessage { id, response: false, qname: qname.clone(), qtype, rcode: Rcode::NoError, answers: vec![] };
+        let msg = DnsMessage {
+            id,
+            response: false,
+            qname: qname.clone(),
+            qtype,
+            rcode: Rcode::NoError,
+            answers: vec![],
+        };
         let q = if qtype == QType::A { "A" } else { "AAAA" };
         self.leg = format!("{q}? {qname}");
         let src = self.source_for(ns, server);
-        let ip = Ipv4 { src, dst: server, ttl: 64, df: true, l4: L4::Udp(Udp { sport, dport: 53, payload: UdpPayload::Dns(msg) }) };
+        let ip = Ipv4 {
+            src,
+            dst: server,
+            ttl: 64,
+            df: true,
+            l4: L4::Udp(Udp {
+                sport,
+                dport: 53,
+                payload: UdpPayload::Dns(msg),
+            }),
+        };
         let why = candidate.map(|c| c.why).unwrap_or_default();
         let at = self.location(ns, None, None);
-        let d = Decision::Dns { candidate: qname.clone(), reason: why.clone(), answer: String::new() };
+        let d = Decision::Dns {
+            candidate: qname.clone(),
+            reason: why.clone(),
+            answer: String::new(),
+        };
         self.hop(at, Event::DnsQuery, frame(&ip), Some(d), vec![], format!("glibc tries {qname} ({why}); query {} goes to the nameserver {server} from port {sport}", self.app.queries));
         self.ip_output(ns, ip);
         true
@@ -149,41 +256,140 @@ impl Sim {
                     return;
                 };
                 let at = self.location(ns, None, None);
-                self.hop(at, Event::Deliver { process: l.process.clone() }, frame(&ip), None, vec![], format!("{} listens on port {}: the SYN is accepted, from {}:{}", l.process, t.dport, ip.src, t.sport));
+                self.hop(
+                    at,
+                    Event::Deliver {
+                        process: l.process.clone(),
+                    },
+                    frame(&ip),
+                    None,
+                    vec![],
+                    format!(
+                        "{} listens on port {}: the SYN is accepted, from {}:{}",
+                        l.process, t.dport, ip.src, t.sport
+                    ),
+                );
                 self.leg = "SYN-ACK".into();
-                let reply = Ipv4 { src: ip.dst, dst: ip.src, ttl: 64, df: true, l4: L4::Tcp(Tcp { sport: t.dport, dport: t.sport, flags: TcpFlags::SYN_ACK }) };
-                self.send(ns, &l.process, reply, format!("the kernel answers with SYN-ACK to the address the SYN came from, {}:{}", ip.src, t.sport));
+                let reply = Ipv4 {
+                    src: ip.dst,
+                    dst: ip.src,
+                    ttl: 64,
+                    df: true,
+                    l4: L4::Tcp(Tcp {
+                        sport: t.dport,
+                        dport: t.sport,
+                        flags: TcpFlags::SYN_ACK,
+                    }),
+                };
+                self.send(
+                    ns,
+                    &l.process,
+                    reply,
+                    format!(
+                        "the kernel answers with SYN-ACK to the address the SYN came from, {}:{}",
+                        ip.src, t.sport
+                    ),
+                );
             }
             L4::Icmp(i) if i.kind == IcmpKind::EchoRequest => {
                 let at = self.location(ns, None, None);
-                self.hop(at, Event::Deliver { process: "kernel".into() }, frame(&ip), None, vec![], "the kernel itself answers echo requests".into());
+                self.hop(
+                    at,
+                    Event::Deliver {
+                        process: "kernel".into(),
+                    },
+                    frame(&ip),
+                    None,
+                    vec![],
+                    "the kernel itself answers echo requests".into(),
+                );
                 self.leg = "echo reply".into();
-                let reply = Ipv4 { src: ip.dst, dst: ip.src, ttl: 64, df: false, l4: L4::Icmp(Icmp { kind: IcmpKind::EchoReply, id: i.id, seq: i.seq }) };
+                let reply = Ipv4 {
+                    src: ip.dst,
+                    dst: ip.src,
+                    ttl: 64,
+                    df: false,
+                    l4: L4::Icmp(Icmp {
+                        kind: IcmpKind::EchoReply,
+                        id: i.id,
+                        seq: i.seq,
+                    }),
+                };
                 self.send(ns, "kernel", reply, format!("echo reply to {}", ip.src));
             }
-            L4::Udp(Udp { sport, dport: 53, payload: UdpPayload::Dns(q) }) if !q.response => self.dns_serve(ns, &ip, sport, q),
+            L4::Udp(Udp {
+                sport,
+                dport: 53,
+                payload: UdpPayload::Dns(q),
+            }) if !q.response => self.dns_serve(ns, &ip, sport, q),
             _ => self.client_receive(ns, ip),
         }
     }
 
     fn dns_serve(&mut self, ns: usize, ip: &Ipv4, sport: u16, q: DnsMessage) {
         let Some(l) = self.c.netns[ns].listener(Proto::Udp, 53).cloned() else {
-            self.drop_hop(ns, None, frame(ip), DropReason::NoListener { port: 53 }, "nothing listens on UDP 53 here".into());
+            self.drop_hop(
+                ns,
+                None,
+                frame(ip),
+                DropReason::NoListener { port: 53 },
+                "nothing listens on UDP 53 here".into(),
+            );
             return;
         };
         let ans = self.c.coredns.answer(&q.qname, q.qtype);
         let at = self.location(ns, None, None);
         let rc = match ans.rcode {
             Rcode::NoError if ans.answers.is_empty() => "NODATA".to_string(),
-            Rcode::NoError => ans.answers.iter().map(|a| format!("A {}", a.a)).collect::<Vec<_>>().join(", "),
+            Rcode::NoError => ans
+                .answers
+                .iter()
+                .map(|a| format!("A {}", a.a))
+                .collect::<Vec<_>>()
+                .join(", "),
             r => format!("{r:?}").to_uppercase(),
         };
-        let d = Decision::Dns { candidate: q.qname.clone(), reason: ans.why.clone(), answer: rc.clone() };
-        self.hop(at, Event::Deliver { process: l.process.clone() }, frame(ip), Some(d), vec![], ans.why.clone());
+        let d = Decision::Dns {
+            candidate: q.qname.clone(),
+            reason: ans.why.clone(),
+            answer: rc.clone(),
+        };
+        self.hop(
+            at,
+            Event::Deliver {
+                process: l.process.clone(),
+            },
+            frame(ip),
+            Some(d),
+            vec![],
+            ans.why.clone(),
+        );
         self.leg = format!("{} {}", if q.qtype == QType::A { "A" } else { "AAAA" }, rc);
-        let msg = DnsMessage { id: q.id, response: true, qname: q.qname, qtype: q.qtype, rcode: ans.rcode, answers: ans.answers };
-        let reply = Ipv4 { src: ip.dst, dst: ip.src, ttl: 64, df: true, l4: L4::Udp(Udp { sport: 53, dport: sport, payload: UdpPayload::Dns(msg) }) };
-        self.send(ns, &l.process, reply, format!("{} answers {rc} to {}:{sport}", l.process, ip.src));
+        let msg = DnsMessage {
+            id: q.id,
+            response: true,
+            qname: q.qname,
+            qtype: q.qtype,
+            rcode: ans.rcode,
+            answers: ans.answers,
+        };
+        let reply = Ipv4 {
+            src: ip.dst,
+            dst: ip.src,
+            ttl: 64,
+            df: true,
+            l4: L4::Udp(Udp {
+                sport: 53,
+                dport: sport,
+                payload: UdpPayload::Dns(msg),
+            }),
+        };
+        self.send(
+            ns,
+            &l.process,
+            reply,
+            format!("{} answers {rc} to {}:{sport}", l.process, ip.src),
+        );
     }
 
     /// A reply for the scenario's client: accepted only if it matches the socket exactly.
@@ -193,29 +399,55 @@ impl Sim {
             l4 => l4.ports(),
         };
         let ok = self.app.socket.is_some_and(|s| {
-            s.ns == ns && s.proto == ip.l4.protocol_number() && s.remote == ip.src && ports == Some((s.remote_port, s.local_port))
+            s.ns == ns
+                && s.proto == ip.l4.protocol_number()
+                && s.remote == ip.src
+                && ports == Some((s.remote_port, s.local_port))
         });
         if !ok {
-            let expect = self.app.socket.map(|s| format!("{}:{}", s.remote, s.remote_port)).unwrap_or_default();
+            let expect = self
+                .app
+                .socket
+                .map(|s| format!("{}:{}", s.remote, s.remote_port))
+                .unwrap_or_default();
             self.drop_hop(ns, None, frame(&ip), DropReason::NoSocket, format!("no socket expects a packet from {}: the client talked to {expect}, so this reply is refused (TCP would send a RST)", ip.src));
             return;
         }
         let at = self.location(ns, None, None);
         match ip.l4.clone() {
-            L4::Udp(Udp { payload: UdpPayload::Dns(m), .. }) => {
+            L4::Udp(Udp {
+                payload: UdpPayload::Dns(m),
+                ..
+            }) => {
                 self.app.awaiting = false;
                 let n = self.c.netns[ns].name.clone();
                 let rc = match m.rcode {
                     Rcode::NoError if m.answers.is_empty() => "NODATA".to_string(),
-                    Rcode::NoError => m.answers.iter().map(|a| a.a.to_string()).collect::<Vec<_>>().join(", "),
+                    Rcode::NoError => m
+                        .answers
+                        .iter()
+                        .map(|a| a.a.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     r => format!("{r:?}").to_uppercase(),
                 };
-                self.hop(at, Event::DnsAnswer, frame(&ip), None, vec![], format!("the resolver in {n} reads the answer for {}: {rc}", m.qname));
+                self.hop(
+                    at,
+                    Event::DnsAnswer,
+                    frame(&ip),
+                    None,
+                    vec![],
+                    format!("the resolver in {n} reads the answer for {}: {rc}", m.qname),
+                );
                 if let Some(r) = self.app.resolver.as_mut() {
                     r.on_response(m.rcode, &m.answers);
                     if let Some(LookupOutcome::Resolved { name, addrs }) = r.outcome() {
                         let a: Vec<String> = addrs.iter().map(|a| a.to_string()).collect();
-                        self.app.done = Some(format!("{name} resolved to {} after {} queries", a.join(", "), self.app.queries));
+                        self.app.done = Some(format!(
+                            "{name} resolved to {} after {} queries",
+                            a.join(", "),
+                            self.app.queries
+                        ));
                     }
                 }
             }
@@ -224,12 +456,27 @@ impl Sim {
                     Action::Tcp { process, .. } => process.clone(),
                     _ => "ping".into(),
                 };
-                self.hop(at, Event::Deliver { process: process.clone() }, frame(&ip), None, vec![], format!("the reply comes from {}, exactly the address {process} sent to: accepted", ip.src));
+                self.hop(
+                    at,
+                    Event::Deliver {
+                        process: process.clone(),
+                    },
+                    frame(&ip),
+                    None,
+                    vec![],
+                    format!(
+                        "the reply comes from {}, exactly the address {process} sent to: accepted",
+                        ip.src
+                    ),
+                );
                 let what = match &ip.l4 {
                     L4::Tcp(_) => "SYN-ACK",
                     _ => "echo reply",
                 };
-                self.app.done = Some(format!("{what} from {} reached {process} in {}", ip.src, self.c.netns[ns].name));
+                self.app.done = Some(format!(
+                    "{what} from {} reached {process} in {}",
+                    ip.src, self.c.netns[ns].name
+                ));
             }
         }
     }

@@ -16,22 +16,46 @@ use crate::trace::{Decision, Event, StateChange};
 
 impl Sim {
     /// An IPv4 frame entered bridge `br` on `port`.
-    pub(super) fn br_nf_input(&mut self, ns: usize, br: &str, port: &str, eth: Ethernet, mut ip: Ipv4, learned: Vec<StateChange>) {
+    pub(super) fn br_nf_input(
+        &mut self,
+        ns: usize,
+        br: &str,
+        port: &str,
+        eth: Ethernet,
+        mut ip: Ipv4,
+        learned: Vec<StateChange>,
+    ) {
         let at = self.location(ns, Some(br), None);
         if !learned.is_empty() {
-            self.hop(at.clone(), Event::BridgeForward, Some(Frame { eth: Some(eth), body: Body::Ipv4(ip.clone()) }), None, learned, format!("the bridge learns that {} lives behind {port}", eth.src));
+            self.hop(
+                at.clone(),
+                Event::BridgeForward,
+                Some(Frame {
+                    eth: Some(eth),
+                    body: Body::Ipv4(ip.clone()),
+                }),
+                None,
+                learned,
+                format!("the bridge learns that {} lives behind {port}", eth.src),
+            );
         }
         let dst_before = (ip.dst, ip.l4.ports());
         let mut pass = Pass::default();
         if !self.nat_pre(ns, &mut ip, Hook::Prerouting, Some(br), &mut pass) {
             return;
         }
-        let Some(bridge) = self.c.netns[ns].iface(br).cloned() else { return };
+        let Some(bridge) = self.c.netns[ns].iface(br).cloned() else {
+            return;
+        };
         let entry = bridge.bridge().and_then(|b| b.port_of(eth.dst)).cloned();
         let to_host = eth.dst == bridge.mac || entry.as_ref().is_some_and(|e| e.local);
         let dnat = (ip.dst, ip.l4.ports()) != dst_before;
         if dnat && !self.c.netns[ns].is_local(ip.dst) {
-            let same_bridge = self.c.netns[ns].routes.lookup(ip.dst).ok().filter(|m| m.route.dev == br);
+            let same_bridge = self.c.netns[ns]
+                .routes
+                .lookup(ip.dst)
+                .ok()
+                .filter(|m| m.route.dev == br);
             if let Some(m) = same_bridge {
                 let next_hop = m.route.via.unwrap_or(ip.dst);
                 let _ = self.route(ns, &ip);
@@ -40,34 +64,79 @@ impl Sim {
             }
         }
         if to_host || dnat {
-            let d = Decision::Fdb { dst: eth.dst.to_string(), entry: entry.map(|e| e.line(br)), ports: vec![] };
+            let d = Decision::Fdb {
+                dst: eth.dst.to_string(),
+                entry: entry.map(|e| e.line(br)),
+                ports: vec![],
+            };
             let why = if dnat {
                 "after DNAT the destination is reached by routing, so the packet goes up to the node's IP stack".to_string()
             } else {
                 format!("{} is the bridge's own MAC: the packet goes up to the node's IP stack (PREROUTING already ran in the bridge)", eth.dst)
             };
-            self.hop(at, Event::BridgeForward, Some(Frame { eth: Some(eth), body: Body::Ipv4(ip.clone()) }), Some(d), vec![], why);
+            self.hop(
+                at,
+                Event::BridgeForward,
+                Some(Frame {
+                    eth: Some(eth),
+                    body: Body::Ipv4(ip.clone()),
+                }),
+                Some(d),
+                vec![],
+                why,
+            );
             self.ip_after_prerouting(ns, ip, pass);
             return;
         }
-        let frame = Frame { eth: Some(eth), body: Body::Ipv4(ip) };
+        let frame = Frame {
+            eth: Some(eth),
+            body: Body::Ipv4(ip),
+        };
         self.bridge_forward_ip(ns, br, Some(port), frame, Some(pass));
     }
 
     /// DNAT to a pod on this same bridge: resolve its MAC and bridge the frame on.
     #[allow(clippy::too_many_arguments)] // one frame's whole context, as the kernel's skb carries it
-    fn bridged_dnat(&mut self, ns: usize, br: &str, port: &str, src: Mac, next_hop: std::net::Ipv4Addr, ip: Ipv4, pass: Pass) {
+    fn bridged_dnat(
+        &mut self,
+        ns: usize,
+        br: &str,
+        port: &str,
+        src: Mac,
+        next_hop: std::net::Ipv4Addr,
+        ip: Ipv4,
+        pass: Pass,
+    ) {
         let at = self.location(ns, Some(br), None);
         match self.c.netns[ns].neigh.lookup(next_hop, br) {
             Answer::Found(mac) => {
-                let entry = self.c.netns[ns].neigh.entries.iter().find(|n| n.ip == next_hop && n.dev == br).map(|n| n.to_string());
-                let f = Frame { eth: Some(Ethernet { src, dst: mac }), body: Body::Ipv4(ip) };
-                let d = Decision::Neighbour { ip: next_hop, dev: br.into(), entry };
+                let entry = self.c.netns[ns]
+                    .neigh
+                    .entries
+                    .iter()
+                    .find(|n| n.ip == next_hop && n.dev == br)
+                    .map(|n| n.to_string());
+                let f = Frame {
+                    eth: Some(Ethernet { src, dst: mac }),
+                    body: Body::Ipv4(ip),
+                };
+                let d = Decision::Neighbour {
+                    ip: next_hop,
+                    dev: br.into(),
+                    entry,
+                };
                 self.hop(at, Event::BridgeForward, Some(f.clone()), Some(d), vec![], format!("bridged DNAT: the new destination is on {br} itself, so the kernel only swaps in its MAC {mac} and bridges the frame on; the source MAC stays the sender's and the TTL is not decremented"));
                 self.bridge_forward_ip(ns, br, Some(port), f, Some(pass));
             }
             answer => {
-                self.parked.push(Parked { ns, dev: br.into(), next_hop, pkt: ip, leg: self.leg.clone(), bridged: Some((port.into(), src, pass)) });
+                self.parked.push(Parked {
+                    ns,
+                    dev: br.into(),
+                    next_hop,
+                    pkt: ip,
+                    leg: self.leg.clone(),
+                    bridged: Some((port.into(), src, pass)),
+                });
                 if answer == Answer::NotFound {
                     self.arp_request(ns, br, next_hop);
                 }
@@ -76,7 +145,13 @@ impl Sim {
     }
 
     /// POSTROUTING for a frame the bridge is about to send out of `out`.
-    pub(super) fn bridge_postrouting(&mut self, ns: usize, out: &str, frame: &mut Frame, pass: Option<Pass>) {
+    pub(super) fn bridge_postrouting(
+        &mut self,
+        ns: usize,
+        out: &str,
+        frame: &mut Frame,
+        pass: Option<Pass>,
+    ) {
         let Some(mut pass) = pass else { return };
         if let Body::Ipv4(ip) = &mut frame.body {
             self.nat_post(ns, ip, out, &mut pass);

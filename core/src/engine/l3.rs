@@ -22,7 +22,10 @@ pub(super) struct Pass {
 }
 
 fn frame(ip: &Ipv4) -> Option<Frame> {
-    Some(Frame { eth: None, body: Body::Ipv4(ip.clone()) })
+    Some(Frame {
+        eth: None,
+        body: Body::Ipv4(ip.clone()),
+    })
 }
 
 pub(super) fn tuple_of(ip: &Ipv4) -> Tuple {
@@ -30,25 +33,42 @@ pub(super) fn tuple_of(ip: &Ipv4) -> Tuple {
         L4::Icmp(i) => (i.id, i.id),
         l4 => l4.ports().unwrap_or((0, 0)),
     };
-    Tuple { proto: ip.l4.protocol_number(), src: ip.src, dst: ip.dst, sport, dport }
+    Tuple {
+        proto: ip.l4.protocol_number(),
+        src: ip.src,
+        dst: ip.dst,
+        sport,
+        dport,
+    }
 }
 
 impl Sim {
     /// A packet a process in `ns` sends: route, OUTPUT, POSTROUTING, neighbour, transmit.
     pub(super) fn ip_output(&mut self, ns: usize, mut ip: Ipv4) {
-        let Some((dev, next_hop)) = self.route(ns, &ip) else { return };
+        let Some((dev, next_hop)) = self.route(ns, &ip) else {
+            return;
+        };
         let mut pass = Pass::default();
         if !self.nat_pre(ns, &mut ip, Hook::Output, None, &mut pass) {
             return;
         }
         // A DNAT in OUTPUT changes the destination: route again.
-        let (dev, next_hop) = if pass.new && self.was_dnat(ns, pass) { match self.route(ns, &ip) { Some(r) => r, None => return } } else { (dev, next_hop) };
+        let (dev, next_hop) = if pass.new && self.was_dnat(ns, pass) {
+            match self.route(ns, &ip) {
+                Some(r) => r,
+                None => return,
+            }
+        } else {
+            (dev, next_hop)
+        };
         self.nat_post(ns, &mut ip, &dev, &mut pass);
         self.neigh_output(ns, &dev, next_hop, ip);
     }
 
     fn was_dnat(&self, ns: usize, pass: Pass) -> bool {
-        pass.entry.and_then(|(i, _)| self.c.netns[ns].conntrack.entries.get(i)).is_some_and(|e| e.is_dnat())
+        pass.entry
+            .and_then(|(i, _)| self.c.netns[ns].conntrack.entries.get(i))
+            .is_some_and(|e| e.is_dnat())
     }
 
     /// A received IPv4 packet: PREROUTING, then local delivery or forwarding.
@@ -63,7 +83,10 @@ impl Sim {
     /// The routing decision after PREROUTING: deliver locally, or forward.
     pub(super) fn ip_after_prerouting(&mut self, ns: usize, mut ip: Ipv4, mut pass: Pass) {
         if self.c.netns[ns].is_local(ip.dst) {
-            let iface = self.c.netns[ns].iface_with_addr(ip.dst).map(|i| i.name.clone()).unwrap_or_default();
+            let iface = self.c.netns[ns]
+                .iface_with_addr(ip.dst)
+                .map(|i| i.name.clone())
+                .unwrap_or_default();
             let at = self.location(ns, None, None);
             self.hop(at, Event::RouteLookup, frame(&ip), Some(Decision::Local { addr: ip.dst, dev: iface.clone() }), vec![], format!("{} is an address of this namespace ({iface}): the local table wins, deliver to a socket here", ip.dst));
             self.local_deliver(ns, ip);
@@ -74,10 +97,18 @@ impl Sim {
             return;
         }
         if ip.ttl <= 1 {
-            self.drop_hop(ns, None, frame(&ip), DropReason::TtlExceeded, "TTL would reach 0: dropped (the kernel sends ICMP time exceeded)".into());
+            self.drop_hop(
+                ns,
+                None,
+                frame(&ip),
+                DropReason::TtlExceeded,
+                "TTL would reach 0: dropped (the kernel sends ICMP time exceeded)".into(),
+            );
             return;
         }
-        let Some((out, next_hop)) = self.route(ns, &ip) else { return };
+        let Some((out, next_hop)) = self.route(ns, &ip) else {
+            return;
+        };
         ip.ttl -= 1;
         self.nat_post(ns, &mut ip, &out, &mut pass);
         self.neigh_output(ns, &out, next_hop, ip);
@@ -88,8 +119,21 @@ impl Sim {
         let n = &self.c.netns[ns];
         let at = self.location(ns, None, None);
         if n.is_local(ip.dst) {
-            let dev = n.iface_with_addr(ip.dst).map(|i| i.name.clone()).unwrap_or_else(|| "lo".into());
-            self.hop(at, Event::RouteLookup, frame(ip), Some(Decision::Local { addr: ip.dst, dev }), vec![], format!("{} is local: the packet goes out through lo and comes straight back in", ip.dst));
+            let dev = n
+                .iface_with_addr(ip.dst)
+                .map(|i| i.name.clone())
+                .unwrap_or_else(|| "lo".into());
+            self.hop(
+                at,
+                Event::RouteLookup,
+                frame(ip),
+                Some(Decision::Local { addr: ip.dst, dev }),
+                vec![],
+                format!(
+                    "{} is local: the packet goes out through lo and comes straight back in",
+                    ip.dst
+                ),
+            );
             return Some(("lo".into(), ip.dst));
         }
         let table = n.routes.lines();
@@ -97,18 +141,53 @@ impl Sim {
             Ok(m) => {
                 let next_hop = m.route.via.unwrap_or(ip.dst);
                 let how = match m.route.via {
-                    Some(gw) => format!("via gateway {gw}{}", if m.route.onlink { " (onlink: no subnet check on the gateway)" } else { "" }),
+                    Some(gw) => format!(
+                        "via gateway {gw}{}",
+                        if m.route.onlink {
+                            " (onlink: no subnet check on the gateway)"
+                        } else {
+                            ""
+                        }
+                    ),
                     None => format!("directly on the link: {} itself is the next hop", ip.dst),
                 };
-                let why = format!("{} matches {} (/{} is the longest matching prefix): out of {} {how}", ip.dst, m.route.dst, m.route.dst.prefix_len(), m.route.dev);
-                let d = Decision::Route { table, matched: m.index, checks: m.checks, next_hop, dev: m.route.dev.clone() };
+                let why = format!(
+                    "{} matches {} (/{} is the longest matching prefix): out of {} {how}",
+                    ip.dst,
+                    m.route.dst,
+                    m.route.dst.prefix_len(),
+                    m.route.dev
+                );
+                let d = Decision::Route {
+                    table,
+                    matched: m.index,
+                    checks: m.checks,
+                    next_hop,
+                    dev: m.route.dev.clone(),
+                };
                 self.hop(at, Event::RouteLookup, frame(ip), Some(d), vec![], why);
                 Some((m.route.dev, next_hop))
             }
             Err(checks) => {
                 let d = Decision::NoRoute { table, checks };
-                self.hop(at, Event::RouteLookup, frame(ip), Some(d), vec![], String::new());
-                self.drop_hop(ns, None, frame(ip), DropReason::NoRoute { dst: ip.dst }, format!("no row of the route table matches {}: \"Network is unreachable\"", ip.dst));
+                self.hop(
+                    at,
+                    Event::RouteLookup,
+                    frame(ip),
+                    Some(d),
+                    vec![],
+                    String::new(),
+                );
+                self.drop_hop(
+                    ns,
+                    None,
+                    frame(ip),
+                    DropReason::NoRoute { dst: ip.dst },
+                    format!(
+                        "no row of the route table matches {}: \"Network is unreachable\"",
+                        ip.dst
+                    ),
+                );
                 None
             }
         }
@@ -116,18 +195,41 @@ impl Sim {
 
     /// Find the next hop's MAC (ARP if needed) and transmit; VXLAN devices encapsulate.
     pub(super) fn neigh_output(&mut self, ns: usize, dev: &str, next_hop: Ipv4Addr, ip: Ipv4) {
-        let Some(iface) = self.c.netns[ns].iface(dev).cloned() else { return };
+        let Some(iface) = self.c.netns[ns].iface(dev).cloned() else {
+            return;
+        };
         if iface.is_loopback() {
-            let f = Frame { eth: Some(Ethernet { src: Mac::ZERO, dst: Mac::ZERO }), body: Body::Ipv4(ip) };
+            let f = Frame {
+                eth: Some(Ethernet {
+                    src: Mac::ZERO,
+                    dst: Mac::ZERO,
+                }),
+                body: Body::Ipv4(ip),
+            };
             self.transmit(ns, dev, f);
             return;
         }
         let at = self.location(ns, Some(dev), Some(crate::trace::Direction::Out));
         match self.c.netns[ns].neigh.lookup(next_hop, dev) {
             Answer::Found(mac) => {
-                let entry = self.c.netns[ns].neigh.entries.iter().find(|n| n.ip == next_hop && n.dev == dev).map(|n| n.to_string());
-                let d = Decision::Neighbour { ip: next_hop, dev: dev.into(), entry };
-                let f = Frame { eth: Some(Ethernet { src: iface.mac, dst: mac }), body: Body::Ipv4(ip) };
+                let entry = self.c.netns[ns]
+                    .neigh
+                    .entries
+                    .iter()
+                    .find(|n| n.ip == next_hop && n.dev == dev)
+                    .map(|n| n.to_string());
+                let d = Decision::Neighbour {
+                    ip: next_hop,
+                    dev: dev.into(),
+                    entry,
+                };
+                let f = Frame {
+                    eth: Some(Ethernet {
+                        src: iface.mac,
+                        dst: mac,
+                    }),
+                    body: Body::Ipv4(ip),
+                };
                 self.hop(at, Event::Transmit, Some(f.clone()), Some(d), vec![], format!("the neighbour table knows {next_hop} is at {mac}: build the Ethernet header (src {}, dst {mac})", iface.mac));
                 if let IfaceKind::Vxlan(_) = iface.kind {
                     self.vxlan_encap(ns, dev, f);
@@ -135,16 +237,32 @@ impl Sim {
                     self.dispatch(ns, dev, f);
                 }
             }
-            Answer::Pending => self.parked.push(Parked { ns, dev: dev.into(), next_hop, pkt: ip, leg: self.leg.clone(), bridged: None }),
+            Answer::Pending => self.parked.push(Parked {
+                ns,
+                dev: dev.into(),
+                next_hop,
+                pkt: ip,
+                leg: self.leg.clone(),
+                bridged: None,
+            }),
             Answer::NotFound => {
-                self.parked.push(Parked { ns, dev: dev.into(), next_hop, pkt: ip, leg: self.leg.clone(), bridged: None });
+                self.parked.push(Parked {
+                    ns,
+                    dev: dev.into(),
+                    next_hop,
+                    pkt: ip,
+                    leg: self.leg.clone(),
+                    bridged: None,
+                });
                 self.arp_request(ns, dev, next_hop);
             }
         }
     }
 
     pub(super) fn release_parked(&mut self, ns: usize, dev: &str, ip: Ipv4Addr, _mac: Mac) {
-        let (ready, rest): (Vec<Parked>, Vec<Parked>) = std::mem::take(&mut self.parked).into_iter().partition(|p| p.ns == ns && p.dev == dev && p.next_hop == ip);
+        let (ready, rest): (Vec<Parked>, Vec<Parked>) = std::mem::take(&mut self.parked)
+            .into_iter()
+            .partition(|p| p.ns == ns && p.dev == dev && p.next_hop == ip);
         self.parked = rest;
         let leg = self.leg.clone();
         for p in ready {
@@ -153,11 +271,23 @@ impl Sim {
                 Some((port, src, pass)) => {
                     // The held frame leaves through the bridge device first (br_dev_xmit),
                     // which restores the sender's MAC and forwards it as a bridged frame.
-                    let br_mac = self.c.netns[p.ns].iface(&p.dev).map(|i| i.mac).unwrap_or_default();
-                    let via_br = Frame { eth: Some(Ethernet { src: br_mac, dst: _mac }), body: Body::Ipv4(p.pkt.clone()) };
+                    let br_mac = self.c.netns[p.ns]
+                        .iface(&p.dev)
+                        .map(|i| i.mac)
+                        .unwrap_or_default();
+                    let via_br = Frame {
+                        eth: Some(Ethernet {
+                            src: br_mac,
+                            dst: _mac,
+                        }),
+                        body: Body::Ipv4(p.pkt.clone()),
+                    };
                     let at = self.location(p.ns, Some(&p.dev), Some(crate::trace::Direction::Out));
                     self.hop(at, Event::Transmit, Some(via_br), None, vec![], format!("the held packet goes out through {} with the bridge's MAC; br_netfilter then puts the sender's MAC {src} back and bridges it on", p.dev));
-                    let f = Frame { eth: Some(Ethernet { src, dst: _mac }), body: Body::Ipv4(p.pkt) };
+                    let f = Frame {
+                        eth: Some(Ethernet { src, dst: _mac }),
+                        body: Body::Ipv4(p.pkt),
+                    };
                     self.bridge_forward_ip(p.ns, &p.dev, Some(&port), f, Some(pass));
                 }
                 None => self.neigh_output(p.ns, &p.dev, p.next_hop, p.pkt),
@@ -167,7 +297,14 @@ impl Sim {
     }
 
     /// PREROUTING / OUTPUT: conntrack, then (first packet only) the nat table. False if dropped.
-    pub(super) fn nat_pre(&mut self, ns: usize, ip: &mut Ipv4, hook: Hook, in_dev: Option<&str>, pass: &mut Pass) -> bool {
+    pub(super) fn nat_pre(
+        &mut self,
+        ns: usize,
+        ip: &mut Ipv4,
+        hook: Hook,
+        in_dev: Option<&str>,
+        pass: &mut Pass,
+    ) -> bool {
         if !self.c.netns[ns].tracks_connections() {
             return true;
         }
@@ -191,10 +328,23 @@ impl Sim {
             if dir == CtDir::Reply && e.is_snat() {
                 ip.dst = e.original.src;
                 ip.l4.set_dport(e.original.sport);
-                why += &format!("; undo the SNAT: destination becomes {}:{}", ip.dst, e.original.sport);
+                why += &format!(
+                    "; undo the SNAT: destination becomes {}:{}",
+                    ip.dst, e.original.sport
+                );
             }
-            let d = Decision::Conntrack { entry: e.to_string(), direction: format!("{dir:?}").to_lowercase() };
-            self.hop(at, Event::ConntrackReply, frame(ip), Some(d), vec![change], why);
+            let d = Decision::Conntrack {
+                entry: e.to_string(),
+                direction: format!("{dir:?}").to_lowercase(),
+            };
+            self.hop(
+                at,
+                Event::ConntrackReply,
+                frame(ip),
+                Some(d),
+                vec![change],
+                why,
+            );
             return true;
         }
         // First packet of a flow: a new entry, and the nat table decides.
@@ -205,7 +355,10 @@ impl Sim {
             let mut p = nf_packet(n, ip, in_dev, None, pass.mark);
             let pin = self.pin;
             let rng = &mut self.rng;
-            let walk = n.nat.walk(hook, &mut p, &mut |rule, prob| match (pin, crate::kube_proxy::endpoint_of_sep_rule(rule)) {
+            let walk = n.nat.walk(hook, &mut p, &mut |rule, prob| match (
+                pin,
+                crate::kube_proxy::endpoint_of_sep_rule(rule),
+            ) {
                 (Some(pin), Some(ep)) => ep == pin,
                 _ => rng.chance(prob),
             });
@@ -221,7 +374,16 @@ impl Sim {
             NatVerdict::Dnat(to) => format!("first packet of a new flow: nat {hook} walked {} rules, {matched} matched, ending in DNAT to {to}", walk.steps.len()),
             _ => format!("first packet of a new flow: nat {hook} walked {} rules; no address translation here", walk.steps.len()),
         };
-        self.hop(at.clone(), Event::Netfilter { hook: hook.to_string() }, frame(ip), Some(Decision::Nat(walk)), vec![], why);
+        self.hop(
+            at.clone(),
+            Event::Netfilter {
+                hook: hook.to_string(),
+            },
+            frame(ip),
+            Some(Decision::Nat(walk)),
+            vec![],
+            why,
+        );
         if let NatVerdict::Dnat(to) = verdict {
             let before = format!("{}:{}", ip.dst, ip.l4.ports().map(|p| p.1).unwrap_or(0));
             ip.dst = *to.ip();
@@ -231,7 +393,10 @@ impl Sim {
             e.reply.sport = to.port();
             let line = e.to_string();
             let change = self.change(ns, "conntrack", line.clone());
-            let d = Decision::Conntrack { entry: line, direction: "original".into() };
+            let d = Decision::Conntrack {
+                entry: line,
+                direction: "original".into(),
+            };
             self.hop(at, Event::Dnat, frame(ip), Some(d), vec![change], format!("DNAT: destination {before} becomes {to}. Conntrack remembers it, so the reply can be turned back"));
         } else {
             let line = self.c.netns[ns].conntrack.entries[idx].to_string();
@@ -256,7 +421,10 @@ impl Sim {
                 let before = ip.src;
                 ip.src = e.original.dst;
                 ip.l4.set_sport(e.original.dport);
-                let d = Decision::Conntrack { entry: e.to_string(), direction: "reply".into() };
+                let d = Decision::Conntrack {
+                    entry: e.to_string(),
+                    direction: "reply".into(),
+                };
                 self.hop(at, Event::ConntrackReply, frame(ip), Some(d), vec![], format!("reverse the DNAT: source {before} becomes {}:{} again, the address the client asked for", e.original.dst, e.original.dport));
             } else if dir == CtDir::Original && e.is_snat() {
                 ip.src = e.reply.dst;
@@ -268,23 +436,51 @@ impl Sim {
             let n = &self.c.netns[ns];
             let mut p = nf_packet(n, ip, None, Some(out_dev), pass.mark);
             let rng = &mut self.rng;
-            n.nat.walk(Hook::Postrouting, &mut p, &mut |_, prob| rng.chance(prob))
+            n.nat
+                .walk(Hook::Postrouting, &mut p, &mut |_, prob| rng.chance(prob))
         };
         let verdict = walk.verdict.clone();
         let why = match verdict {
-            NatVerdict::Masquerade { .. } => format!("nat POSTROUTING walked {} rules and ends in MASQUERADE", walk.steps.len()),
-            _ => format!("nat POSTROUTING walked {} rules: the source stays {}", walk.steps.len(), ip.src),
+            NatVerdict::Masquerade { .. } => format!(
+                "nat POSTROUTING walked {} rules and ends in MASQUERADE",
+                walk.steps.len()
+            ),
+            _ => format!(
+                "nat POSTROUTING walked {} rules: the source stays {}",
+                walk.steps.len(),
+                ip.src
+            ),
         };
-        self.hop(at.clone(), Event::Netfilter { hook: "POSTROUTING".into() }, frame(ip), Some(Decision::Nat(walk)), vec![], why);
+        self.hop(
+            at.clone(),
+            Event::Netfilter {
+                hook: "POSTROUTING".into(),
+            },
+            frame(ip),
+            Some(Decision::Nat(walk)),
+            vec![],
+            why,
+        );
         if let NatVerdict::Masquerade { random_fully } = verdict {
             // A bridge port has no address of its own: MASQUERADE uses the bridge's.
             let n = &self.c.netns[ns];
             let out = n.iface(out_dev);
-            let master = out.and_then(|i| i.master.as_deref()).and_then(|m| n.iface(m));
-            let Some(addr) = out.and_then(|i| i.primary_addr()).or_else(|| master.and_then(|m| m.primary_addr())) else { return };
+            let master = out
+                .and_then(|i| i.master.as_deref())
+                .and_then(|m| n.iface(m));
+            let Some(addr) = out
+                .and_then(|i| i.primary_addr())
+                .or_else(|| master.and_then(|m| m.primary_addr()))
+            else {
+                return;
+            };
             let before = ip.src;
             let old_port = ip.l4.ports().map(|p| p.0).unwrap_or(0);
-            let port = if random_fully && ip.l4.ports().is_some() { self.rng.range(1024, 65535) } else { old_port };
+            let port = if random_fully && ip.l4.ports().is_some() {
+                self.rng.range(1024, 65535)
+            } else {
+                old_port
+            };
             ip.src = addr;
             ip.l4.set_sport(port);
             let e = &mut self.c.netns[ns].conntrack.entries[idx];
@@ -292,18 +488,33 @@ impl Sim {
             e.reply.dport = port;
             let line = e.to_string();
             let change = self.change(ns, "conntrack", line.clone());
-            let d = Decision::Conntrack { entry: line, direction: "original".into() };
-            let ports = if random_fully { format!(", source port {old_port} → {port} (--random-fully)") } else { String::new() };
+            let d = Decision::Conntrack {
+                entry: line,
+                direction: "original".into(),
+            };
+            let ports = if random_fully {
+                format!(", source port {old_port} → {port} (--random-fully)")
+            } else {
+                String::new()
+            };
             self.hop(at, Event::Snat, frame(ip), Some(d), vec![change], format!("MASQUERADE: source {before} becomes {addr}, the address of {out_dev}, the interface it leaves by{ports}"));
         }
     }
 
     /// Wrap the inner frame for the remote VTEP and send it as a UDP packet from this node.
     fn vxlan_encap(&mut self, ns: usize, dev: &str, inner: Frame) {
-        let Some(IfaceKind::Vxlan(vx)) = self.c.netns[ns].iface(dev).map(|i| i.kind.clone()) else { return };
+        let Some(IfaceKind::Vxlan(vx)) = self.c.netns[ns].iface(dev).map(|i| i.kind.clone()) else {
+            return;
+        };
         let dst_mac = inner.eth.map(|e| e.dst).unwrap_or_default();
         let Some(fdb) = vx.fdb.iter().find(|f| f.mac == dst_mac).cloned() else {
-            self.drop_hop(ns, Some(dev), Some(inner), DropReason::NoVxlanFdb, format!("no FDB entry tells which node owns VTEP MAC {dst_mac}"));
+            self.drop_hop(
+                ns,
+                Some(dev),
+                Some(inner),
+                DropReason::NoVxlanFdb,
+                format!("no FDB entry tells which node owns VTEP MAC {dst_mac}"),
+            );
             return;
         };
         let sport = vxlan_source_port(&inner);
@@ -312,18 +523,43 @@ impl Sim {
             dst: fdb.dst,
             ttl: 64,
             df: false,
-            l4: L4::Udp(Udp { sport, dport: vx.dstport, payload: UdpPayload::Vxlan(Vxlan { vni: vx.vni, inner: Box::new(inner) }) }),
+            l4: L4::Udp(Udp {
+                sport,
+                dport: vx.dstport,
+                payload: UdpPayload::Vxlan(Vxlan {
+                    vni: vx.vni,
+                    inner: Box::new(inner),
+                }),
+            }),
         };
         let at = self.location(ns, Some(dev), None);
-        let d = Decision::Vxlan { vni: vx.vni, fdb: fdb.line(dev), remote: fdb.dst, sport };
+        let d = Decision::Vxlan {
+            vni: vx.vni,
+            fdb: fdb.line(dev),
+            remote: fdb.dst,
+            sport,
+        };
         self.hop(at, Event::VxlanEncap, frame(&outer), Some(d), vec![], format!("{dev}'s FDB maps {dst_mac} to node {}: the whole inner frame goes inside UDP {sport} → {}:{}, VNI {} (50 bytes more, hence MTU 1450)", fdb.dst, fdb.dst, vx.dstport, vx.vni));
         self.ip_output(ns, outer);
     }
 
     /// A UDP packet to the VXLAN port: strip the outer headers and receive the inner frame on the VXLAN device.
     pub(super) fn vxlan_decap(&mut self, ns: usize, ip: Ipv4) -> bool {
-        let L4::Udp(Udp { payload: UdpPayload::Vxlan(v), dport, .. }) = &ip.l4 else { return false };
-        let dev = self.c.netns[ns].ifaces.iter().find(|i| matches!(&i.kind, IfaceKind::Vxlan(x) if x.vni == v.vni && x.dstport == *dport)).map(|i| i.name.clone());
+        let L4::Udp(Udp {
+            payload: UdpPayload::Vxlan(v),
+            dport,
+            ..
+        }) = &ip.l4
+        else {
+            return false;
+        };
+        let dev = self.c.netns[ns]
+            .ifaces
+            .iter()
+            .find(
+                |i| matches!(&i.kind, IfaceKind::Vxlan(x) if x.vni == v.vni && x.dstport == *dport),
+            )
+            .map(|i| i.name.clone());
         let Some(dev) = dev else { return false };
         let inner = (*v.inner).clone();
         let at = self.location(ns, Some(&dev), None);
@@ -340,7 +576,13 @@ fn tcp_flags(ip: &Ipv4) -> (bool, bool) {
     }
 }
 
-fn nf_packet(n: &crate::netns::Netns, ip: &Ipv4, in_dev: Option<&str>, out_dev: Option<&str>, mark: u32) -> NfPacket {
+fn nf_packet(
+    n: &crate::netns::Netns,
+    ip: &Ipv4,
+    in_dev: Option<&str>,
+    out_dev: Option<&str>,
+    mark: u32,
+) -> NfPacket {
     NfPacket {
         src: ip.src,
         dst: ip.dst,
@@ -367,7 +609,9 @@ fn vxlan_source_port(inner: &Frame) -> u16 {
             let proto = u64::from(ip.l4.protocol_number());
             match ip.l4 {
                 L4::Icmp(_) => (s ^ d).wrapping_mul(31) ^ proto,
-                _ => ((s << 32) | d) ^ ((u64::from(sport) << 16) | u64::from(dport)) ^ (proto << 48),
+                _ => {
+                    ((s << 32) | d) ^ ((u64::from(sport) << 16) | u64::from(dport)) ^ (proto << 48)
+                }
             }
         }
         None => 0,

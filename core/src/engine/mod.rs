@@ -41,7 +41,11 @@ pub struct Scenario {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Action {
     /// A TCP connection: the SYN and the SYN-ACK that answers it.
-    Tcp { to: Ipv4Addr, port: u16, process: String },
+    Tcp {
+        to: Ipv4Addr,
+        port: u16,
+        process: String,
+    },
     /// `ping -c1`: one echo request and its reply.
     Ping { to: Ipv4Addr },
     /// `getent ahosts <name>`: glibc's search list, query by query, through the DNS Service.
@@ -59,7 +63,9 @@ pub struct Run {
 impl Run {
     /// The namespaces and segments as they stood after hop `hop` (before the first hop for `None`).
     pub fn state_at(&self, hop: Option<usize>) -> (&[Netns], &[Segment]) {
-        let Some(h) = hop else { return (&self.initial.0, &self.initial.1) };
+        let Some(h) = hop else {
+            return (&self.initial.0, &self.initial.1);
+        };
         match self.snapshots.iter().rev().find(|(i, _, _)| *i <= h) {
             Some((_, n, s)) => (n, s),
             None => (&self.initial.0, &self.initial.1),
@@ -78,7 +84,14 @@ pub fn run(cluster: &Cluster, scenario: &Scenario) -> Run {
     sim.start();
     sim.drain();
     let outcome = sim.outcome();
-    Run { trace: Trace { hops: sim.hops, outcome }, initial, snapshots: sim.snapshots }
+    Run {
+        trace: Trace {
+            hops: sim.hops,
+            outcome,
+        },
+        initial,
+        snapshots: sim.snapshots,
+    }
 }
 
 struct InFlight {
@@ -176,28 +189,76 @@ impl Sim {
         }
     }
 
-    fn location(&self, ns: usize, dev: Option<&str>, dir: Option<crate::trace::Direction>) -> Location {
+    fn location(
+        &self,
+        ns: usize,
+        dev: Option<&str>,
+        dir: Option<crate::trace::Direction>,
+    ) -> Location {
         let n = &self.c.netns[ns];
-        let device = dev.map(|d| n.iface(d).map(|i| i.display_name()).unwrap_or_else(|| d.to_string()));
-        Location { node: n.node.clone(), netns: n.name.clone(), device, direction: dir }
+        let device = dev.map(|d| {
+            n.iface(d)
+                .map(|i| i.display_name())
+                .unwrap_or_else(|| d.to_string())
+        });
+        Location {
+            node: n.node.clone(),
+            netns: n.name.clone(),
+            device,
+            direction: dir,
+        }
     }
 
     /// Record a hop. State changes must already be applied; a snapshot is kept when there are any.
-    fn hop(&mut self, at: Location, event: Event, packet: Option<Frame>, decision: Option<Decision>, changes: Vec<StateChange>, explain: String) {
+    fn hop(
+        &mut self,
+        at: Location,
+        event: Event,
+        packet: Option<Frame>,
+        decision: Option<Decision>,
+        changes: Vec<StateChange>,
+        explain: String,
+    ) {
         if self.over_budget() {
             return;
         }
         let changed = !changes.is_empty();
-        self.hops.push(Hop { at, event, leg: self.leg.clone(), packet, decision, changes, explain });
+        self.hops.push(Hop {
+            at,
+            event,
+            leg: self.leg.clone(),
+            packet,
+            decision,
+            changes,
+            explain,
+        });
         if changed {
-            self.snapshots.push((self.hops.len() - 1, self.c.netns.clone(), self.c.segments.clone()));
+            self.snapshots.push((
+                self.hops.len() - 1,
+                self.c.netns.clone(),
+                self.c.segments.clone(),
+            ));
         }
     }
 
-    fn drop_hop(&mut self, ns: usize, dev: Option<&str>, packet: Option<Frame>, reason: crate::trace::DropReason, explain: String) {
+    fn drop_hop(
+        &mut self,
+        ns: usize,
+        dev: Option<&str>,
+        packet: Option<Frame>,
+        reason: crate::trace::DropReason,
+        explain: String,
+    ) {
         let at = self.location(ns, dev, None);
         let fatal = !matches!(reason, crate::trace::DropReason::NotForThisHost);
-        self.hop(at, Event::Drop { reason }, packet, None, vec![], explain.clone());
+        self.hop(
+            at,
+            Event::Drop { reason },
+            packet,
+            None,
+            vec![],
+            explain.clone(),
+        );
         if fatal && self.failed.is_none() {
             self.failed = Some((self.hops.len().saturating_sub(1), explain));
         }
@@ -205,19 +266,32 @@ impl Sim {
 
     fn outcome(&self) -> Outcome {
         if let Some((hop, reason)) = &self.failed {
-            return Outcome::Failed { hop: *hop, reason: reason.clone() };
+            return Outcome::Failed {
+                hop: *hop,
+                reason: reason.clone(),
+            };
         }
         if self.over_budget() {
-            return Outcome::Failed { hop: HOP_BUDGET - 1, reason: "hop budget exhausted".into() };
+            return Outcome::Failed {
+                hop: HOP_BUDGET - 1,
+                reason: "hop budget exhausted".into(),
+            };
         }
         match self.app.summary() {
             Some(s) => Outcome::Completed { summary: s },
-            None => Outcome::Failed { hop: self.hops.len().saturating_sub(1), reason: "the exchange did not complete".into() },
+            None => Outcome::Failed {
+                hop: self.hops.len().saturating_sub(1),
+                reason: "the exchange did not complete".into(),
+            },
         }
     }
 
     fn change(&self, ns: usize, table: &str, line: String) -> StateChange {
-        StateChange { netns: self.c.netns[ns].name.clone(), table: table.into(), line }
+        StateChange {
+            netns: self.c.netns[ns].name.clone(),
+            table: table.into(),
+            line,
+        }
     }
 }
 

@@ -105,7 +105,11 @@ fn addr_lines(iface: &Iface) -> String {
         IfaceKind::Loopback => "::1/128 scope host".to_string(),
         // A bridge's link-local comes from the random MAC it had when it came up, before its
         // first port gave it the lowest port MAC (reference §3.2).
-        IfaceKind::Bridge(_) => format!("{} scope link", crate::addr::Mac::derived(&format!("bridge-up/{}/{}", iface.name, iface.mac)).link_local_v6()),
+        IfaceKind::Bridge(_) => format!(
+            "{} scope link",
+            crate::addr::Mac::derived(&format!("bridge-up/{}/{}", iface.name, iface.mac))
+                .link_local_v6()
+        ),
         _ => format!("{} scope link", iface.mac.link_local_v6()),
     };
     out += &format!("    inet6 {v6} \n{VALID}");

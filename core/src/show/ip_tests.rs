@@ -81,7 +81,10 @@ fn ip_addr_on_node1_shows_the_bridge_port_and_flannel_1_as_in_the_lab() {
         "       valid_lft forever preferred_lft forever",
     ]);
     assert!(cni0.starts_with(&head), "{cni0}");
-    assert!(cni0.contains("    inet6 fe80::") && !cni0.contains("fe80::3021:e7ff:fef2:4b87"), "{cni0}");
+    assert!(
+        cni0.contains("    inet6 fe80::") && !cni0.contains("fe80::3021:e7ff:fef2:4b87"),
+        "{cni0}"
+    );
     assert!(block(&out, 2).starts_with(
         "2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group"
     ));

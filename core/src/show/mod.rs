@@ -73,13 +73,17 @@ impl Table {
     }
 
     pub fn from_name(s: &str) -> Option<Table> {
-        Table::ALL.into_iter().find(|t| t.name() == s || t.command() == s)
+        Table::ALL
+            .into_iter()
+            .find(|t| t.name() == s || t.command() == s)
     }
 
     /// Does this table mean anything in this namespace (a bridge, a nat table, a resolv.conf)?
     pub fn applies_to(&self, ns: &Netns) -> bool {
         match self {
-            Table::BridgeFdb | Table::BrctlShow => ns.ifaces.iter().any(|i| i.bridge().is_some() || matches!(i.kind, crate::link::IfaceKind::Vxlan(_))),
+            Table::BridgeFdb | Table::BrctlShow => ns.ifaces.iter().any(|i| {
+                i.bridge().is_some() || matches!(i.kind, crate::link::IfaceKind::Vxlan(_))
+            }),
             Table::IptablesSaveNat | Table::ConntrackL => !ns.nat.is_empty(),
             Table::ResolvConf => ns.resolv_conf.is_some(),
             _ => true,
@@ -99,6 +103,10 @@ pub fn render(ns: &Netns, table: Table) -> String {
         Table::BrctlShow => bridge::brctl_show(ns),
         Table::IptablesSaveNat => iptables::iptables_save_nat(&ns.nat),
         Table::ConntrackL => conntrack::conntrack_l(ns),
-        Table::ResolvConf => ns.resolv_conf.as_ref().map(|r| r.to_string()).unwrap_or_default(),
+        Table::ResolvConf => ns
+            .resolv_conf
+            .as_ref()
+            .map(|r| r.to_string())
+            .unwrap_or_default(),
     }
 }

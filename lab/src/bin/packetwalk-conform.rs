@@ -47,9 +47,18 @@ fn main() -> ExitCode {
 /// The endpoint the kernel's kube-proxy rules picked: the first entry a node reported
 /// whose reply comes from a pod other than the address the client asked for (a DNAT).
 fn kernel_endpoint(lab: &Lab, dir: &Path) -> Option<SocketAddrV4> {
-    let pod_ips: Vec<String> = lab.cluster.netns.iter().filter(|n| n.is_pod()).flat_map(|n| n.ifaces.iter().filter_map(|i| i.primary_addr())).map(|a| a.to_string()).collect();
+    let pod_ips: Vec<String> = lab
+        .cluster
+        .netns
+        .iter()
+        .filter(|n| n.is_pod())
+        .flat_map(|n| n.ifaces.iter().filter_map(|i| i.primary_addr()))
+        .map(|a| a.to_string())
+        .collect();
     for ns in lab.cluster.netns.iter().filter(|n| !n.nat.is_empty()) {
-        let text = std::fs::read_to_string(dir.join(format!("tables/{}.events", lab.names.ns(&ns.name)))).unwrap_or_default();
+        let text =
+            std::fs::read_to_string(dir.join(format!("tables/{}.events", lab.names.ns(&ns.name))))
+                .unwrap_or_default();
         for c in text.lines().filter_map(parse_ct) {
             if c.reply.0 != c.orig.1 && pod_ips.contains(&c.reply.0) {
                 return format!("{}:{}", c.reply.0, c.reply.2).parse().ok();
@@ -63,10 +72,16 @@ fn compare_lesson(lab: &Lab, dir: &Path, out: &Path) -> Result<bool, String> {
     let mut scenario = lab.lesson.scenario()?;
     let mut notes = Vec::new();
     if let Ok(env) = std::fs::read_to_string(dir.join("env.txt")) {
-        notes.push(format!("Machine: {}", env.lines().collect::<Vec<_>>().join("; ")));
+        notes.push(format!(
+            "Machine: {}",
+            env.lines().collect::<Vec<_>>().join("; ")
+        ));
     }
     if let Some(ep) = kernel_endpoint(lab, dir) {
-        let pinned = scenario.pin_endpoint.map(|p| p.to_string()).unwrap_or_else(|| "none".into());
+        let pinned = scenario
+            .pin_endpoint
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "none".into());
         notes.push(format!("The kernel's rules chose endpoint {ep}; the model was run with that endpoint pinned (the lesson pins {pinned})."));
         scenario.pin_endpoint = Some(ep);
     }
@@ -75,7 +90,10 @@ fn compare_lesson(lab: &Lab, dir: &Path, out: &Path) -> Result<bool, String> {
     let model = model_obs(&run, &lab.cluster);
     let kernel = kernel_obs(&dir.join("cap"), &lab.names, vxlan_port)?;
     if kernel.is_empty() {
-        return Err(format!("no frames in {}/cap: did the captures run?", dir.display()));
+        return Err(format!(
+            "no frames in {}/cap: did the captures run?",
+            dir.display()
+        ));
     }
     let strict = std::env::var("PACKETWALK_CONFORMANCE_STRICT").is_ok_and(|v| v == "1");
     let mut mapper = Mapper::for_cluster(&lab.cluster);
@@ -87,7 +105,15 @@ fn compare_lesson(lab: &Lab, dir: &Path, out: &Path) -> Result<bool, String> {
         findings.push(Finding::new("vxlan-sport", "the underlay", format!("the model sends both directions of the flow from VXLAN source port {m}; the kernel used {k1} one way and {k2} the other")));
     }
     notes.extend(emulation_notes(lab));
-    let o = report::build(&report::Inputs { lab, capture: &cmp, tables: &checks, findings: &findings, mapper: &mapper, notes: &notes, strict });
+    let o = report::build(&report::Inputs {
+        lab,
+        capture: &cmp,
+        tables: &checks,
+        findings: &findings,
+        mapper: &mapper,
+        notes: &notes,
+        strict,
+    });
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
     }
