@@ -2,9 +2,13 @@
 //! cloud's route controller would have set up, namespace by namespace.
 
 mod build;
+mod check;
 mod error;
+mod nat;
 mod spec;
 
+pub use build::{gateway_of, host_veth_name, FLANNEL_MTU, FLANNEL_VNI, VXLAN_PORT};
+pub use check::{find_pod, parse_listen};
 pub use error::SpecError;
 pub use spec::*;
 

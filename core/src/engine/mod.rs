@@ -6,15 +6,17 @@
 //! | file | holds |
 //! |---|---|
 //! | `mod.rs` | Scenario, the Sim state, hop recording, the run loop, the seeded RNG |
-//! | `l2.rs` | transmit/receive per device kind, the bridge, ARP, the underlay segment and Azure fabric |
+//! | `l2.rs` | transmit/receive per device kind, the bridge, ARP |
 //! | `brnf.rs` | br_netfilter: iptables for frames crossing the bridge, and bridged DNAT |
 //! | `l3.rs` | IP output, input and forwarding, conntrack + nat at the hooks, VXLAN encap/decap |
+//! | `underlay.rs` | the Ethernet segment between nodes, and Azure's VNet fabric |
 //! | `apps.rs` | the processes: TCP client/server, ping, the glibc resolver and CoreDNS |
 
 mod apps;
 mod brnf;
 mod l2;
 mod l3;
+mod underlay;
 
 use crate::cluster::Cluster;
 use crate::fabric::Segment;
