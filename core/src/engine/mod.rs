@@ -8,7 +8,8 @@
 //! | `mod.rs` | Scenario, the Sim state, hop recording, the run loop, the seeded RNG |
 //! | `l2.rs` | transmit/receive per device kind, the bridge, ARP |
 //! | `brnf.rs` | br_netfilter: iptables for frames crossing the bridge, and bridged DNAT |
-//! | `l3.rs` | IP output, input and forwarding, conntrack + nat at the hooks, VXLAN encap/decap |
+//! | `l3.rs` | IP output, input and forwarding, neighbours, VXLAN encap/decap |
+//! | `nat.rs` | conntrack and the nat table at the hooks |
 //! | `underlay.rs` | the Ethernet segment between nodes, and Azure's VNet fabric |
 //! | `apps.rs` | the processes: TCP client/server, ping, the glibc resolver and CoreDNS |
 
@@ -16,6 +17,7 @@ mod apps;
 mod brnf;
 mod l2;
 mod l3;
+mod nat;
 mod underlay;
 
 use crate::cluster::Cluster;
