@@ -19,8 +19,8 @@ fn the_rng_chance_matches_its_probability_roughly() {
     assert!((3000..3700).contains(&hits), "{hits}");
 }
 
-#[test]
-fn an_empty_cluster_scenario_from_nowhere_fails_without_panicking() {
+/// One AKS node with no pods.
+fn one_node() -> Cluster {
     let spec: crate::cluster::ClusterSpec = toml::from_str(
         r#"
         network = "kubenet"
@@ -34,7 +34,12 @@ fn an_empty_cluster_scenario_from_nowhere_fails_without_panicking() {
         "#,
     )
     .expect("spec");
-    let cluster = Cluster::build(&spec).expect("builds");
+    Cluster::build(&spec).expect("builds")
+}
+
+#[test]
+fn an_empty_cluster_scenario_from_nowhere_fails_without_panicking() {
+    let cluster = one_node();
     let sc = Scenario {
         from: "nobody".into(),
         action: Action::Ping {
@@ -49,20 +54,7 @@ fn an_empty_cluster_scenario_from_nowhere_fails_without_panicking() {
 
 #[test]
 fn a_node_answers_a_ping_from_itself_over_loopback() {
-    let spec: crate::cluster::ClusterSpec = toml::from_str(
-        r#"
-        network = "kubenet"
-        pod_cidr = "10.244.0.0/16"
-        service_cidr = "10.0.0.0/16"
-        underlay = { kind = "azure-vnet", cidr = "10.240.0.0/16", gateway = "10.240.0.1" }
-        [[nodes]]
-        name = "n1"
-        ip = "10.240.0.4"
-        pod_cidr = "10.244.0.0/24"
-        "#,
-    )
-    .expect("spec");
-    let cluster = Cluster::build(&spec).expect("builds");
+    let cluster = one_node();
     let sc = Scenario {
         from: "n1".into(),
         action: Action::Ping {
