@@ -1,0 +1,24 @@
+//! Runs every lesson at build time and embeds what the page shows
+//! (`$OUT_DIR/site.bin`, in the `src/codec.rs` format, read by `src/data.rs`). The lesson files stay the one source
+//! of truth: they are parsed here by the lessons crate and run by the engine, and a lesson
+//! that fails either way is embedded as its error, which the page shows.
+#![allow(dead_code)]
+
+#[path = "src/model.rs"]
+mod model;
+
+#[path = "src/codec.rs"]
+mod codec;
+
+#[path = "src/digest/mod.rs"]
+mod digest;
+
+fn main() {
+    println!("cargo:rerun-if-changed=../lessons");
+    println!("cargo:rerun-if-changed=src/model.rs");
+    println!("cargo:rerun-if-changed=src/codec.rs");
+    println!("cargo:rerun-if-changed=src/digest");
+    let bytes = codec::encode(&digest::site());
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("site.bin");
+    std::fs::write(out, bytes).expect("write site.bin");
+}

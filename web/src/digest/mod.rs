@@ -1,0 +1,194 @@
+//! The build-time digest: each lesson file parsed by the lessons crate, its cluster built,
+//! its scenario run by the engine (and again for each what-if), and everything the page
+//! shows at each hop computed here, natively. `web/build.rs` embeds the result.
+//!
+//! | module | holds |
+//! |---|---|
+//! | `mod.rs` | [`site`]: every lesson → [`Site`]; hops, their packets compared hop to hop |
+//! | [`topology`] | the built cluster → what the drawing lays out |
+//! | [`packet`] | a frame → its header tree, with what changed since its previous hop |
+//! | [`decision`] | the engine's decision, ready to show |
+//! | [`tables`] | a namespace's tables after a hop, in the tools' own words |
+//! | [`what_if`] | the lesson with one setting flipped |
+
+pub mod decision;
+pub mod packet;
+pub mod tables;
+pub mod topology;
+pub mod what_if;
+
+use crate::model::{At, Change, EventKind, Hop, LessonBody, LessonEntry, Outcome, Packet, Site, Walk, COMMANDS};
+use packetwalk_core::engine::Run;
+use packetwalk_core::packet::{Body, Frame};
+use packetwalk_core::trace::{Direction, DropReason, Event, Outcome as CoreOutcome};
+use packetwalk_lessons::narration::attach;
+use packetwalk_lessons::Lesson;
+use tables::Pool;
+
+/// Every lesson file, in teaching order; one that fails to parse carries its error.
+pub fn site() -> Site {
+    let lessons = packetwalk_lessons::FILES
+        .iter()
+        .zip(packetwalk_lessons::all())
+        .map(|((id, _), parsed)| match parsed {
+            Ok(lesson) => entry(&lesson),
+            Err(e) => LessonEntry {
+                id: id.to_string(),
+                title: id.to_string(),
+                summary: "This lesson's file has a mistake; the lesson cannot be shown.".into(),
+                follows: Vec::new(),
+                intro: String::new(),
+                body: Err(e.to_string()),
+            },
+        })
+        .collect();
+    Site { lessons }
+}
+
+pub fn entry(lesson: &Lesson) -> LessonEntry {
+    LessonEntry {
+        id: lesson.id.clone(),
+        title: lesson.title.clone(),
+        summary: lesson.summary.clone(),
+        follows: lesson.follows.clone(),
+        intro: lesson.intro.trim().to_string(),
+        body: body(lesson),
+    }
+}
+
+fn body(lesson: &Lesson) -> Result<LessonBody, String> {
+    let cluster = lesson.cluster()?;
+    let run = lesson.run()?;
+    let mut pools = Pools::default();
+    let base = hops(lesson, &run, &mut pools, None);
+    let mut walks = vec![Walk { what_if: None, hops: base.clone(), outcome: outcome(&run.trace.outcome) }];
+    for (what_if, variant) in what_if::variants(lesson) {
+        let Ok(other) = variant.run() else { continue };
+        if other.trace == run.trace {
+            continue;
+        }
+        // The lesson's words were written for the run as written: past the first
+        // difference only the engine's own explanation is sure to be true.
+        let same = run.trace.hops.iter().zip(&other.trace.hops).take_while(|(a, b)| a == b).count();
+        let hops = hops(&variant, &other, &mut pools, Some(same));
+        walks.push(Walk { what_if: Some(what_if), hops, outcome: outcome(&other.trace.outcome) });
+    }
+    Ok(LessonBody { topology: topology::topology(&cluster), walks, hops: pools.hops.list, packets: pools.packets.list, texts: pools.texts.list })
+}
+
+/// Everything a lesson's walks share, each distinct value once.
+#[derive(Default)]
+pub struct Pools {
+    pub hops: Pool<Hop>,
+    pub packets: Pool<Packet>,
+    pub texts: Pool<String>,
+}
+
+fn outcome(o: &CoreOutcome) -> Outcome {
+    match o {
+        CoreOutcome::Completed { summary } => Outcome { completed: true, text: summary.clone(), hop: None },
+        CoreOutcome::Failed { hop, reason } => Outcome { completed: false, text: reason.clone(), hop: Some(*hop as u32) },
+    }
+}
+
+/// Every hop of a run, as the page shows it, interned: the indices of its hops. Narration
+/// stops at hop `narrated_until` when given.
+pub fn hops(lesson: &Lesson, run: &Run, pools: &mut Pools, narrated_until: Option<usize>) -> Vec<u32> {
+    let trace = &run.trace;
+    let notes = attach(&lesson.narration, &trace.hops);
+    trace
+        .hops
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let nat = matches!(h.event, Event::Dnat | Event::Snat | Event::ConntrackReply);
+            let prev = h.packet.as_ref().and_then(|p| previous(&trace.hops[..i], &h.leg, p));
+            let at = At {
+                node: h.at.node.clone(),
+                netns: h.at.netns.clone(),
+                device: h.at.device.clone(),
+                direction: match h.at.direction {
+                    Some(Direction::In) => "in".into(),
+                    Some(Direction::Out) => "out".into(),
+                    None => String::new(),
+                },
+            };
+            let event = event_kind(&h.event);
+            let label = h.event.label();
+            let narration = notes.get(i).cloned().flatten().filter(|_| narrated_until.is_none_or(|n| i < n));
+            let packet = h.packet.as_ref().map(|f| pools.packets.intern(packet::packet(f, prev, nat)));
+            let tables = tables::tables_at(run, i, &h.at.netns, &mut pools.texts);
+            let tab = tables::tab_for(&h.event, &h.changes.iter().filter(|c| c.netns == h.at.netns).map(|c| c.table.as_str()).collect::<Vec<_>>());
+            let hop = Hop {
+                at,
+                event,
+                label,
+                leg: h.leg.clone(),
+                packet,
+                decision: h.decision.as_ref().map(decision::decision),
+                changes: h.changes.iter().map(|c| Change { netns: c.netns.clone(), table: c.table.clone(), line: c.line.trim_end().to_string() }).collect(),
+                explain: h.explain.clone(),
+                narration,
+                tables,
+                tab: COMMANDS.iter().position(|c| *c == tab).unwrap_or(0) as u8,
+                container: container(lesson, &h.at.netns, &h.event),
+            };
+            pools.hops.intern(hop)
+        })
+        .collect()
+}
+
+/// The same packet at an earlier hop: the latest one of the same leg and the same kind
+/// (an ARP request is compared with ARP requests, an IP packet with IP packets).
+fn previous<'a>(earlier: &'a [packetwalk_core::trace::Hop], leg: &str, cur: &Frame) -> Option<&'a Frame> {
+    earlier.iter().rev().filter(|h| h.leg == leg).filter_map(|h| h.packet.as_ref()).find(|p| same_kind(p, cur))
+}
+
+fn same_kind(a: &Frame, b: &Frame) -> bool {
+    match (&a.body, &b.body) {
+        (Body::Arp(x), Body::Arp(y)) => x.op == y.op,
+        (Body::Ipv4(_), Body::Ipv4(_)) => true,
+        _ => false,
+    }
+}
+
+fn event_kind(e: &Event) -> EventKind {
+    match e {
+        Event::Send { .. } => EventKind::Send,
+        Event::RouteLookup => EventKind::Route,
+        Event::Transmit => EventKind::Transmit,
+        Event::Receive => EventKind::Receive,
+        Event::BridgeForward => EventKind::Bridge,
+        Event::ArpRequest => EventKind::ArpRequest,
+        Event::ArpReply => EventKind::ArpReply,
+        Event::Netfilter { .. } => EventKind::Netfilter,
+        Event::Dnat => EventKind::Dnat,
+        Event::Snat => EventKind::Snat,
+        Event::ConntrackReply => EventKind::Conntrack,
+        Event::VxlanEncap => EventKind::VxlanEncap,
+        Event::VxlanDecap => EventKind::VxlanDecap,
+        Event::FabricRoute => EventKind::Fabric,
+        Event::DnsQuery => EventKind::DnsQuery,
+        Event::DnsAnswer => EventKind::DnsAnswer,
+        Event::Deliver { .. } => EventKind::Deliver,
+        Event::Drop { reason: DropReason::NotForThisHost } => EventKind::Discard,
+        Event::Drop { .. } => EventKind::Drop,
+    }
+}
+
+/// The container running the process of a `send` or `deliver` hop: the one named after
+/// it, or whose image is, or (a client) the one that listens on nothing.
+fn container(lesson: &Lesson, netns: &str, event: &Event) -> Option<String> {
+    let process = match event {
+        Event::Send { process } | Event::Deliver { process } => process,
+        Event::DnsQuery | Event::DnsAnswer => "getent",
+        _ => return None,
+    };
+    let pod = lesson.cluster.nodes.iter().flat_map(|n| n.pods.iter()).find(|p| p.name == netns)?;
+    let by = |f: &dyn Fn(&packetwalk_core::cluster::ContainerSpec) -> bool| pod.containers.iter().find(|c| f(c)).map(|c| c.name.clone());
+    by(&|c| c.name == *process)
+        .or_else(|| by(&|c| c.dns_server && process == "coredns"))
+        .or_else(|| by(&|c| c.image.as_deref().is_some_and(|i| i.contains(process))))
+        .or_else(|| by(&|c| c.listen.is_empty()))
+        .or_else(|| pod.containers.first().map(|c| c.name.clone()))
+}

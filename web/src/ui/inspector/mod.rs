@@ -1,0 +1,74 @@
+//! The inspector for the current hop: the packet's headers, the decision the kernel took,
+//! and the namespace's tables; one pane at a time, picked with a segmented control.
+//!
+//! | file | holds |
+//! |---|---|
+//! | `mod.rs` | the panes; the header tree and the decision card come rendered (`digest::render`) |
+//! | [`tables`] | the namespace's tables as the tools print them, in a terminal |
+
+pub mod tables;
+
+use super::erase::{flag, on_click, text};
+use super::state::Player;
+use leptos::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Packet,
+    Decision,
+    Tables,
+}
+
+const PANES: [(Pane, &str, &str); 3] = [(Pane::Packet, "Packet", "pane-packet"), (Pane::Decision, "Decision", "pane-decision"), (Pane::Tables, "Tables", "pane-tables")];
+
+/// Did anything in these headers change since the packet's previous hop?
+fn changed(layers: &[crate::model::Layer]) -> bool {
+    layers.iter().any(|l| l.mark != crate::model::Mark::Same || l.fields.iter().any(|f| f.mark != crate::model::Mark::Same) || changed(&l.inner))
+}
+
+#[component]
+pub fn Inspector() -> impl IntoView {
+    let p = expect_context::<Player>();
+    let pane = RwSignal::new(Pane::Packet);
+    let has = move |which: Pane| {
+        p.with_hop(|l, h| match which {
+            Pane::Packet => l.body().packet(h).is_some_and(|pk| changed(&pk.layers)),
+            Pane::Decision => h.decision.is_some() || !h.changes.is_empty(),
+            Pane::Tables => h.changes.iter().any(|c| c.netns == h.at.netns),
+        })
+        .unwrap_or(false)
+    };
+    let buttons = PANES
+        .iter()
+        .map(|&(which, label, id)| {
+            view! {
+                <button
+                    class=text(move || format!("seg{}", if has(which) { " has" } else { "" }))
+                    data-testid=format!("show-{id}")
+                    aria-pressed=text(move || (pane.get() == which).to_string())
+                    on:click=on_click(move |_| pane.set(which))
+                >
+                    {label}
+                </button>
+            }
+        })
+        .collect_view();
+    let markup = text(move || {
+        let which = pane.get();
+        p.with_hop(|l, hop| match which {
+            Pane::Packet => crate::render::packet::packet_html(l.body().packet(hop)),
+            Pane::Decision => crate::render::decision::decision_html(hop),
+            Pane::Tables => String::new(),
+        })
+        .unwrap_or_default()
+    });
+    view! {
+        <section class="inspector" aria-label="Inspector" data-testid="inspector">
+            <div class="segmented" role="group" aria-label="Show">{buttons}</div>
+            <div class="pane">
+                <div class="markup" data-testid=text(move || if pane.get() == Pane::Packet { "pane-packet" } else { "pane-decision" }.to_string()) hidden=flag(move || pane.get() == Pane::Tables) inner_html=markup></div>
+                <tables::TablesPane shown=flag(move || pane.get() == Pane::Tables)/>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,135 @@
+//! One lesson: its head (title, intro, what-ifs), the stage (drawing, controls, narration)
+//! and the inspector, or the transcript. Owns the player and the two outside-world effects
+//! that drive it: the keyboard and the playback timer.
+
+use super::erase::{flag, on_click, text};
+use super::state::{Lesson, Player, RouteCtx, SiteCtx};
+use super::{controls, drawing, inspector, narration, transcript};
+use crate::markup::el;
+use crate::deep_link::View;
+use crate::model::LessonEntry;
+use crate::playback::{self, Move};
+use leptos::prelude::*;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
+    let SiteCtx(site) = expect_context::<SiteCtx>();
+    let RouteCtx(route) = expect_context::<RouteCtx>();
+    let lesson = Lesson::new(site, index);
+    let walk = Memo::new(move |_| match view.get() {
+        View::Lesson { walk, .. } => walk,
+        _ => 0,
+    });
+    let step = Memo::new(move |_| match view.get() {
+        View::Lesson { step, .. } => step,
+        _ => 0,
+    });
+    let stored = StoredValue::new(lesson.clone());
+    let len = Memo::new(move |_| stored.with_value(|l| l.body().walks.get(walk.get()).map(|w| w.hops.len()).unwrap_or(0)));
+    let player = Player { lesson: stored, walk, step, len, playing: RwSignal::new(false), speed: RwSignal::new(1), transcript: RwSignal::new(false), route };
+    provide_context(player);
+
+    // The keyboard: ←/→ step, space plays or pauses, Home/End jump; not in form fields.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let Some(m) = playback::key_move(&ev.key()) else { return };
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let tag = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|e| e.tag_name()).unwrap_or_default();
+        if playback::key_belongs_to(&tag, &ev.key()) || player.transcript.get_untracked() {
+            return;
+        }
+        ev.prevent_default();
+        match playback::apply(m, player.step.get_untracked(), player.len.get_untracked()) {
+            Some(s) => {
+                player.playing.set(false);
+                player.go(s);
+            }
+            None => player.playing.update(|p| *p = !*p),
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    // The playback timer: while playing, one hop per tick.
+    Effect::new(move |_| {
+        if !player.playing.get() {
+            return;
+        }
+        let _ = player.step.get();
+        let ms = playback::SPEEDS[player.speed.get().min(playback::SPEEDS.len() - 1)].1;
+        if let Ok(h) = set_timeout_with_handle(move || player.advance(), Duration::from_millis(u64::from(ms))) {
+            on_cleanup(move || h.clear());
+        }
+    });
+
+    let entry = lesson.entry();
+    let head = head_html(index, entry, step.get_untracked() == 0);
+    view! {
+        <main class="page lesson" id="main" data-testid="lesson" data-lesson=entry.id.clone()>
+            <div class="lesson-head">
+                <div class="lesson-title" inner_html=head></div>
+                <div class="lesson-tools">
+                    <controls::WhatIfs/>
+                    <button
+                        class="button"
+                        data-testid="transcript-toggle"
+                        aria-pressed=text(move || player.transcript.get().to_string())
+                        on:click=on_click(move |_| player.transcript.update(|t| *t = !*t))
+                    >
+                        {text(move || if player.transcript.get() { "Back to the animation" } else { "Read as text" }.to_string())}
+                    </button>
+                </div>
+            </div>
+            <div class="workspace" hidden=flag(move || player.transcript.get())>
+                <section class="stage" aria-label="The cluster and the packet">
+                    <drawing::Drawing/>
+                    <controls::Controls/>
+                </section>
+                <div class="side">
+                    <narration::Narration/>
+                    <inspector::Inspector/>
+                </div>
+            </div>
+            <transcript::Transcript/>
+        </main>
+    }
+}
+
+/// The lesson's title, summary, and its intro (open at the first hop) with the articles
+/// it follows.
+pub fn head_html(index: usize, entry: &LessonEntry, open: bool) -> String {
+    format!(
+        "<p class=\"crumbs\"><a href=\"#/\">Lessons</a> / <span>{:02}</span></p>{}{}<details class=\"about\"{}><summary>About this lesson</summary><div class=\"prose\">{}</div>{}</details>",
+        index + 1,
+        el("h1", "", &entry.title),
+        el("p", "summary", &entry.summary),
+        if open { " open" } else { "" },
+        crate::render::story::prose(&entry.intro),
+        el("p", "follows", &format!("Follows: {}", entry.follows.join(" · ")))
+    )
+}
+
+/// A lesson whose file or run failed: what went wrong, and the way back.
+#[component]
+pub fn Broken(index: usize) -> impl IntoView {
+    let SiteCtx(site) = expect_context::<SiteCtx>();
+    let entry = &site.lessons[index];
+    let error = entry.body.as_ref().err().cloned().unwrap_or_default();
+    view! {
+        <main class="page" id="main">
+            <h1>{entry.title.clone()}</h1>
+            <p class="notice error" role="alert" data-testid="notice">"This lesson cannot be shown: " <code>{error}</code></p>
+            <p><a href="#/">"Back to the lessons"</a></p>
+        </main>
+    }
+}
+
+/// The move `m` made by a button.
+pub fn step_by(player: Player, m: Move) {
+    if let Some(s) = playback::apply(m, player.step.get_untracked(), player.len.get_untracked()) {
+        player.playing.set(false);
+        player.go(s);
+    }
+}

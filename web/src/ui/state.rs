@@ -1,0 +1,162 @@
+//! What the components share, through context: the lessons, the route (the URL is its
+//! source of truth), and the player of the open lesson. Signals only wrap the pure
+//! functions of `deep_link`, `playback` and `layout`.
+
+use crate::deep_link::{self, Route, View};
+use crate::layout::{self, Layout};
+use crate::model::{Hop, LessonBody, LessonEntry, Site};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Every lesson, as embedded.
+#[derive(Clone)]
+pub struct SiteCtx(pub Arc<Site>);
+
+/// The route the URL asks for.
+#[derive(Clone, Copy)]
+pub struct RouteCtx(pub RwSignal<Route>);
+
+/// Which page: the lesson list or one lesson. Changes only when the lesson does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Page {
+    Home(Option<String>),
+    Lesson(usize),
+    Broken(usize),
+}
+
+pub fn page_of(view: &View) -> Page {
+    match view {
+        View::Home { notice } => Page::Home(notice.clone()),
+        View::Lesson { index, .. } => Page::Lesson(*index),
+        View::Broken { index } => Page::Broken(*index),
+    }
+}
+
+/// One open lesson.
+#[derive(Clone)]
+pub struct Lesson {
+    pub site: Arc<Site>,
+    pub index: usize,
+    pub layout: Arc<Layout>,
+}
+
+impl Lesson {
+    pub fn new(site: Arc<Site>, index: usize) -> Lesson {
+        let layout = site.lessons[index].body.as_ref().map(|b| layout::layout(&b.topology)).unwrap_or_default();
+        Lesson { site, index, layout: Arc::new(layout) }
+    }
+    pub fn entry(&self) -> &LessonEntry {
+        &self.site.lessons[self.index]
+    }
+    /// Only built for lessons whose body is there; an empty one otherwise.
+    pub fn body(&self) -> &LessonBody {
+        static EMPTY: std::sync::OnceLock<LessonBody> = std::sync::OnceLock::new();
+        self.entry().body.as_ref().unwrap_or_else(|_| EMPTY.get_or_init(empty_body))
+    }
+    pub fn hops(&self, walk: usize) -> Vec<&Hop> {
+        self.body().walk_hops(walk)
+    }
+}
+
+fn empty_body() -> LessonBody {
+    LessonBody {
+        topology: crate::model::Topology {
+            network: String::new(),
+            pod_cidr: String::new(),
+            service_cidr: String::new(),
+            nodes: Vec::new(),
+            underlay: crate::model::Underlay { azure: false, fabric: None, cidr: String::new(), gateway: None, route_table: None, routes: Vec::new(), outbound_ip: None },
+            hosts: Vec::new(),
+            services: Vec::new(),
+        },
+        walks: Vec::new(),
+        hops: Vec::new(),
+        packets: Vec::new(),
+        texts: Vec::new(),
+    }
+}
+
+/// The player of the open lesson: where the learner is and how the packet moves.
+#[derive(Clone, Copy)]
+pub struct Player {
+    pub lesson: StoredValue<Lesson>,
+    pub walk: Memo<usize>,
+    pub step: Memo<usize>,
+    /// Hops in the current walk.
+    pub len: Memo<usize>,
+    pub playing: RwSignal<bool>,
+    /// Index into `playback::SPEEDS`.
+    pub speed: RwSignal<usize>,
+    pub transcript: RwSignal<bool>,
+    pub route: RwSignal<Route>,
+}
+
+impl Player {
+    /// Look at the current hop (tracked: a reactive reader reruns when it changes).
+    pub fn with_hop<R>(&self, f: impl FnOnce(&Lesson, &Hop) -> R) -> Option<R> {
+        let (walk, step) = (self.walk.get(), self.step.get());
+        self.lesson.with_value(|l| l.hops(walk).get(step).map(|h| f(l, h)))
+    }
+
+    /// The current what-if's slug.
+    pub fn what_if(&self) -> Option<String> {
+        let walk = self.walk.get();
+        self.lesson.with_value(|l| l.body().walks.get(walk).and_then(|w| w.what_if.as_ref()).map(|w| w.slug.clone()))
+    }
+
+    /// Go to a hop: a new history entry, so back and forward move through steps.
+    pub fn go(&self, step: usize) {
+        let len = self.len.get_untracked();
+        let step = step.min(len.saturating_sub(1));
+        let id = self.lesson.with_value(|l| l.entry().id.clone());
+        let walk = self.walk.get_untracked();
+        let slug = self.lesson.with_value(|l| l.body().walks.get(walk).and_then(|w| w.what_if.as_ref()).map(|w| w.slug.clone()));
+        set_fragment(&deep_link::format(&id, step, slug.as_deref()), None);
+    }
+
+    /// Move on while playing: the URL is replaced, not pushed, so history is not flooded.
+    pub fn advance(&self) {
+        let (step, len) = (self.step.get_untracked(), self.len.get_untracked());
+        if step + 1 >= len {
+            self.playing.set(false);
+            return;
+        }
+        let id = self.lesson.with_value(|l| l.entry().id.clone());
+        let walk = self.walk.get_untracked();
+        let slug = self.lesson.with_value(|l| l.body().walks.get(walk).and_then(|w| w.what_if.as_ref()).map(|w| w.slug.clone()));
+        set_fragment(&deep_link::format(&id, step + 1, slug.as_deref()), Some(self.route));
+    }
+
+    /// Switch to another walk (a what-if, or the lesson as written) at hop `step`.
+    pub fn switch(&self, slug: Option<&str>, step: usize) {
+        let id = self.lesson.with_value(|l| l.entry().id.clone());
+        set_fragment(&deep_link::format(&id, step, slug), None);
+    }
+}
+
+/// Point the URL at `fragment`. A pushed entry fires `hashchange`, which updates the route;
+/// a replaced one (give the route to update) changes the URL without a history entry.
+pub fn set_fragment(fragment: &str, replace: Option<RwSignal<Route>>) {
+    let w = window();
+    match replace {
+        None => {
+            let _ = w.location().set_hash(fragment);
+        }
+        Some(route) => {
+            if let Ok(h) = w.history() {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(fragment));
+            }
+            route.set(deep_link::parse(fragment));
+        }
+    }
+}
+
+/// The current fragment's route.
+pub fn current_route() -> Route {
+    deep_link::parse(&window().location().hash().unwrap_or_default())
+}
+
+/// Does the browser ask for reduced motion?
+pub fn reduced_motion() -> bool {
+    window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches())
+}
