@@ -108,3 +108,62 @@ export async function loadApp(page, url) {
   await page.waitForSelector('[data-testid="app"]', { timeout: 30_000 });
   await page.waitForFunction(() => typeof window.__packetwalkReady === 'number', null, { timeout: 30_000 });
 }
+
+/** The hop shown, from the controls (`#12` → 12). */
+export async function position(page) {
+  const text = await page.getByTestId('position').locator('.now').textContent();
+  return Number(text.replace('#', ''));
+}
+
+/** The number of hops in the walk shown. */
+export async function hopCount(page) {
+  const text = await page.getByTestId('position').locator('.of').textContent();
+  return Number(text.match(/\d+/)[0]);
+}
+
+/** Waits until the controls show hop `n`. */
+export async function atHop(page, n) {
+  await page.waitForFunction((n) => document.querySelector('[data-testid="position"] .now')?.textContent === `#${n}`, n, { timeout: 10_000 });
+}
+
+/** Each hop's title on the timeline (`#23 DNAT · worker-node-1`). */
+export async function tickTitles(page) {
+  return page.locator('[data-testid="timeline"] .tick').evaluateAll((ticks) => ticks.map((t) => t.getAttribute('title')));
+}
+
+/** A field of the Packet pane: the value shown for `field` in the header `layer` (class
+ *  `l-ip`, `l-eth`, …), the first such header (outer one for VXLAN), and its mark. */
+export async function packetField(page, layer, field) {
+  await page.getByTestId('show-pane-packet').click();
+  return page.evaluate(
+    ([layer, field]) => {
+      const pane = document.querySelector('[data-testid="pane-packet"]');
+      const header = pane?.querySelector(`.layer.${layer}`);
+      const row = [...(header?.querySelectorAll(':scope > dl > .field') ?? [])].find((f) => f.querySelector('dt')?.textContent === field);
+      return row ? { value: row.querySelector('dd code').textContent, classes: row.className } : null;
+    },
+    [layer, field],
+  );
+}
+
+/** Runs axe-core in the page; the serious and critical violations, and the rest's ids. */
+export async function axe(page, axeSource) {
+  // The page's CSP forbids inline scripts, so page.addScriptTag({ content }) is blocked;
+  // evaluating through the DevTools protocol is not subject to it.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  });
+  return {
+    severe: violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+    minor: violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical').map((v) => `${v.id} (${v.impact})`),
+  };
+}
+
+/** The first hop whose timeline title matches `pattern`, in the lesson shown. */
+export async function hopWhere(page, pattern) {
+  const i = (await tickTitles(page)).findIndex((t) => pattern.test(t));
+  if (i < 0) throw new Error(`no hop matches ${pattern}`);
+  return i;
+}

@@ -37,7 +37,9 @@ pub fn story(hop: &Hop) -> String {
     if let Some(n) = &hop.narration {
         let _ = write!(out, "<div class=\"story prose\" data-testid=\"story\">{}</div>", prose(n));
     }
-    let _ = write!(out, "<p class=\"why\" data-testid=\"why\"><span class=\"why-label\">Why</span>{}</p>", esc(&hop.explain));
+    if !hop.explain.is_empty() {
+        let _ = write!(out, "<p class=\"why\" data-testid=\"why\"><span class=\"why-label\">Why</span>{}</p>", esc(&hop.explain));
+    }
     out
 }
 

@@ -142,6 +142,7 @@ pub fn Drawing() -> impl IntoView {
     // animation clock, so this is an effect.
     let start = untrack(|| stops().get(p.step.get()).map(|s| layout.point(s.0))).unwrap_or_default();
     let pos = RwSignal::new(start);
+    let frame = NodeRef::<leptos::html::Div>::new();
     let shown = StoredValue::new((p.walk.get_untracked(), p.step.get_untracked()));
     let generation = StoredValue::new(0u32);
     {
@@ -158,6 +159,7 @@ pub fn Drawing() -> impl IntoView {
                 _ => Vec::new(),
             };
             generation.update_value(|g| *g += 1);
+            follow(frame, layout.point(to).x / layout.width.max(1.0));
             if path.len() < 2 {
                 pos.set(layout.point(to));
                 return;
@@ -176,7 +178,7 @@ pub fn Drawing() -> impl IntoView {
     let [under, over] = static_markup(&layout);
     let (scope, device) = (ring_of(false), ring_of(true));
     view! {
-        <div class="drawing-frame" data-testid="drawing">
+        <div class="drawing-frame" data-testid="drawing" node_ref=frame>
             <svg class="drawing" viewBox=view_box role="img" aria-label=text(label) style:--natural=format!("{}px", unit(width))>
                 <g class="under" inner_html=under></g>
                 <path class="hl-scope" d=scope/>
@@ -187,6 +189,22 @@ pub fn Drawing() -> impl IntoView {
                 <g class="packet" data-testid="packet" transform=text(move || { let q = pos.get(); format!("translate({} {})", unit(q.x), unit(q.y)) }) inner_html=text(glyph)></g>
             </svg>
         </div>
+    }
+}
+
+/// On a narrow screen the drawing scrolls sideways: keep the packet (at fraction `x` of
+/// the drawing's width) in view. The frame's CSS makes the scroll smooth, unless the
+/// browser asks for reduced motion.
+fn follow(frame: NodeRef<leptos::html::Div>, x: f64) {
+    let Some(el) = frame.get_untracked() else { return };
+    let (view, full) = (f64::from(el.client_width()), f64::from(el.scroll_width()));
+    if full <= view + 1.0 {
+        return;
+    }
+    let at = x * full;
+    let left = f64::from(el.scroll_left());
+    if at < left + 60.0 || at > left + view - 60.0 {
+        el.set_scroll_left((at - view / 2.0).max(0.0) as i32);
     }
 }
 

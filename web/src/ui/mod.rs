@@ -40,7 +40,12 @@ pub fn App() -> impl IntoView {
             let site = Arc::new(site);
             let route = RwSignal::new(current_route());
             // The URL is the route's source of truth: typing, back and forward all land here.
-            let _ = window_event_listener(leptos::ev::hashchange, move |_| route.set(current_route()));
+            let _ = window_event_listener(leptos::ev::hashchange, move |_| {
+                let now = current_route();
+                if route.get_untracked() != now {
+                    route.set(now);
+                }
+            });
             provide_context(SiteCtx(site.clone()));
             provide_context(RouteCtx(route));
             let view = Memo::new(move |_| resolve(&route.get(), &site));

@@ -111,7 +111,7 @@ impl Player {
         let id = self.lesson.with_value(|l| l.entry().id.clone());
         let walk = self.walk.get_untracked();
         let slug = self.lesson.with_value(|l| l.body().walks.get(walk).and_then(|w| w.what_if.as_ref()).map(|w| w.slug.clone()));
-        set_fragment(&deep_link::format(&id, step, slug.as_deref()), None);
+        set_fragment(&deep_link::format(&id, step, slug.as_deref()), self.route, true);
     }
 
     /// Move on while playing: the URL is replaced, not pushed, so history is not flooded.
@@ -124,31 +124,28 @@ impl Player {
         let id = self.lesson.with_value(|l| l.entry().id.clone());
         let walk = self.walk.get_untracked();
         let slug = self.lesson.with_value(|l| l.body().walks.get(walk).and_then(|w| w.what_if.as_ref()).map(|w| w.slug.clone()));
-        set_fragment(&deep_link::format(&id, step + 1, slug.as_deref()), Some(self.route));
+        set_fragment(&deep_link::format(&id, step + 1, slug.as_deref()), self.route, false);
     }
 
     /// Switch to another walk (a what-if, or the lesson as written) at hop `step`.
     pub fn switch(&self, slug: Option<&str>, step: usize) {
         let id = self.lesson.with_value(|l| l.entry().id.clone());
-        set_fragment(&deep_link::format(&id, step, slug), None);
+        set_fragment(&deep_link::format(&id, step, slug), self.route, true);
     }
 }
 
-/// Point the URL at `fragment`. A pushed entry fires `hashchange`, which updates the route;
-/// a replaced one (give the route to update) changes the URL without a history entry.
-pub fn set_fragment(fragment: &str, replace: Option<RwSignal<Route>>) {
+/// Point the URL at `fragment` and the route with it (at once, so quick clicks never act
+/// on a stale step). A pushed entry is one back/forward stop; while playing the entry is
+/// replaced, so history is not flooded. The `hashchange` a push fires finds the route
+/// already there.
+pub fn set_fragment(fragment: &str, route: RwSignal<Route>, push: bool) {
     let w = window();
-    match replace {
-        None => {
-            let _ = w.location().set_hash(fragment);
-        }
-        Some(route) => {
-            if let Ok(h) = w.history() {
-                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(fragment));
-            }
-            route.set(deep_link::parse(fragment));
-        }
+    if push {
+        let _ = w.location().set_hash(fragment);
+    } else if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(fragment));
     }
+    route.set(deep_link::parse(fragment));
 }
 
 /// The current fragment's route.
