@@ -192,3 +192,35 @@ fn container(lesson: &Lesson, netns: &str, event: &Event) -> Option<String> {
         .or_else(|| by(&|c| c.listen.is_empty()))
         .or_else(|| pod.containers.first().map(|c| c.name.clone()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lesson_whose_cluster_does_not_build_carries_its_error_instead_of_hops() {
+        let mut lesson = packetwalk_lessons::load("same-node").unwrap().unwrap();
+        lesson.cluster.nodes[0].pods[0].ip = "10.99.0.5".parse().unwrap();
+        let entry = entry(&lesson);
+        let err = entry.body.expect_err("the pod IP is outside its node's pod CIDR");
+        assert!(err.contains("10.99.0.5"), "{err}");
+        assert_eq!(entry.title, lesson.title);
+    }
+
+    #[test]
+    fn what_ifs_are_offered_only_where_they_change_the_walk() {
+        let site = site();
+        let slugs = |id: &str| -> Vec<String> {
+            site.lesson(id).unwrap().body.as_ref().unwrap().walks.iter().filter_map(|w| w.what_if.as_ref()).map(|w| w.slug.clone()).collect()
+        };
+        assert!(slugs("clusterip").contains(&"bridge-nf-off".to_string()));
+        assert!(slugs("clusterip").iter().any(|s| s.starts_with("endpoint-")));
+        assert!(slugs("inside-a-pod").is_empty(), "nothing a sysctl changes happens inside one pod");
+        for l in &site.lessons {
+            let body = l.body.as_ref().unwrap();
+            for w in &body.walks[1..] {
+                assert_ne!(w.hops, body.walks[0].hops, "{}: {:?} changes nothing", l.id, w.what_if);
+            }
+        }
+    }
+}

@@ -65,7 +65,7 @@ pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
     });
 
     let entry = lesson.entry();
-    let head = head_html(index, entry, step.get_untracked() == 0);
+    let head = head_html(index, entry);
     view! {
         <main class="page lesson" id="main" data-testid="lesson" data-lesson=entry.id.clone()>
             <div class="lesson-head">
@@ -97,15 +97,14 @@ pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
     }
 }
 
-/// The lesson's title, summary, and its intro (open at the first hop) with the articles
-/// it follows.
-pub fn head_html(index: usize, entry: &LessonEntry, open: bool) -> String {
+/// The lesson's title, summary, and its intro (also shown at the first hop) with the
+/// articles it follows.
+pub fn head_html(index: usize, entry: &LessonEntry) -> String {
     format!(
-        "<p class=\"crumbs\"><a href=\"#/\">Lessons</a> / <span>{:02}</span></p>{}{}<details class=\"about\"{}><summary>About this lesson</summary><div class=\"prose\">{}</div>{}</details>",
+        "<p class=\"crumbs\"><a href=\"#/\">Lessons</a> / <span>{:02}</span></p>{}{}<details class=\"about\"><summary>About this lesson</summary><div class=\"prose\">{}</div>{}</details>",
         index + 1,
         el("h1", "", &entry.title),
         el("p", "summary", &entry.summary),
-        if open { " open" } else { "" },
         crate::render::story::prose(&entry.intro),
         el("p", "follows", &format!("Follows: {}", entry.follows.join(" · ")))
     )

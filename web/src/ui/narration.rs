@@ -5,7 +5,7 @@
 use super::erase::text;
 use super::state::Player;
 use crate::markup::esc;
-use crate::render::story::{headline, story};
+use crate::render::story::{headline, prose, story};
 use crate::model::{Hop, Outcome};
 use leptos::prelude::*;
 
@@ -15,9 +15,14 @@ pub fn outcome_html(o: &Outcome) -> String {
     format!("<p class=\"{class}\" data-testid=\"outcome\"><strong>{head}</strong>{}</p>", esc(&o.text))
 }
 
-/// The narration of a hop (`outcome` given at the walk's end).
-pub fn narration_html(index: usize, hop: &Hop, outcome: Option<&Outcome>) -> String {
-    let mut out = format!("<h2 class=\"hop-head\" data-testid=\"hop-head\">{}</h2>{}", headline(index, hop), story(hop));
+/// The narration of a hop (`outcome` given at the walk's end; the lesson's intro at its
+/// first hop, so the learner starts with it).
+pub fn narration_html(index: usize, hop: &Hop, outcome: Option<&Outcome>, intro: &str) -> String {
+    let mut out = String::new();
+    if index == 0 && !intro.is_empty() {
+        out += &format!("<div class=\"intro prose\" data-testid=\"intro\"><h2 class=\"intro-head\">Before you start</h2>{}</div>", prose(intro));
+    }
+    out += &format!("<h2 class=\"hop-head\" data-testid=\"hop-head\">{}</h2>{}", headline(index, hop), story(hop));
     if let Some(o) = outcome {
         out += &outcome_html(o);
     }
@@ -32,7 +37,7 @@ pub fn Narration() -> impl IntoView {
         p.with_hop(|l, hop| {
             let w = l.body().walks.get(walk);
             let end = w.filter(|w| step + 1 == w.hops.len() || w.outcome.hop == Some(step as u32)).map(|w| &w.outcome);
-            narration_html(step, hop, end)
+            narration_html(step, hop, end, &l.entry().intro)
         })
         .unwrap_or_default()
     };
