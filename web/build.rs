@@ -7,7 +7,7 @@
 #[path = "src/model.rs"]
 mod model;
 
-#[path = "src/codec.rs"]
+#[path = "src/codec/mod.rs"]
 mod codec;
 
 #[path = "src/digest/mod.rs"]
@@ -16,7 +16,7 @@ mod digest;
 fn main() {
     println!("cargo:rerun-if-changed=../lessons");
     println!("cargo:rerun-if-changed=src/model.rs");
-    println!("cargo:rerun-if-changed=src/codec.rs");
+    println!("cargo:rerun-if-changed=src/codec");
     println!("cargo:rerun-if-changed=src/digest");
     let bytes = codec::encode(&digest::site());
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("site.bin");

@@ -151,6 +151,10 @@ export function lessonSuite(ctx) {
       const n = await hopCount(page);
       await atHop(page, n - 1);
       assert.match(await page.getByTestId('outcome').textContent(), /The walk ends here: /);
+      await page.reload();
+      await page.waitForFunction(() => typeof window.__packetwalkReady === 'number');
+      await atHop(page, n - 1);
+      assert.equal(await page.getByTestId('what-if').inputValue(), 'bridge-nf-off', 'a reload keeps the what-if');
       await page.getByTestId('what-if').selectOption('');
       await page.waitForFunction(() => !location.hash.includes('what-if'));
       assert.deepEqual(problems, []);

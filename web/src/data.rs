@@ -9,11 +9,6 @@ pub fn site() -> Result<Site, String> {
     crate::codec::decode(SITE).ok_or_else(|| "The embedded lessons could not be read: the site was built wrongly.".to_string())
 }
 
-/// Size of the embedded data in bytes.
-pub fn embedded_len() -> usize {
-    SITE.len()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

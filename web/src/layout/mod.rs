@@ -134,7 +134,8 @@ impl Layout {
     /// path data, one string for the legs going out and one for the legs coming back.
     /// `stops` holds each hop's vertex and whether its leg is a way back.
     pub fn trail(&self, stops: &[(usize, bool)], upto: usize) -> [String; 2] {
-        let mut seen: Vec<(usize, (i32, i32), (i32, i32))> = Vec::new();
+        type Segment = (usize, (i32, i32), (i32, i32));
+        let mut seen: Vec<Segment> = Vec::new();
         let mut out = [String::new(), String::new()];
         for w in stops.iter().take(upto + 1).collect::<Vec<_>>().windows(2) {
             let back = usize::from(w[1].1);

@@ -130,6 +130,7 @@ fn Timeline() -> impl IntoView {
                 type="range"
                 min="0"
                 aria-label="Hop"
+                aria-valuetext=text(move || p.with_hop(|_, h| format!("hop {} of {}: {} at {}", p.step.get(), p.len.get(), h.label, h.at.netns)).unwrap_or_default())
                 max=text(move || p.len.get().saturating_sub(1).to_string())
                 prop:value=text(move || p.step.get().to_string())
                 on:input=on_event(move |ev| {

@@ -1,7 +1,8 @@
 //! The cluster as SVG: every shape the layout placed, the wires, the path travelled so far,
 //! and the packet, which glides along the wires from hop to hop (or jumps, when the browser
 //! asks for reduced motion). The packet is drawn as its layers nested one in the other, so
-//! an encapsulated packet is visibly wrapped.
+//! an encapsulated packet is visibly wrapped. [`Drawing`] owns the signals; each layer is a
+//! small component that takes signals and returns a `<g>`.
 
 use super::state::{reduced_motion, Player};
 use crate::layout::geometry::{along, Point};
@@ -120,7 +121,7 @@ pub fn Drawing() -> impl IntoView {
                         if legs.last() != Some(&h.leg.as_str()) {
                             legs.push(&h.leg);
                         }
-                        (layout.anchor(&h.at, h.container.as_deref()).unwrap_or(0), legs.len() % 2 == 0)
+                        (layout.anchor(&h.at, h.container.as_deref()).unwrap_or(0), legs.len().is_multiple_of(2))
                     })
                     .collect::<Vec<_>>()
             })
@@ -180,16 +181,44 @@ pub fn Drawing() -> impl IntoView {
     view! {
         <div class="drawing-frame" data-testid="drawing" node_ref=frame>
             <svg class="drawing" viewBox=view_box role="img" aria-label=text(label) style:--natural=format!("{}px", unit(width))>
-                <g class="under" inner_html=under></g>
-                <path class="hl-scope" d=scope/>
-                <path class="trail out" d=trail(0)/>
-                <path class="trail back" d=trail(1)/>
-                <g class="over" inner_html=over></g>
-                <path class="hl-device" d=device/>
-                <g class="packet" data-testid="packet" transform=text(move || { let q = pos.get(); format!("translate({} {})", unit(q.x), unit(q.y)) }) inner_html=text(glyph)></g>
+                <Fixed class="under" markup=under/>
+                <Outline class="hl-scope" d=scope/>
+                <Trail out=trail(0) back=trail(1)/>
+                <Fixed class="over" markup=over/>
+                <Outline class="hl-device" d=device/>
+                <PacketGlyph at=text(move || { let q = pos.get(); format!("translate({} {})", unit(q.x), unit(q.y)) }) glyph=text(glyph)/>
             </svg>
         </div>
     }
+}
+
+/// A fixed layer of the drawing: shapes and wires, as markup.
+#[component]
+fn Fixed(class: &'static str, markup: String) -> impl IntoView {
+    view! { <g class=class inner_html=markup></g> }
+}
+
+/// An outline around the current device or namespace (path data; empty draws nothing).
+#[component]
+fn Outline(class: &'static str, d: Signal<String>) -> impl IntoView {
+    view! { <g><path class=class d=d/></g> }
+}
+
+/// The path travelled so far: out in one colour, back in another.
+#[component]
+fn Trail(out: Signal<String>, back: Signal<String>) -> impl IntoView {
+    view! {
+        <g class="trails">
+            <path class="trail out" d=out/>
+            <path class="trail back" d=back/>
+        </g>
+    }
+}
+
+/// The packet, drawn as its layers, where `at` puts it.
+#[component]
+fn PacketGlyph(at: Signal<String>, glyph: Signal<String>) -> impl IntoView {
+    view! { <g class="packet" data-testid="packet" transform=at inner_html=glyph></g> }
 }
 
 /// On a narrow screen the drawing scrolls sideways: keep the packet (at fraction `x` of
