@@ -47,7 +47,7 @@ fn layer(out: &mut String, l: &Layer) {
         mark_badge(l.mark)
     );
     for f in &l.fields {
-        let was = f.was.as_deref().map(|w| format!("<span class=\"was\"> was {}</span>", esc(w))).unwrap_or_default();
+        let was = f.was.as_deref().map(|w| format!("<span class=\"was\"> was <s>{}</s></span>", esc(w))).unwrap_or_default();
         let _ = write!(out, "<div class=\"field {}\">{}<dd><code>{}</code>{was}</dd></div>", mark_class(f.mark), el("dt", "", &f.name), esc(&f.value));
     }
     out.push_str("</dl>");
@@ -131,7 +131,7 @@ mod tests {
     #[test]
     fn after_dnat_the_destination_is_the_endpoint_marked_as_nat() {
         let html = hop_packet("clusterip", EventKind::Dnat);
-        assert!(html.contains("<div class=\"field m-nat\"><dt>Destination</dt><dd><code>10.244.0.16</code><span class=\"was\"> was 10.96.0.20</span>"), "{html}");
+        assert!(html.contains("<div class=\"field m-nat\"><dt>Destination</dt><dd><code>10.244.0.16</code><span class=\"was\"> was <s>10.96.0.20</s></span>"), "{html}");
     }
 
     #[test]

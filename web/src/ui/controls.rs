@@ -23,6 +23,9 @@ pub fn legs(names: &[&str]) -> Vec<(String, usize, usize)> {
     out
 }
 
+/// The timeline's colours, explained (the same classes colour the event in the narration).
+const KEY: &str = "<span class=\"k-app\"></span>send, deliver <span class=\"k-l2\"></span>link, bridge <span class=\"k-arp\"></span>ARP <span class=\"k-route\"></span>route <span class=\"k-nf\"></span>iptables <span class=\"k-nat\"></span>NAT, conntrack <span class=\"k-vxlan\"></span>VXLAN <span class=\"k-fabric\"></span>cloud fabric <span class=\"k-dns\"></span>DNS <span class=\"k-drop\"></span>drop";
+
 /// Icons: SVG path data on a 16×16 grid.
 const RESTART: &str = "M8 2.5a5.5 5.5 0 1 1-5.5 5.5h2A3.5 3.5 0 1 0 8 4.5V7L4.5 3.5 8 0z";
 const BACK: &str = "M3 2h2v12H3zM14 2v12L6 8z";
@@ -138,6 +141,7 @@ fn Timeline() -> impl IntoView {
                     p.go(event_target_value(&ev).parse().unwrap_or(0));
                 })
             />
+            <p class="key" aria-hidden="true" inner_html=KEY></p>
         </div>
     }
 }
