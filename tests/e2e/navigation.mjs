@@ -12,6 +12,7 @@ export function navigationSuite(ctx) {
       await atHop(page, 12);
       const head = await page.getByTestId('hop-head').textContent();
       assert.match(head, /^#12/);
+      assert.equal(await page.title(), 'Calling a ClusterIP Service · packetwalk');
       await page.reload();
       await page.waitForFunction(() => typeof window.__packetwalkReady === 'number');
       await atHop(page, 12);

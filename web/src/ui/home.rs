@@ -41,6 +41,7 @@ pub fn home_html(notice: Option<&str>, site: &Site) -> String {
 #[component]
 pub fn Home(notice: Option<String>) -> impl IntoView {
     let SiteCtx(site) = expect_context::<SiteCtx>();
+    document().set_title("packetwalk: one packet through a Kubernetes cluster");
     view! { <main class="page home" id="main" inner_html=home_html(notice.as_deref(), &site)></main> }
 }
 

@@ -66,6 +66,8 @@ pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
 
     let entry = lesson.entry();
     let head = head_html(index, entry);
+    // The tab and history entries name the lesson.
+    document().set_title(&format!("{} · packetwalk", entry.title));
     view! {
         <main class="page lesson" id="main" data-testid="lesson" data-lesson=entry.id.clone()>
             <div class="lesson-head">
