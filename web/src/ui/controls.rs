@@ -24,7 +24,7 @@ pub fn legs(names: &[&str]) -> Vec<(String, usize, usize)> {
 }
 
 /// The timeline's colours, explained (the same classes colour the event in the narration).
-const KEY: &str = "<span class=\"k-app\"></span>send, deliver <span class=\"k-l2\"></span>link, bridge <span class=\"k-arp\"></span>ARP <span class=\"k-route\"></span>route <span class=\"k-nf\"></span>iptables <span class=\"k-nat\"></span>NAT, conntrack <span class=\"k-vxlan\"></span>VXLAN <span class=\"k-fabric\"></span>cloud fabric <span class=\"k-dns\"></span>DNS <span class=\"k-drop\"></span>drop";
+const KEY: &str = "<span><i class=\"k-app\"></i>send, deliver</span><span><i class=\"k-l2\"></i>link, bridge</span><span><i class=\"k-arp\"></i>ARP</span><span><i class=\"k-route\"></i>route</span><span><i class=\"k-nf\"></i>iptables</span><span><i class=\"k-nat\"></i>NAT, conntrack</span><span><i class=\"k-vxlan\"></i>VXLAN</span><span><i class=\"k-fabric\"></i>cloud fabric</span><span><i class=\"k-dns\"></i>DNS</span><span><i class=\"k-drop\"></i>drop</span>";
 
 /// Icons: SVG path data on a 16×16 grid.
 const RESTART: &str = "M8 2.5a5.5 5.5 0 1 1-5.5 5.5h2A3.5 3.5 0 1 0 8 4.5V7L4.5 3.5 8 0z";
