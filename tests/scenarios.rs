@@ -364,22 +364,35 @@ fn azure_routes_by_destination_so_a_static_route_to_another_node_is_not_enough()
 #[test]
 fn nodeport_with_local_traffic_policy_keeps_the_client_address() {
     let mut l = lesson("nodeport");
-    l.cluster.services[0].external_traffic_policy = packetwalk_core::kube_proxy::TrafficPolicy::Local;
+    l.cluster.services[0].external_traffic_policy =
+        packetwalk_core::kube_proxy::TrafficPolicy::Local;
     l.scenario.to = Some("192.168.1.11:30080".into());
     let r = run(&l);
     assert!(completed(&r), "{}", r.trace.to_text());
-    assert_eq!(hops(&r, |e| *e == Event::Snat).count(), 0, "eTP=Local never masquerades");
+    assert_eq!(
+        hops(&r, |e| *e == Event::Snat).count(),
+        0,
+        "eTP=Local never masquerades"
+    );
     let syn = delivered_to(&r, "web").ipv4().unwrap();
     assert_eq!(syn.src, ip("192.168.1.100"));
     let reply = delivered_to(&r, "curl").ipv4().unwrap();
-    assert_eq!((reply.src, reply.l4.ports().unwrap().0), (ip("192.168.1.11"), 30080));
+    assert_eq!(
+        (reply.src, reply.l4.ports().unwrap().0),
+        (ip("192.168.1.11"), 30080)
+    );
 }
 
 #[test]
 fn nodeport_with_local_traffic_policy_is_not_served_by_a_node_without_endpoints() {
     let mut l = lesson("nodeport");
-    l.cluster.services[0].external_traffic_policy = packetwalk_core::kube_proxy::TrafficPolicy::Local;
+    l.cluster.services[0].external_traffic_policy =
+        packetwalk_core::kube_proxy::TrafficPolicy::Local;
     let r = run(&l);
     assert!(!completed(&r));
-    assert_eq!(hops(&r, |e| *e == Event::Dnat).count(), 0, "no KUBE-SVL jump on a node without local endpoints");
+    assert_eq!(
+        hops(&r, |e| *e == Event::Dnat).count(),
+        0,
+        "no KUBE-SVL jump on a node without local endpoints"
+    );
 }

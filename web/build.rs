@@ -19,6 +19,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/codec");
     println!("cargo:rerun-if-changed=src/digest");
     let bytes = codec::encode(&digest::site());
-    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("site.bin");
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("site.bin");
     std::fs::write(out, bytes).expect("write site.bin");
 }

@@ -6,7 +6,9 @@ static SITE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/site.bin"));
 
 /// Every lesson as the build digested it, or why the embedded bytes could not be read.
 pub fn site() -> Result<Site, String> {
-    crate::codec::decode(SITE).ok_or_else(|| "The embedded lessons could not be read: the site was built wrongly.".to_string())
+    crate::codec::decode(SITE).ok_or_else(|| {
+        "The embedded lessons could not be read: the site was built wrongly.".to_string()
+    })
 }
 
 #[cfg(test)]

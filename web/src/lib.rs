@@ -46,6 +46,10 @@ pub fn mount() {
     request_animation_frame(|| {
         let window = window();
         let now = window.performance().map(|p| p.now()).unwrap_or_default();
-        let _ = js_sys::Reflect::set(&window, &JsValue::from_str("__packetwalkReady"), &now.into());
+        let _ = js_sys::Reflect::set(
+            &window,
+            &JsValue::from_str("__packetwalkReady"),
+            &now.into(),
+        );
     });
 }

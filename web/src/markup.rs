@@ -32,7 +32,13 @@ mod tests {
 
     #[test]
     fn text_is_escaped_for_content_and_attributes() {
-        assert_eq!(esc("a<b & \"c\" 'd'>"), "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;");
-        assert_eq!(el("code", "x", "<script>"), "<code class=\"x\">&lt;script&gt;</code>");
+        assert_eq!(
+            esc("a<b & \"c\" 'd'>"),
+            "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;"
+        );
+        assert_eq!(
+            el("code", "x", "<script>"),
+            "<code class=\"x\">&lt;script&gt;</code>"
+        );
     }
 }

@@ -200,16 +200,53 @@ pub enum Mark {
 /// Why the packet went where it went.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Decision {
-    Local { addr: String, dev: String },
+    Local {
+        addr: String,
+        dev: String,
+    },
     /// A route lookup; `matched` is none when no row matched.
-    Route { rows: Vec<RouteRow>, matched: Option<u32>, next_hop: String, dev: String },
-    Neighbour { ip: String, dev: String, entry: Option<String> },
-    Fdb { dst: String, entry: Option<String>, flood: Vec<String> },
-    Nat { hook: String, rules: Vec<RuleRow>, verdict: String, policy: Option<String> },
-    Conntrack { entry: String, direction: String },
-    Vxlan { vni: u32, fdb: String, remote: String, sport: u16 },
-    Fabric { rows: Vec<String>, matched: u32, next_hop: String },
-    Dns { candidate: String, reason: String, answer: String },
+    Route {
+        rows: Vec<RouteRow>,
+        matched: Option<u32>,
+        next_hop: String,
+        dev: String,
+    },
+    Neighbour {
+        ip: String,
+        dev: String,
+        entry: Option<String>,
+    },
+    Fdb {
+        dst: String,
+        entry: Option<String>,
+        flood: Vec<String>,
+    },
+    Nat {
+        hook: String,
+        rules: Vec<RuleRow>,
+        verdict: String,
+        policy: Option<String>,
+    },
+    Conntrack {
+        entry: String,
+        direction: String,
+    },
+    Vxlan {
+        vni: u32,
+        fdb: String,
+        remote: String,
+        sport: u16,
+    },
+    Fabric {
+        rows: Vec<String>,
+        matched: u32,
+        next_hop: String,
+    },
+    Dns {
+        candidate: String,
+        reason: String,
+        answer: String,
+    },
 }
 
 /// One `ip route` row and its subnet test.
@@ -347,14 +384,22 @@ impl LessonBody {
     pub fn walk_index(&self, slug: Option<&str>) -> Option<usize> {
         match slug {
             None => Some(0),
-            Some(s) => self.walks.iter().position(|w| w.what_if.as_ref().is_some_and(|x| x.slug == s)),
+            Some(s) => self
+                .walks
+                .iter()
+                .position(|w| w.what_if.as_ref().is_some_and(|x| x.slug == s)),
         }
     }
 
     /// Every hop of walk `index`, in order.
     pub fn walk_hops(&self, index: usize) -> Vec<&Hop> {
-        let Some(walk) = self.walks.get(index) else { return Vec::new() };
-        walk.hops.iter().filter_map(|i| self.hops.get(*i as usize)).collect()
+        let Some(walk) = self.walks.get(index) else {
+            return Vec::new();
+        };
+        walk.hops
+            .iter()
+            .filter_map(|i| self.hops.get(*i as usize))
+            .collect()
     }
 
     pub fn packet(&self, hop: &Hop) -> Option<&Packet> {
@@ -362,6 +407,9 @@ impl LessonBody {
     }
 
     pub fn text(&self, index: u32) -> &str {
-        self.texts.get(index as usize).map(String::as_str).unwrap_or("")
+        self.texts
+            .get(index as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 }

@@ -64,7 +64,11 @@ mod tests {
         assert_eq!(apply(Move::Back, 3, 10), Some(2));
         assert_eq!(apply(Move::Last, 3, 10), Some(9));
         assert_eq!(apply(Move::First, 3, 10), Some(0));
-        assert_eq!(apply(Move::Next, 20, 10), Some(9), "a step past the end clamps to the last hop");
+        assert_eq!(
+            apply(Move::Next, 20, 10),
+            Some(9),
+            "a step past the end clamps to the last hop"
+        );
         assert_eq!(apply(Move::Next, 0, 0), Some(0), "an empty walk stays at 0");
         assert_eq!(apply(Move::Toggle, 3, 10), None);
     }

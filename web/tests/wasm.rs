@@ -12,14 +12,38 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 /// Every lesson's accepted trace snapshot, by id.
 const SNAPSHOTS: &[(&str, &str)] = &[
-    ("inside-a-pod", include_str!("../../tests/snapshots/lesson_snapshots__trace@inside-a-pod.toml.snap")),
-    ("same-node", include_str!("../../tests/snapshots/lesson_snapshots__trace@same-node.toml.snap")),
-    ("cross-node-kubenet", include_str!("../../tests/snapshots/lesson_snapshots__trace@cross-node-kubenet.toml.snap")),
-    ("cross-node-vxlan", include_str!("../../tests/snapshots/lesson_snapshots__trace@cross-node-vxlan.toml.snap")),
-    ("clusterip", include_str!("../../tests/snapshots/lesson_snapshots__trace@clusterip.toml.snap")),
-    ("nodeport", include_str!("../../tests/snapshots/lesson_snapshots__trace@nodeport.toml.snap")),
-    ("dns", include_str!("../../tests/snapshots/lesson_snapshots__trace@dns.toml.snap")),
-    ("egress", include_str!("../../tests/snapshots/lesson_snapshots__trace@egress.toml.snap")),
+    (
+        "inside-a-pod",
+        include_str!("../../tests/snapshots/lesson_snapshots__trace@inside-a-pod.toml.snap"),
+    ),
+    (
+        "same-node",
+        include_str!("../../tests/snapshots/lesson_snapshots__trace@same-node.toml.snap"),
+    ),
+    (
+        "cross-node-kubenet",
+        include_str!("../../tests/snapshots/lesson_snapshots__trace@cross-node-kubenet.toml.snap"),
+    ),
+    (
+        "cross-node-vxlan",
+        include_str!("../../tests/snapshots/lesson_snapshots__trace@cross-node-vxlan.toml.snap"),
+    ),
+    (
+        "clusterip",
+        include_str!("../../tests/snapshots/lesson_snapshots__trace@clusterip.toml.snap"),
+    ),
+    (
+        "nodeport",
+        include_str!("../../tests/snapshots/lesson_snapshots__trace@nodeport.toml.snap"),
+    ),
+    (
+        "dns",
+        include_str!("../../tests/snapshots/lesson_snapshots__trace@dns.toml.snap"),
+    ),
+    (
+        "egress",
+        include_str!("../../tests/snapshots/lesson_snapshots__trace@egress.toml.snap"),
+    ),
 ];
 
 /// A snapshot's content: what follows insta's header (the second line that is `---`).
@@ -41,12 +65,26 @@ fn body(snap: &str) -> &str {
 #[wasm_bindgen_test]
 fn the_core_in_wasm_gives_every_lesson_the_accepted_trace() {
     let ids = packetwalk_lessons::ids();
-    assert_eq!(ids.len(), SNAPSHOTS.len(), "a lesson was added: add its snapshot here");
+    assert_eq!(
+        ids.len(),
+        SNAPSHOTS.len(),
+        "a lesson was added: add its snapshot here"
+    );
     for lesson in packetwalk_lessons::all() {
         let lesson = lesson.unwrap_or_else(|e| panic!("{e}"));
-        let run = lesson.run().unwrap_or_else(|e| panic!("{}: {e}", lesson.id));
-        let (_, snap) = SNAPSHOTS.iter().find(|(id, _)| *id == lesson.id).unwrap_or_else(|| panic!("no snapshot for {}", lesson.id));
-        assert_eq!(run.trace.to_text().trim_end(), body(snap).trim_end(), "{}: WASM and native traces differ", lesson.id);
+        let run = lesson
+            .run()
+            .unwrap_or_else(|e| panic!("{}: {e}", lesson.id));
+        let (_, snap) = SNAPSHOTS
+            .iter()
+            .find(|(id, _)| *id == lesson.id)
+            .unwrap_or_else(|| panic!("no snapshot for {}", lesson.id));
+        assert_eq!(
+            run.trace.to_text().trim_end(),
+            body(snap).trim_end(),
+            "{}: WASM and native traces differ",
+            lesson.id
+        );
     }
 }
 
@@ -57,8 +95,17 @@ fn the_embedded_site_decodes_in_wasm_and_has_every_lesson() {
     assert_eq!(ids, packetwalk_lessons::ids());
     for l in &site.lessons {
         let body = l.body.as_ref().unwrap_or_else(|e| panic!("{}: {e}", l.id));
-        let run = packetwalk_lessons::load(&l.id).unwrap().unwrap().run().unwrap();
-        assert_eq!(body.walks[0].hops.len(), run.trace.hops.len(), "{}: the site shows every hop", l.id);
+        let run = packetwalk_lessons::load(&l.id)
+            .unwrap()
+            .unwrap()
+            .run()
+            .unwrap();
+        assert_eq!(
+            body.walks[0].hops.len(),
+            run.trace.hops.len(),
+            "{}: the site shows every hop",
+            l.id
+        );
     }
     assert_eq!(codec::decode(&codec::encode(&site)), Some(site));
 }
@@ -67,7 +114,10 @@ fn the_embedded_site_decodes_in_wasm_and_has_every_lesson() {
 fn deep_links_and_layout_work_the_same_in_wasm() {
     let site = packetwalk_web::data::site().unwrap();
     let route = deep_link::parse("#/clusterip/12");
-    assert!(matches!(deep_link::resolve(&route, &site), deep_link::View::Lesson { step: 12, .. }));
+    assert!(matches!(
+        deep_link::resolve(&route, &site),
+        deep_link::View::Lesson { step: 12, .. }
+    ));
     let body = site.lesson("clusterip").unwrap().body.as_ref().unwrap();
     let layout = packetwalk_web::layout::layout(&body.topology);
     for hop in body.walk_hops(0) {

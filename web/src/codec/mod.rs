@@ -38,7 +38,11 @@ impl Writer {
 
 impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Reader<'a> {
-        Reader { bytes, at: 0, bad: false }
+        Reader {
+            bytes,
+            at: 0,
+            bad: false,
+        }
     }
     pub fn n(&mut self) -> u64 {
         let mut v = 0u64;
@@ -169,25 +173,118 @@ macro_rules! units {
     };
 }
 
-fields!(At { node, netns, device, direction });
+fields!(At {
+    node,
+    netns,
+    device,
+    direction
+});
 // Row by row, for the build's pools; the site itself stores hops column by column.
-fields!(Hop { at, event, label, leg, packet, decision, changes, explain, narration, tables, tab, container });
-fields!(Layer { kind, name, summary, mark, fields, inner });
-fields!(Field { name, value, mark, was });
-fields!(Packet { tcpdump, tag, layers });
-fields!(RouteRow { text, prefix_len, matches, binary });
-fields!(RuleRow { chain, rule_no, text, matched, note });
+fields!(Hop {
+    at,
+    event,
+    label,
+    leg,
+    packet,
+    decision,
+    changes,
+    explain,
+    narration,
+    tables,
+    tab,
+    container
+});
+fields!(Layer {
+    kind,
+    name,
+    summary,
+    mark,
+    fields,
+    inner
+});
+fields!(Field {
+    name,
+    value,
+    mark,
+    was
+});
+fields!(Packet {
+    tcpdump,
+    tag,
+    layers
+});
+fields!(RouteRow {
+    text,
+    prefix_len,
+    matches,
+    binary
+});
+fields!(RuleRow {
+    chain,
+    rule_no,
+    text,
+    matched,
+    note
+});
 fields!(Change { netns, table, line });
 fields!(TableRef { command, text });
-fields!(WhatIf { slug, setting, detail });
-fields!(Outcome { completed, text, hop });
-fields!(Walk { what_if, hops, outcome });
+fields!(WhatIf {
+    slug,
+    setting,
+    detail
+});
+fields!(Outcome {
+    completed,
+    text,
+    hop
+});
+fields!(Walk {
+    what_if,
+    hops,
+    outcome
+});
 fields!(Device { name, addr });
-fields!(PodView { name, namespace, ip, containers, eth0, host_veth });
-fields!(NodeView { name, pod_cidr, eth0, bridge, vxlan, pods });
-fields!(Underlay { azure, fabric, cidr, gateway, route_table, routes, outbound_ip });
-fields!(HostView { name, ip, internet, process, eth0 });
-fields!(Topology { network, pod_cidr, service_cidr, nodes, underlay, hosts, services });
+fields!(PodView {
+    name,
+    namespace,
+    ip,
+    containers,
+    eth0,
+    host_veth
+});
+fields!(NodeView {
+    name,
+    pod_cidr,
+    eth0,
+    bridge,
+    vxlan,
+    pods
+});
+fields!(Underlay {
+    azure,
+    fabric,
+    cidr,
+    gateway,
+    route_table,
+    routes,
+    outbound_ip
+});
+fields!(HostView {
+    name,
+    ip,
+    internet,
+    process,
+    eth0
+});
+fields!(Topology {
+    network,
+    pod_cidr,
+    service_cidr,
+    nodes,
+    underlay,
+    hosts,
+    services
+});
 units!(EventKind [Send, Route, Transmit, Receive, Bridge, ArpRequest, ArpReply, Netfilter, Dnat, Snat, Conntrack, VxlanEncap, VxlanDecap, Fabric, DnsQuery, DnsAnswer, Deliver, Discard, Drop]);
 units!(LayerKind [Ethernet, Arp, Ipv4, Tcp, Udp, Icmp, Dns, Vxlan]);
 units!(Mark [Same, Changed, Nat, Added]);
@@ -196,30 +293,93 @@ impl Codec for Decision {
     fn put(&self, w: &mut Writer) {
         match self {
             Decision::Local { addr, dev } => (0u8, addr, dev).put(w),
-            Decision::Route { rows, matched, next_hop, dev } => (1u8, (rows, matched), (next_hop, dev)).put(w),
+            Decision::Route {
+                rows,
+                matched,
+                next_hop,
+                dev,
+            } => (1u8, (rows, matched), (next_hop, dev)).put(w),
             Decision::Neighbour { ip, dev, entry } => (2u8, (ip, dev), entry).put(w),
             Decision::Fdb { dst, entry, flood } => (3u8, (dst, entry), flood).put(w),
-            Decision::Nat { hook, rules, verdict, policy } => (4u8, (hook, rules), (verdict, policy)).put(w),
+            Decision::Nat {
+                hook,
+                rules,
+                verdict,
+                policy,
+            } => (4u8, (hook, rules), (verdict, policy)).put(w),
             Decision::Conntrack { entry, direction } => (5u8, entry, direction).put(w),
-            Decision::Vxlan { vni, fdb, remote, sport } => (6u8, (vni, fdb), (remote, sport)).put(w),
-            Decision::Fabric { rows, matched, next_hop } => (7u8, (rows, matched), next_hop).put(w),
-            Decision::Dns { candidate, reason, answer } => (8u8, (candidate, reason), answer).put(w),
+            Decision::Vxlan {
+                vni,
+                fdb,
+                remote,
+                sport,
+            } => (6u8, (vni, fdb), (remote, sport)).put(w),
+            Decision::Fabric {
+                rows,
+                matched,
+                next_hop,
+            } => (7u8, (rows, matched), next_hop).put(w),
+            Decision::Dns {
+                candidate,
+                reason,
+                answer,
+            } => (8u8, (candidate, reason), answer).put(w),
         }
     }
     fn get(r: &mut Reader) -> Self {
         match r.n() {
-            0 => Decision::Local { addr: r.s(), dev: r.s() },
-            1 => Decision::Route { rows: Codec::get(r), matched: Codec::get(r), next_hop: r.s(), dev: r.s() },
-            2 => Decision::Neighbour { ip: r.s(), dev: r.s(), entry: Codec::get(r) },
-            3 => Decision::Fdb { dst: r.s(), entry: Codec::get(r), flood: Codec::get(r) },
-            4 => Decision::Nat { hook: r.s(), rules: Codec::get(r), verdict: r.s(), policy: Codec::get(r) },
-            5 => Decision::Conntrack { entry: r.s(), direction: r.s() },
-            6 => Decision::Vxlan { vni: Codec::get(r), fdb: r.s(), remote: r.s(), sport: Codec::get(r) },
-            7 => Decision::Fabric { rows: Codec::get(r), matched: Codec::get(r), next_hop: r.s() },
-            8 => Decision::Dns { candidate: r.s(), reason: r.s(), answer: r.s() },
+            0 => Decision::Local {
+                addr: r.s(),
+                dev: r.s(),
+            },
+            1 => Decision::Route {
+                rows: Codec::get(r),
+                matched: Codec::get(r),
+                next_hop: r.s(),
+                dev: r.s(),
+            },
+            2 => Decision::Neighbour {
+                ip: r.s(),
+                dev: r.s(),
+                entry: Codec::get(r),
+            },
+            3 => Decision::Fdb {
+                dst: r.s(),
+                entry: Codec::get(r),
+                flood: Codec::get(r),
+            },
+            4 => Decision::Nat {
+                hook: r.s(),
+                rules: Codec::get(r),
+                verdict: r.s(),
+                policy: Codec::get(r),
+            },
+            5 => Decision::Conntrack {
+                entry: r.s(),
+                direction: r.s(),
+            },
+            6 => Decision::Vxlan {
+                vni: Codec::get(r),
+                fdb: r.s(),
+                remote: r.s(),
+                sport: Codec::get(r),
+            },
+            7 => Decision::Fabric {
+                rows: Codec::get(r),
+                matched: Codec::get(r),
+                next_hop: r.s(),
+            },
+            8 => Decision::Dns {
+                candidate: r.s(),
+                reason: r.s(),
+                answer: r.s(),
+            },
             _ => {
                 r.bad = true;
-                Decision::Local { addr: String::new(), dev: String::new() }
+                Decision::Local {
+                    addr: String::new(),
+                    dev: String::new(),
+                }
             }
         }
     }
@@ -270,12 +430,29 @@ impl Codec for Site {
                 Err(e) => (1u8, e).put(w),
                 Ok(b) => {
                     (0u8, &b.topology, &b.walks).put(w);
-                    (&(b.hops.len() as u32), &(b.packets.len() as u32), &(b.texts.len() as u32)).put(w);
+                    (
+                        &(b.hops.len() as u32),
+                        &(b.packets.len() as u32),
+                        &(b.texts.len() as u32),
+                    )
+                        .put(w);
                 }
             }
         }
-        let hops: Vec<&Hop> = self.lessons.iter().filter_map(|l| l.body.as_ref().ok()).flat_map(|b| b.hops.iter()).collect();
-        columns!(hops, w, [at, event, label, leg, packet, decision, changes, explain, narration, tables, tab, container]);
+        let hops: Vec<&Hop> = self
+            .lessons
+            .iter()
+            .filter_map(|l| l.body.as_ref().ok())
+            .flat_map(|b| b.hops.iter())
+            .collect();
+        columns!(
+            hops,
+            w,
+            [
+                at, event, label, leg, packet, decision, changes, explain, narration, tables, tab,
+                container
+            ]
+        );
         for b in self.lessons.iter().filter_map(|l| l.body.as_ref().ok()) {
             b.packets.iter().for_each(|p| Codec::put(p, w));
         }
@@ -294,20 +471,50 @@ impl Codec for Site {
                 0 => {
                     let (topology, walks) = (Codec::get(r), Codec::get(r));
                     sizes.push([r.n() as usize, r.n() as usize, r.n() as usize]);
-                    Ok(LessonBody { topology, walks, hops: Vec::new(), packets: Vec::new(), texts: Vec::new() })
+                    Ok(LessonBody {
+                        topology,
+                        walks,
+                        hops: Vec::new(),
+                        packets: Vec::new(),
+                        texts: Vec::new(),
+                    })
                 }
                 _ => Err(r.s()),
             };
-            lessons.push(LessonEntry { id, title, summary, follows, intro, body });
+            lessons.push(LessonEntry {
+                id,
+                title,
+                summary,
+                follows,
+                intro,
+                body,
+            });
         }
         let total = sizes.iter().map(|s| s[0]).sum::<usize>().min(r.len_left());
         macro_rules! column {
             () => {
-                (0..total).map(|_| Codec::get(r)).collect::<Vec<_>>().into_iter()
+                (0..total)
+                    .map(|_| Codec::get(r))
+                    .collect::<Vec<_>>()
+                    .into_iter()
             };
         }
-        let (mut at, mut event, mut label, mut leg, mut packet, mut decision) = (column!(), column!(), column!(), column!(), column!(), column!());
-        let (mut changes, mut explain, mut narration, mut tables, mut tab, mut container) = (column!(), column!(), column!(), column!(), column!(), column!());
+        let (mut at, mut event, mut label, mut leg, mut packet, mut decision) = (
+            column!(),
+            column!(),
+            column!(),
+            column!(),
+            column!(),
+            column!(),
+        );
+        let (mut changes, mut explain, mut narration, mut tables, mut tab, mut container) = (
+            column!(),
+            column!(),
+            column!(),
+            column!(),
+            column!(),
+            column!(),
+        );
         let mut lesson_sizes = sizes.iter();
         for b in lessons.iter_mut().filter_map(|l| l.body.as_mut().ok()) {
             let h = lesson_sizes.next().map(|s| s[0]).unwrap_or(0);
@@ -331,10 +538,20 @@ impl Codec for Site {
                 b.hops.extend(hop);
             }
         }
-        for (b, size) in lessons.iter_mut().filter_map(|l| l.body.as_mut().ok()).zip(&sizes) {
-            b.packets = (0..size[1].min(r.len_left())).map(|_| Codec::get(r)).collect();
+        for (b, size) in lessons
+            .iter_mut()
+            .filter_map(|l| l.body.as_mut().ok())
+            .zip(&sizes)
+        {
+            b.packets = (0..size[1].min(r.len_left()))
+                .map(|_| Codec::get(r))
+                .collect();
         }
-        for (b, size) in lessons.iter_mut().filter_map(|l| l.body.as_mut().ok()).zip(&sizes) {
+        for (b, size) in lessons
+            .iter_mut()
+            .filter_map(|l| l.body.as_mut().ok())
+            .zip(&sizes)
+        {
             b.texts = (0..size[2].min(r.len_left())).map(|_| r.s()).collect();
         }
         Site { lessons }

@@ -8,35 +8,96 @@ use packetwalk_core::trace::Decision as Core;
 
 pub fn decision(d: &Core) -> Decision {
     match d {
-        Core::Local { addr, dev } => Decision::Local { addr: addr.to_string(), dev: dev.clone() },
-        Core::Route { table, matched, checks, next_hop, dev } => Decision::Route {
+        Core::Local { addr, dev } => Decision::Local {
+            addr: addr.to_string(),
+            dev: dev.clone(),
+        },
+        Core::Route {
+            table,
+            matched,
+            checks,
+            next_hop,
+            dev,
+        } => Decision::Route {
             rows: route_rows(table, checks),
             matched: Some(*matched as u32),
             next_hop: next_hop.to_string(),
             dev: dev.clone(),
         },
-        Core::NoRoute { table, checks } => Decision::Route { rows: route_rows(table, checks), matched: None, next_hop: String::new(), dev: String::new() },
-        Core::Neighbour { ip, dev, entry } => Decision::Neighbour { ip: ip.to_string(), dev: dev.clone(), entry: entry.as_ref().map(|e| e.trim_end().to_string()) },
-        Core::Fdb { dst, entry, ports } => Decision::Fdb { dst: dst.clone(), entry: entry.as_ref().map(|e| e.trim_end().to_string()), flood: ports.clone() },
+        Core::NoRoute { table, checks } => Decision::Route {
+            rows: route_rows(table, checks),
+            matched: None,
+            next_hop: String::new(),
+            dev: String::new(),
+        },
+        Core::Neighbour { ip, dev, entry } => Decision::Neighbour {
+            ip: ip.to_string(),
+            dev: dev.clone(),
+            entry: entry.as_ref().map(|e| e.trim_end().to_string()),
+        },
+        Core::Fdb { dst, entry, ports } => Decision::Fdb {
+            dst: dst.clone(),
+            entry: entry.as_ref().map(|e| e.trim_end().to_string()),
+            flood: ports.clone(),
+        },
         Core::Nat(walk) => Decision::Nat {
             hook: walk.hook.chain_name().to_string(),
             rules: walk
                 .steps
                 .iter()
-                .map(|s| RuleRow { chain: s.chain.clone(), rule_no: s.rule_no as u32, text: s.text.clone(), matched: s.matched, note: s.note.clone() })
+                .map(|s| RuleRow {
+                    chain: s.chain.clone(),
+                    rule_no: s.rule_no as u32,
+                    text: s.text.clone(),
+                    matched: s.matched,
+                    note: s.note.clone(),
+                })
                 .collect(),
             verdict: match &walk.verdict {
                 NatVerdict::Accept => "ACCEPT: no translation".to_string(),
                 NatVerdict::Dnat(to) => format!("DNAT --to-destination {to}"),
-                NatVerdict::Masquerade { random_fully: true } => "MASQUERADE --random-fully".to_string(),
-                NatVerdict::Masquerade { random_fully: false } => "MASQUERADE".to_string(),
+                NatVerdict::Masquerade { random_fully: true } => {
+                    "MASQUERADE --random-fully".to_string()
+                }
+                NatVerdict::Masquerade {
+                    random_fully: false,
+                } => "MASQUERADE".to_string(),
             },
             policy: walk.policy.clone(),
         },
-        Core::Conntrack { entry, direction } => Decision::Conntrack { entry: entry.trim_end().to_string(), direction: direction.clone() },
-        Core::Vxlan { vni, fdb, remote, sport } => Decision::Vxlan { vni: *vni, fdb: fdb.clone(), remote: remote.to_string(), sport: *sport },
-        Core::Fabric { table, matched, next_hop } => Decision::Fabric { rows: table.iter().map(|r| r.trim_end().to_string()).collect(), matched: *matched as u32, next_hop: next_hop.clone() },
-        Core::Dns { candidate, reason, answer } => Decision::Dns { candidate: candidate.clone(), reason: reason.clone(), answer: answer.clone() },
+        Core::Conntrack { entry, direction } => Decision::Conntrack {
+            entry: entry.trim_end().to_string(),
+            direction: direction.clone(),
+        },
+        Core::Vxlan {
+            vni,
+            fdb,
+            remote,
+            sport,
+        } => Decision::Vxlan {
+            vni: *vni,
+            fdb: fdb.clone(),
+            remote: remote.to_string(),
+            sport: *sport,
+        },
+        Core::Fabric {
+            table,
+            matched,
+            next_hop,
+        } => Decision::Fabric {
+            rows: table.iter().map(|r| r.trim_end().to_string()).collect(),
+            matched: *matched as u32,
+            next_hop: next_hop.clone(),
+        },
+        Core::Dns {
+            candidate,
+            reason,
+            answer,
+        } => Decision::Dns {
+            candidate: candidate.clone(),
+            reason: reason.clone(),
+            answer: answer.clone(),
+        },
     }
 }
 

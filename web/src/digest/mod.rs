@@ -17,7 +17,9 @@ pub mod tables;
 pub mod topology;
 pub mod what_if;
 
-use crate::model::{At, Change, EventKind, Hop, LessonBody, LessonEntry, Outcome, Packet, Site, Walk, COMMANDS};
+use crate::model::{
+    At, Change, EventKind, Hop, LessonBody, LessonEntry, Outcome, Packet, Site, Walk, COMMANDS,
+};
 use packetwalk_core::engine::Run;
 use packetwalk_core::packet::{Body, Frame};
 use packetwalk_core::trace::{Direction, DropReason, Event, Outcome as CoreOutcome};
@@ -61,7 +63,11 @@ fn body(lesson: &Lesson) -> Result<LessonBody, String> {
     let run = lesson.run()?;
     let mut pools = Pools::default();
     let base = hops(lesson, &run, &mut pools, None);
-    let mut walks = vec![Walk { what_if: None, hops: base.clone(), outcome: outcome(&run.trace.outcome) }];
+    let mut walks = vec![Walk {
+        what_if: None,
+        hops: base.clone(),
+        outcome: outcome(&run.trace.outcome),
+    }];
     for (what_if, variant) in what_if::variants(lesson) {
         let Ok(other) = variant.run() else { continue };
         if other.trace == run.trace {
@@ -69,11 +75,27 @@ fn body(lesson: &Lesson) -> Result<LessonBody, String> {
         }
         // The lesson's words were written for the run as written: past the first
         // difference only the engine's own explanation is sure to be true.
-        let same = run.trace.hops.iter().zip(&other.trace.hops).take_while(|(a, b)| a == b).count();
+        let same = run
+            .trace
+            .hops
+            .iter()
+            .zip(&other.trace.hops)
+            .take_while(|(a, b)| a == b)
+            .count();
         let hops = hops(&variant, &other, &mut pools, Some(same));
-        walks.push(Walk { what_if: Some(what_if), hops, outcome: outcome(&other.trace.outcome) });
+        walks.push(Walk {
+            what_if: Some(what_if),
+            hops,
+            outcome: outcome(&other.trace.outcome),
+        });
     }
-    Ok(LessonBody { topology: topology::topology(&cluster), walks, hops: pools.hops.list, packets: pools.packets.list, texts: pools.texts.list })
+    Ok(LessonBody {
+        topology: topology::topology(&cluster),
+        walks,
+        hops: pools.hops.list,
+        packets: pools.packets.list,
+        texts: pools.texts.list,
+    })
 }
 
 /// Everything a lesson's walks share, each distinct value once.
@@ -86,14 +108,27 @@ pub struct Pools {
 
 fn outcome(o: &CoreOutcome) -> Outcome {
     match o {
-        CoreOutcome::Completed { summary } => Outcome { completed: true, text: summary.clone(), hop: None },
-        CoreOutcome::Failed { hop, reason } => Outcome { completed: false, text: reason.clone(), hop: Some(*hop as u32) },
+        CoreOutcome::Completed { summary } => Outcome {
+            completed: true,
+            text: summary.clone(),
+            hop: None,
+        },
+        CoreOutcome::Failed { hop, reason } => Outcome {
+            completed: false,
+            text: reason.clone(),
+            hop: Some(*hop as u32),
+        },
     }
 }
 
 /// Every hop of a run, as the page shows it, interned: the indices of its hops. Narration
 /// stops at hop `narrated_until` when given.
-pub fn hops(lesson: &Lesson, run: &Run, pools: &mut Pools, narrated_until: Option<usize>) -> Vec<u32> {
+pub fn hops(
+    lesson: &Lesson,
+    run: &Run,
+    pools: &mut Pools,
+    narrated_until: Option<usize>,
+) -> Vec<u32> {
     let trace = &run.trace;
     let notes = attach(&lesson.narration, &trace.hops);
     trace
@@ -102,7 +137,10 @@ pub fn hops(lesson: &Lesson, run: &Run, pools: &mut Pools, narrated_until: Optio
         .enumerate()
         .map(|(i, h)| {
             let nat = matches!(h.event, Event::Dnat | Event::Snat | Event::ConntrackReply);
-            let prev = h.packet.as_ref().and_then(|p| previous(&trace.hops[..i], &h.leg, p));
+            let prev = h
+                .packet
+                .as_ref()
+                .and_then(|p| previous(&trace.hops[..i], &h.leg, p));
             let at = At {
                 node: h.at.node.clone(),
                 netns: h.at.netns.clone(),
@@ -115,10 +153,24 @@ pub fn hops(lesson: &Lesson, run: &Run, pools: &mut Pools, narrated_until: Optio
             };
             let event = event_kind(&h.event);
             let label = h.event.label();
-            let narration = notes.get(i).cloned().flatten().filter(|_| narrated_until.is_none_or(|n| i < n));
-            let packet = h.packet.as_ref().map(|f| pools.packets.intern(packet::packet(f, prev, nat)));
+            let narration = notes
+                .get(i)
+                .cloned()
+                .flatten()
+                .filter(|_| narrated_until.is_none_or(|n| i < n));
+            let packet = h
+                .packet
+                .as_ref()
+                .map(|f| pools.packets.intern(packet::packet(f, prev, nat)));
             let tables = tables::tables_at(run, i, &h.at.netns, &mut pools.texts);
-            let tab = tables::tab_for(&h.event, &h.changes.iter().filter(|c| c.netns == h.at.netns).map(|c| c.table.as_str()).collect::<Vec<_>>());
+            let tab = tables::tab_for(
+                &h.event,
+                &h.changes
+                    .iter()
+                    .filter(|c| c.netns == h.at.netns)
+                    .map(|c| c.table.as_str())
+                    .collect::<Vec<_>>(),
+            );
             let hop = Hop {
                 at,
                 event,
@@ -126,7 +178,15 @@ pub fn hops(lesson: &Lesson, run: &Run, pools: &mut Pools, narrated_until: Optio
                 leg: h.leg.clone(),
                 packet,
                 decision: h.decision.as_ref().map(decision::decision),
-                changes: h.changes.iter().map(|c| Change { netns: c.netns.clone(), table: c.table.clone(), line: c.line.trim_end().to_string() }).collect(),
+                changes: h
+                    .changes
+                    .iter()
+                    .map(|c| Change {
+                        netns: c.netns.clone(),
+                        table: c.table.clone(),
+                        line: c.line.trim_end().to_string(),
+                    })
+                    .collect(),
                 explain: h.explain.clone(),
                 narration,
                 tables,
@@ -140,8 +200,17 @@ pub fn hops(lesson: &Lesson, run: &Run, pools: &mut Pools, narrated_until: Optio
 
 /// The same packet at an earlier hop: the latest one of the same leg and the same kind
 /// (an ARP request is compared with ARP requests, an IP packet with IP packets).
-fn previous<'a>(earlier: &'a [packetwalk_core::trace::Hop], leg: &str, cur: &Frame) -> Option<&'a Frame> {
-    earlier.iter().rev().filter(|h| h.leg == leg).filter_map(|h| h.packet.as_ref()).find(|p| same_kind(p, cur))
+fn previous<'a>(
+    earlier: &'a [packetwalk_core::trace::Hop],
+    leg: &str,
+    cur: &Frame,
+) -> Option<&'a Frame> {
+    earlier
+        .iter()
+        .rev()
+        .filter(|h| h.leg == leg)
+        .filter_map(|h| h.packet.as_ref())
+        .find(|p| same_kind(p, cur))
 }
 
 fn same_kind(a: &Frame, b: &Frame) -> bool {
@@ -171,7 +240,9 @@ fn event_kind(e: &Event) -> EventKind {
         Event::DnsQuery => EventKind::DnsQuery,
         Event::DnsAnswer => EventKind::DnsAnswer,
         Event::Deliver { .. } => EventKind::Deliver,
-        Event::Drop { reason: DropReason::NotForThisHost } => EventKind::Discard,
+        Event::Drop {
+            reason: DropReason::NotForThisHost,
+        } => EventKind::Discard,
         Event::Drop { .. } => EventKind::Drop,
     }
 }
@@ -184,8 +255,15 @@ fn container(lesson: &Lesson, netns: &str, event: &Event) -> Option<String> {
         Event::DnsQuery | Event::DnsAnswer => "getent",
         _ => return None,
     };
-    let pod = lesson.cluster.nodes.iter().flat_map(|n| n.pods.iter()).find(|p| p.name == netns)?;
-    let by = |f: &dyn Fn(&packetwalk_core::cluster::ContainerSpec) -> bool| pod.containers.iter().find(|c| f(c)).map(|c| c.name.clone());
+    let pod = lesson
+        .cluster
+        .nodes
+        .iter()
+        .flat_map(|n| n.pods.iter())
+        .find(|p| p.name == netns)?;
+    let by = |f: &dyn Fn(&packetwalk_core::cluster::ContainerSpec) -> bool| {
+        pod.containers.iter().find(|c| f(c)).map(|c| c.name.clone())
+    };
     by(&|c| c.name == *process)
         .or_else(|| by(&|c| c.dns_server && process == "coredns"))
         .or_else(|| by(&|c| c.image.as_deref().is_some_and(|i| i.contains(process))))
@@ -202,7 +280,9 @@ mod tests {
         let mut lesson = packetwalk_lessons::load("same-node").unwrap().unwrap();
         lesson.cluster.nodes[0].pods[0].ip = "10.99.0.5".parse().unwrap();
         let entry = entry(&lesson);
-        let err = entry.body.expect_err("the pod IP is outside its node's pod CIDR");
+        let err = entry
+            .body
+            .expect_err("the pod IP is outside its node's pod CIDR");
         assert!(err.contains("10.99.0.5"), "{err}");
         assert_eq!(entry.title, lesson.title);
     }
@@ -211,15 +291,33 @@ mod tests {
     fn what_ifs_are_offered_only_where_they_change_the_walk() {
         let site = site();
         let slugs = |id: &str| -> Vec<String> {
-            site.lesson(id).unwrap().body.as_ref().unwrap().walks.iter().filter_map(|w| w.what_if.as_ref()).map(|w| w.slug.clone()).collect()
+            site.lesson(id)
+                .unwrap()
+                .body
+                .as_ref()
+                .unwrap()
+                .walks
+                .iter()
+                .filter_map(|w| w.what_if.as_ref())
+                .map(|w| w.slug.clone())
+                .collect()
         };
         assert!(slugs("clusterip").contains(&"bridge-nf-off".to_string()));
-        assert!(slugs("clusterip").iter().any(|s| s.starts_with("endpoint-")));
-        assert!(slugs("inside-a-pod").is_empty(), "nothing a sysctl changes happens inside one pod");
+        assert!(slugs("clusterip")
+            .iter()
+            .any(|s| s.starts_with("endpoint-")));
+        assert!(
+            slugs("inside-a-pod").is_empty(),
+            "nothing a sysctl changes happens inside one pod"
+        );
         for l in &site.lessons {
             let body = l.body.as_ref().unwrap();
             for w in &body.walks[1..] {
-                assert_ne!(w.hops, body.walks[0].hops, "{}: {:?} changes nothing", l.id, w.what_if);
+                assert_ne!(
+                    w.hops, body.walks[0].hops,
+                    "{}: {:?} changes nothing",
+                    l.id, w.what_if
+                );
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::model::{Field, Layer, LayerKind, Mark, Packet};
 use packetwalk_core::dns::{DnsMessage, QType};
-use packetwalk_core::packet::{ArpOp, Body, Frame, IcmpKind, L4, UdpPayload};
+use packetwalk_core::packet::{ArpOp, Body, Frame, IcmpKind, UdpPayload, L4};
 
 /// The packet at a hop. `prev` is the same packet at its previous hop (none for the first);
 /// `nat` says this hop translates addresses, so changed addresses and ports are NAT's work.
@@ -25,7 +25,11 @@ pub fn packet(frame: &Frame, prev: Option<&Frame>, nat: bool) -> Packet {
             _ => compare(&mut tree, &layers(prev), nat),
         }
     }
-    Packet { tcpdump: frame.to_string(), tag: tag(frame), layers: tree }
+    Packet {
+        tcpdump: frame.to_string(),
+        tag: tag(frame),
+        layers: tree,
+    }
 }
 
 /// Mark `cur` against `prev`, layer by layer (matched by kind).
@@ -37,9 +41,15 @@ fn compare(cur: &mut [Layer], prev: &[Layer], nat: bool) {
         };
         let mut mark = Mark::Same;
         for f in layer.fields.iter_mut() {
-            let Some(was) = old.fields.iter().find(|o| o.name == f.name) else { continue };
+            let Some(was) = old.fields.iter().find(|o| o.name == f.name) else {
+                continue;
+            };
             if was.value != f.value {
-                f.mark = if nat && is_address_or_port(layer.kind, &f.name) { Mark::Nat } else { Mark::Changed };
+                f.mark = if nat && is_address_or_port(layer.kind, &f.name) {
+                    Mark::Nat
+                } else {
+                    Mark::Changed
+                };
                 f.was = Some(was.value.clone());
                 if mark != Mark::Nat {
                     mark = f.mark;
@@ -54,15 +64,31 @@ fn compare(cur: &mut [Layer], prev: &[Layer], nat: bool) {
 }
 
 fn is_address_or_port(kind: LayerKind, field: &str) -> bool {
-    matches!(kind, LayerKind::Ipv4 | LayerKind::Tcp | LayerKind::Udp) && matches!(field, "Source" | "Destination" | "Source port" | "Destination port")
+    matches!(kind, LayerKind::Ipv4 | LayerKind::Tcp | LayerKind::Udp)
+        && matches!(
+            field,
+            "Source" | "Destination" | "Source port" | "Destination port"
+        )
 }
 
 fn field(name: &str, value: impl ToString) -> Field {
-    Field { name: name.into(), value: value.to_string(), mark: Mark::Same, was: None }
+    Field {
+        name: name.into(),
+        value: value.to_string(),
+        mark: Mark::Same,
+        was: None,
+    }
 }
 
 fn layer(kind: LayerKind, name: &str, summary: String, fields: Vec<Field>) -> Layer {
-    Layer { kind, name: name.into(), summary, mark: Mark::Same, fields, inner: Vec::new() }
+    Layer {
+        kind,
+        name: name.into(),
+        summary,
+        mark: Mark::Same,
+        fields,
+        inner: Vec::new(),
+    }
 }
 
 /// The header tree of a frame, outermost first.
@@ -77,7 +103,11 @@ pub fn layers(frame: &Frame) -> Vec<Layer> {
             LayerKind::Ethernet,
             "Ethernet II",
             format!("{} → {}", eth.src, eth.dst),
-            vec![field("Source", eth.src), field("Destination", eth.dst), field("Type", kind)],
+            vec![
+                field("Source", eth.src),
+                field("Destination", eth.dst),
+                field("Type", kind),
+            ],
         ));
     }
     match &frame.body {
@@ -112,7 +142,14 @@ pub fn layers(frame: &Frame) -> Vec<Layer> {
                     field("Source", ip.src),
                     field("Destination", ip.dst),
                     field("TTL", ip.ttl),
-                    field("Protocol", format!("{} ({})", ip.l4.protocol_number(), ip.l4.protocol_name().to_uppercase())),
+                    field(
+                        "Protocol",
+                        format!(
+                            "{} ({})",
+                            ip.l4.protocol_number(),
+                            ip.l4.protocol_name().to_uppercase()
+                        ),
+                    ),
                     field("Don't fragment", if ip.df { "set" } else { "not set" }),
                 ],
             ));
@@ -121,7 +158,11 @@ pub fn layers(frame: &Frame) -> Vec<Layer> {
                     LayerKind::Tcp,
                     "TCP",
                     format!("{} → {} {}", t.sport, t.dport, t.flags),
-                    vec![field("Source port", t.sport), field("Destination port", t.dport), field("Flags", format!("{} {}", t.flags, flag_words(t.flags)))],
+                    vec![
+                        field("Source port", t.sport),
+                        field("Destination port", t.dport),
+                        field("Flags", format!("{} {}", t.flags, flag_words(t.flags))),
+                    ],
                 )),
                 L4::Icmp(i) => {
                     let (ty, code) = i.kind.type_code();
@@ -133,7 +174,12 @@ pub fn layers(frame: &Frame) -> Vec<Layer> {
                         LayerKind::Icmp,
                         "ICMP",
                         format!("{what}, id {}, seq {}", i.id, i.seq),
-                        vec![field("Type", format!("{ty} ({what})")), field("Code", code), field("Identifier", i.id), field("Sequence", i.seq)],
+                        vec![
+                            field("Type", format!("{ty} ({what})")),
+                            field("Code", code),
+                            field("Identifier", i.id),
+                            field("Sequence", i.seq),
+                        ],
                     ));
                 }
                 L4::Udp(u) => {
@@ -141,7 +187,10 @@ pub fn layers(frame: &Frame) -> Vec<Layer> {
                         LayerKind::Udp,
                         "UDP",
                         format!("{} → {}", u.sport, u.dport),
-                        vec![field("Source port", u.sport), field("Destination port", u.dport)],
+                        vec![
+                            field("Source port", u.sport),
+                            field("Destination port", u.dport),
+                        ],
                     ));
                     match &u.payload {
                         UdpPayload::Dns(m) => out.push(dns_layer(m)),
@@ -177,8 +226,19 @@ fn dns_layer(m: &DnsMessage) -> Layer {
     let summary = if m.response {
         let rcode = format!("{:?}", m.rcode).to_uppercase();
         fields.push(field("Response code", &rcode));
-        let answers: Vec<String> = m.answers.iter().map(|a| format!("{} {} A {}", a.name, a.ttl, a.a)).collect();
-        fields.push(field("Answers", if answers.is_empty() { "none".to_string() } else { answers.join("; ") }));
+        let answers: Vec<String> = m
+            .answers
+            .iter()
+            .map(|a| format!("{} {} A {}", a.name, a.ttl, a.a))
+            .collect();
+        fields.push(field(
+            "Answers",
+            if answers.is_empty() {
+                "none".to_string()
+            } else {
+                answers.join("; ")
+            },
+        ));
         match m.answers.first() {
             Some(a) => format!("{qtype} {} → {}", m.qname, a.a),
             None if rcode == "NOERROR" => format!("{qtype} {}: no data", m.qname),

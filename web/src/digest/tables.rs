@@ -15,7 +15,10 @@ pub struct Pool<T> {
 
 impl<T> Default for Pool<T> {
     fn default() -> Self {
-        Pool { list: Vec::new(), index: HashMap::new() }
+        Pool {
+            list: Vec::new(),
+            index: HashMap::new(),
+        }
     }
 }
 
@@ -44,7 +47,10 @@ pub fn tables_at(run: &Run, hop: usize, netns: &str, texts: &mut Texts) -> Vec<T
             .filter(|t| t.applies_to(ns))
             .filter_map(|t| {
                 let command = COMMANDS.iter().position(|c| *c == t.command())? as u8;
-                Some(TableRef { command, text: texts.intern(render(ns, *t)) })
+                Some(TableRef {
+                    command,
+                    text: texts.intern(render(ns, *t)),
+                })
             })
             .collect();
     }
@@ -54,7 +60,10 @@ pub fn tables_at(run: &Run, hop: usize, netns: &str, texts: &mut Texts) -> Vec<T
         .iter()
         .filter(|s| Some(s.name.as_str()) == fabric)
         .filter_map(|s| match &s.kind {
-            SegmentKind::AzureVnet(v) => Some(TableRef { command: (COMMANDS.len() - 1) as u8, text: texts.intern(v.route_table_text(RESOURCE_GROUP)) }),
+            SegmentKind::AzureVnet(v) => Some(TableRef {
+                command: (COMMANDS.len() - 1) as u8,
+                text: texts.intern(v.route_table_text(RESOURCE_GROUP)),
+            }),
             SegmentKind::Ethernet => None,
         })
         .collect()

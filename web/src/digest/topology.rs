@@ -14,12 +14,22 @@ pub fn topology(cluster: &Cluster) -> Topology {
         .iter()
         .map(|node| {
             let ns = cluster.ns(&node.name);
-            let find = |pick: &dyn Fn(&Iface) -> bool| ns.and_then(|n| n.ifaces.iter().find(|i| pick(i))).map(device);
-            let pods = node.pods.iter().map(|pod| pod_view(cluster, ns, pod)).collect();
+            let find = |pick: &dyn Fn(&Iface) -> bool| {
+                ns.and_then(|n| n.ifaces.iter().find(|i| pick(i)))
+                    .map(device)
+            };
+            let pods = node
+                .pods
+                .iter()
+                .map(|pod| pod_view(cluster, ns, pod))
+                .collect();
             NodeView {
                 name: node.name.clone(),
                 pod_cidr: node.pod_cidr.to_string(),
-                eth0: find(&|i| i.name == "eth0").unwrap_or_else(|| Device { name: "eth0".into(), addr: Some(node.ip.to_string()) }),
+                eth0: find(&|i| i.name == "eth0").unwrap_or_else(|| Device {
+                    name: "eth0".into(),
+                    addr: Some(node.ip.to_string()),
+                }),
                 bridge: find(&|i| i.bridge().is_some()),
                 vxlan: find(&|i| matches!(i.kind, IfaceKind::Vxlan(_))),
                 pods,
@@ -62,7 +72,10 @@ pub fn topology(cluster: &Cluster) -> Topology {
                 .ns(&h.name)
                 .and_then(|n| n.iface("eth0"))
                 .map(device)
-                .unwrap_or_else(|| Device { name: "eth0".into(), addr: Some(h.ip.to_string()) }),
+                .unwrap_or_else(|| Device {
+                    name: "eth0".into(),
+                    addr: Some(h.ip.to_string()),
+                }),
         })
         .collect();
     let services = spec
@@ -94,9 +107,19 @@ pub fn topology(cluster: &Cluster) -> Topology {
     }
 }
 
-fn pod_view(cluster: &Cluster, node: Option<&Netns>, pod: &packetwalk_core::cluster::PodSpec) -> PodView {
+fn pod_view(
+    cluster: &Cluster,
+    node: Option<&Netns>,
+    pod: &packetwalk_core::cluster::PodSpec,
+) -> PodView {
     let ns = cluster.ns(&pod.name);
-    let eth0 = ns.and_then(|n| n.iface("eth0")).map(device).unwrap_or_else(|| Device { name: "eth0".into(), addr: Some(pod.ip.to_string()) });
+    let eth0 = ns
+        .and_then(|n| n.iface("eth0"))
+        .map(device)
+        .unwrap_or_else(|| Device {
+            name: "eth0".into(),
+            addr: Some(pod.ip.to_string()),
+        });
     let host_veth = node
         .and_then(|n| n.ifaces.iter().find(|i| matches!(&i.kind, IfaceKind::Veth { peer_netns, .. } if *peer_netns == pod.name)))
         .map(device)
@@ -112,5 +135,8 @@ fn pod_view(cluster: &Cluster, node: Option<&Netns>, pod: &packetwalk_core::clus
 }
 
 fn device(i: &Iface) -> Device {
-    Device { name: i.display_name(), addr: i.addrs.first().map(|a| a.to_string()) }
+    Device {
+        name: i.display_name(),
+        addr: i.addrs.first().map(|a| a.to_string()),
+    }
 }

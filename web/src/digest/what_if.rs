@@ -53,19 +53,32 @@ pub fn variants(lesson: &Lesson) -> Vec<(WhatIf, Lesson)> {
 }
 
 fn what_if(slug: &str, setting: &str, detail: &str) -> WhatIf {
-    WhatIf { slug: slug.into(), setting: setting.into(), detail: detail.into() }
+    WhatIf {
+        slug: slug.into(),
+        setting: setting.into(),
+        detail: detail.into(),
+    }
 }
 
 /// Every endpoint (`pod IP:target port`) of every Service of the lesson's cluster.
 fn endpoints(lesson: &Lesson) -> Vec<SocketAddrV4> {
-    let pods: Vec<_> = lesson.cluster.nodes.iter().flat_map(|n| n.pods.iter()).collect();
+    let pods: Vec<_> = lesson
+        .cluster
+        .nodes
+        .iter()
+        .flat_map(|n| n.pods.iter())
+        .collect();
     lesson
         .cluster
         .services
         .iter()
         .flat_map(|s| {
             let port = s.ports.first().map(|p| p.target_port).unwrap_or(0);
-            s.endpoints.iter().filter_map(|name| pods.iter().find(|p| p.name == *name)).map(move |p| SocketAddrV4::new(p.ip, port)).collect::<Vec<_>>()
+            s.endpoints
+                .iter()
+                .filter_map(|name| pods.iter().find(|p| p.name == *name))
+                .map(move |p| SocketAddrV4::new(p.ip, port))
+                .collect::<Vec<_>>()
         })
         .collect()
 }

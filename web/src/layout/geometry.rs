@@ -25,14 +25,22 @@ impl Point {
 
     /// The point a fraction `t` (0 to 1) of the way to `other`.
     pub fn lerp(self, other: Point, t: f64) -> Point {
-        pt(self.x + (other.x - self.x) * t, self.y + (other.y - self.y) * t)
+        pt(
+            self.x + (other.x - self.x) * t,
+            self.y + (other.y - self.y) * t,
+        )
     }
 }
 
 impl Rect {
     /// A rectangle of size `w`×`h` centred on `c`.
     pub fn centred(c: Point, w: f64, h: f64) -> Rect {
-        Rect { x: c.x - w / 2.0, y: c.y - h / 2.0, w, h }
+        Rect {
+            x: c.x - w / 2.0,
+            y: c.y - h / 2.0,
+            w,
+            h,
+        }
     }
     pub fn right(&self) -> f64 {
         self.x + self.w
@@ -49,7 +57,10 @@ impl Rect {
     }
     /// Is `o` entirely inside this rectangle?
     pub fn contains(&self, o: &Rect) -> bool {
-        o.x >= self.x - 1e-9 && o.y >= self.y - 1e-9 && o.right() <= self.right() + 1e-9 && o.bottom() <= self.bottom() + 1e-9
+        o.x >= self.x - 1e-9
+            && o.y >= self.y - 1e-9
+            && o.right() <= self.right() + 1e-9
+            && o.bottom() <= self.bottom() + 1e-9
     }
 }
 
@@ -66,7 +77,9 @@ pub fn length(points: &[Point]) -> f64 {
 
 /// The point a fraction `t` (0 to 1) of the way along a polyline.
 pub fn along(points: &[Point], t: f64) -> Point {
-    let Some(first) = points.first() else { return Point::default() };
+    let Some(first) = points.first() else {
+        return Point::default();
+    };
     let total = length(points);
     if total <= 0.0 {
         return *first;

@@ -50,14 +50,22 @@ impl Graph {
         let mut done = vec![false; n];
         dist[from] = 0.0;
         loop {
-            let next = (0..n).filter(|v| !done[*v] && dist[*v].is_finite()).min_by(|a, b| dist[*a].total_cmp(&dist[*b]));
+            let next = (0..n)
+                .filter(|v| !done[*v] && dist[*v].is_finite())
+                .min_by(|a, b| dist[*a].total_cmp(&dist[*b]));
             let Some(v) = next else { break };
             if v == to {
                 break;
             }
             done[v] = true;
             for &(a, b) in &self.edges {
-                let w = if a == v { b } else if b == v { a } else { continue };
+                let w = if a == v {
+                    b
+                } else if b == v {
+                    a
+                } else {
+                    continue;
+                };
                 let d = dist[v] + self.points[v].distance(self.points[w]);
                 if d < dist[w] {
                     dist[w] = d;

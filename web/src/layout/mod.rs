@@ -88,7 +88,12 @@ impl Layout {
     /// The vertex where the packet is at a hop: its device; the container for a process's
     /// send or delivery; else the namespace's IP layer.
     pub fn anchor(&self, at: &At, container: Option<&str>) -> Option<usize> {
-        let find = |key: &str| self.anchors.iter().find(|(n, d, _)| *n == at.netns && d == key).map(|a| a.2);
+        let find = |key: &str| {
+            self.anchors
+                .iter()
+                .find(|(n, d, _)| *n == at.netns && d == key)
+                .map(|a| a.2)
+        };
         match (&at.device, container) {
             (Some(d), _) => find(d).or_else(|| find("")),
             (None, Some(c)) => find(&format!("ctr:{c}")).or_else(|| find("")),
@@ -99,7 +104,9 @@ impl Layout {
     /// Does `at` have an anchor of its own (not a fallback)?
     pub fn has_exact_anchor(&self, at: &At) -> bool {
         let key = at.device.as_deref().unwrap_or("");
-        self.anchors.iter().any(|(n, d, _)| *n == at.netns && d == key)
+        self.anchors
+            .iter()
+            .any(|(n, d, _)| *n == at.netns && d == key)
     }
 
     pub fn point(&self, vertex: usize) -> Point {
@@ -114,14 +121,17 @@ impl Layout {
     /// The shape of the device at `at` (the highlighted one), if it is drawn.
     pub fn device_shape(&self, at: &At) -> Option<usize> {
         let d = at.device.as_deref()?;
-        self.shapes.iter().position(|s| s.netns == at.netns && s.device.as_deref() == Some(d))
+        self.shapes
+            .iter()
+            .position(|s| s.netns == at.netns && s.device.as_deref() == Some(d))
     }
 
     /// The box of a namespace: its pod, node, host, or the VNet.
     pub fn scope_shape(&self, netns: &str) -> Option<usize> {
-        self.shapes.iter().position(|s| s.netns == netns && matches!(s.kind, Kind::Pod | Kind::Node | Kind::Host | Kind::Vnet))
+        self.shapes.iter().position(|s| {
+            s.netns == netns && matches!(s.kind, Kind::Pod | Kind::Node | Kind::Host | Kind::Vnet)
+        })
     }
-
 }
 
 /// A coordinate as the SVG gets it: whole units keep the numbers short.
@@ -140,7 +150,10 @@ impl Layout {
         for w in stops.iter().take(upto + 1).collect::<Vec<_>>().windows(2) {
             let back = usize::from(w[1].1);
             for seg in self.path(w[0].0, w[1].0).windows(2) {
-                let (a, b) = ((unit(seg[0].x), unit(seg[0].y)), (unit(seg[1].x), unit(seg[1].y)));
+                let (a, b) = (
+                    (unit(seg[0].x), unit(seg[0].y)),
+                    (unit(seg[1].x), unit(seg[1].y)),
+                );
                 let key = (back, a.min(b), a.max(b));
                 if a == b || seen.contains(&key) {
                     continue;

@@ -32,7 +32,12 @@ struct Rows {
 
 fn rows(t: &Topology) -> Rows {
     let pods_top = MARGIN + 46.0;
-    let most = t.nodes.iter().flat_map(|n| n.pods.iter()).map(|p| p.containers.len() + 1).max();
+    let most = t
+        .nodes
+        .iter()
+        .flat_map(|n| n.pods.iter())
+        .map(|p| p.containers.len() + 1)
+        .max();
     match most {
         Some(chips) => {
             let chip_rows = chips.div_ceil(2) as f64;
@@ -40,9 +45,23 @@ fn rows(t: &Topology) -> Rows {
             let veth = pods_top + pod_h + 42.0;
             let bridge = veth + 40.0;
             let stack = bridge + 48.0;
-            Rows { pods_top, pod_h, veth, bridge, stack, eth0: stack + 46.0 }
+            Rows {
+                pods_top,
+                pod_h,
+                veth,
+                bridge,
+                stack,
+                eth0: stack + 46.0,
+            }
         }
-        None => Rows { pods_top, pod_h: 0.0, veth: pods_top, bridge: pods_top, stack: pods_top + 24.0, eth0: pods_top + 70.0 },
+        None => Rows {
+            pods_top,
+            pod_h: 0.0,
+            veth: pods_top,
+            bridge: pods_top,
+            stack: pods_top + 24.0,
+            eth0: pods_top + 70.0,
+        },
     }
 }
 
@@ -64,7 +83,11 @@ fn vtep_label(d: &Device) -> String {
 
 fn node_width(n: &NodeView) -> f64 {
     let pods = n.pods.len() as f64;
-    let pods_w = if n.pods.is_empty() { 0.0 } else { pods * POD_W + (pods - 1.0) * POD_GAP };
+    let pods_w = if n.pods.is_empty() {
+        0.0
+    } else {
+        pods * POD_W + (pods - 1.0) * POD_GAP
+    };
     let stack_w = stack_row_width(n);
     let header = text_width(&n.name, TITLE).max(text_width(&node_detail(n), SMALL));
     let eth0 = text_width(&device_label(&n.eth0), SMALL) + 14.0;
@@ -98,22 +121,66 @@ pub fn place(t: &Topology) -> Layout {
     }
     for host in t.hosts.iter().filter(|h| !h.internet) {
         let w = host_width(host);
-        eth0s.push(place_host(&mut l, host, Rect { x, y: r.stack - 40.0, w, h: r.eth0 - r.stack + 40.0 }));
+        eth0s.push(place_host(
+            &mut l,
+            host,
+            Rect {
+                x,
+                y: r.stack - 40.0,
+                w,
+                h: r.eth0 - r.stack + 40.0,
+            },
+        ));
         x += w + NODE_GAP;
     }
     let right = x - NODE_GAP;
-    let bottom = if t.underlay.azure { place_vnet(&mut l, t, &eth0s, right, &r) } else { place_lan(&mut l, t, &eth0s, right, &r) };
-    l.width = l.shapes.iter().map(|s| s.rect.right()).fold(right, f64::max) + MARGIN;
+    let bottom = if t.underlay.azure {
+        place_vnet(&mut l, t, &eth0s, right, &r)
+    } else {
+        place_lan(&mut l, t, &eth0s, right, &r)
+    };
+    l.width = l
+        .shapes
+        .iter()
+        .map(|s| s.rect.right())
+        .fold(right, f64::max)
+        + MARGIN;
     l.height = bottom + MARGIN;
     l
 }
 
-fn shape(l: &mut Layout, kind: Kind, rect: Rect, title: &str, detail: &str, netns: &str, parent: Option<usize>) -> usize {
-    l.shapes.push(Shape { kind, rect, title: title.into(), name: title.into(), detail: detail.into(), lines: Vec::new(), netns: netns.into(), device: None, parent });
+fn shape(
+    l: &mut Layout,
+    kind: Kind,
+    rect: Rect,
+    title: &str,
+    detail: &str,
+    netns: &str,
+    parent: Option<usize>,
+) -> usize {
+    l.shapes.push(Shape {
+        kind,
+        rect,
+        title: title.into(),
+        name: title.into(),
+        detail: detail.into(),
+        lines: Vec::new(),
+        netns: netns.into(),
+        device: None,
+        parent,
+    });
     l.shapes.len() - 1
 }
 
-fn device(l: &mut Layout, rect: Rect, label: &str, dev: &str, netns: &str, parent: Option<usize>, kind: Kind) -> usize {
+fn device(
+    l: &mut Layout,
+    rect: Rect,
+    label: &str,
+    dev: &str,
+    netns: &str,
+    parent: Option<usize>,
+    kind: Kind,
+) -> usize {
     let i = shape(l, kind, rect, label, "", netns, parent);
     l.shapes[i].device = Some(dev.into());
     i
@@ -128,27 +195,68 @@ fn anchor(l: &mut Layout, netns: &str, key: &str, p: Point) -> usize {
 fn wire(l: &mut Layout, a: usize, b: usize, cable: bool) {
     l.graph.link(a, b);
     let (pa, pb) = (l.graph.points[a], l.graph.points[b]);
-    l.wires.push(Wire { a: pa, b: pb, cable });
+    l.wires.push(Wire {
+        a: pa,
+        b: pb,
+        cable,
+    });
 }
 
 /// A node and everything in it; returns the vertex of its eth0.
 fn place_node(l: &mut Layout, n: &NodeView, x: f64, w: f64, r: &Rows) -> usize {
-    let node = shape(l, Kind::Node, Rect { x, y: MARGIN, w, h: r.eth0 - MARGIN }, &n.name, &node_detail(n), &n.name, None);
+    let node = shape(
+        l,
+        Kind::Node,
+        Rect {
+            x,
+            y: MARGIN,
+            w,
+            h: r.eth0 - MARGIN,
+        },
+        &n.name,
+        &node_detail(n),
+        &n.name,
+        None,
+    );
     let cx = x + w / 2.0;
     // The IP layer and flannel.1, side by side, centred.
     let row_w = stack_row_width(n);
     let stack_c = pt(cx - row_w / 2.0 + stack_w() / 2.0, r.stack);
-    shape(l, Kind::Stack, Rect::centred(stack_c, stack_w(), 24.0), STACK_LABEL, "", &n.name, Some(node));
+    shape(
+        l,
+        Kind::Stack,
+        Rect::centred(stack_c, stack_w(), 24.0),
+        STACK_LABEL,
+        "",
+        &n.name,
+        Some(node),
+    );
     let stack = anchor(l, &n.name, "", stack_c);
     let eth0_c = pt(cx, r.eth0);
-    device(l, device_rect(eth0_c, &device_label(&n.eth0)), &device_label(&n.eth0), &n.eth0.name, &n.name, Some(node), Kind::Device);
+    device(
+        l,
+        device_rect(eth0_c, &device_label(&n.eth0)),
+        &device_label(&n.eth0),
+        &n.eth0.name,
+        &n.name,
+        Some(node),
+        Kind::Device,
+    );
     let eth0 = anchor(l, &n.name, &n.eth0.name, eth0_c);
     wire(l, stack, eth0, false);
     if let Some(v) = &n.vxlan {
         let label = vtep_label(v);
         let vw = text_width(&label, SMALL) + 14.0;
         let c = pt(stack_c.x + stack_w() / 2.0 + 16.0 + vw / 2.0, r.stack);
-        device(l, Rect::centred(c, vw, DEVICE_H), &label, &v.name, &n.name, Some(node), Kind::Vtep);
+        device(
+            l,
+            Rect::centred(c, vw, DEVICE_H),
+            &label,
+            &v.name,
+            &n.name,
+            Some(node),
+            Kind::Vtep,
+        );
         let vtep = anchor(l, &n.name, &v.name, c);
         wire(l, stack, vtep, false);
     }
@@ -159,8 +267,17 @@ fn place_node(l: &mut Layout, n: &NodeView, x: f64, w: f64, r: &Rows) -> usize {
     let mut ports = Vec::new();
     let bridge_at = pt(stack_c.x, r.bridge);
     let bridge = n.bridge.as_ref().map(|b| {
-        let label = format!("{} · bridge · {}", b.name, b.addr.clone().unwrap_or_default());
-        let rect = Rect { x: x + NODE_PAD, y: r.bridge - 11.0, w: w - 2.0 * NODE_PAD, h: 22.0 };
+        let label = format!(
+            "{} · bridge · {}",
+            b.name,
+            b.addr.clone().unwrap_or_default()
+        );
+        let rect = Rect {
+            x: x + NODE_PAD,
+            y: r.bridge - 11.0,
+            w: w - 2.0 * NODE_PAD,
+            h: 22.0,
+        };
         device(l, rect, &label, &b.name, &n.name, Some(node), Kind::Bridge);
         let v = anchor(l, &n.name, &b.name, bridge_at);
         wire(l, v, stack, false);
@@ -171,7 +288,19 @@ fn place_node(l: &mut Layout, n: &NodeView, x: f64, w: f64, r: &Rows) -> usize {
     }
     let mut px = cx - pods_w / 2.0;
     for pod in &n.pods {
-        let veth = place_pod(l, pod, &n.name, Rect { x: px, y: r.pods_top, w: POD_W, h: r.pod_h }, node, r);
+        let veth = place_pod(
+            l,
+            pod,
+            &n.name,
+            Rect {
+                x: px,
+                y: r.pods_top,
+                w: POD_W,
+                h: r.pod_h,
+            },
+            node,
+            r,
+        );
         if bridge.is_some() {
             let port = l.graph.add(pt(px + POD_W / 2.0, r.bridge));
             wire(l, veth, port, true);
@@ -184,9 +313,24 @@ fn place_node(l: &mut Layout, n: &NodeView, x: f64, w: f64, r: &Rows) -> usize {
 }
 
 /// A pod inside its node; returns the vertex of the node's end of its veth pair.
-fn place_pod(l: &mut Layout, p: &PodView, node_name: &str, rect: Rect, node: usize, r: &Rows) -> usize {
+fn place_pod(
+    l: &mut Layout,
+    p: &PodView,
+    node_name: &str,
+    rect: Rect,
+    node: usize,
+    r: &Rows,
+) -> usize {
     let detail = format!("{} · {}", p.namespace, p.ip);
-    let pod = shape(l, Kind::Pod, rect, &fit(&p.name, rect.w - 16.0, POD_TITLE), &detail, &p.name, Some(node));
+    let pod = shape(
+        l,
+        Kind::Pod,
+        rect,
+        &fit(&p.name, rect.w - 16.0, POD_TITLE),
+        &detail,
+        &p.name,
+        Some(node),
+    );
     l.shapes[pod].name = p.name.clone();
     let cx = rect.x + rect.w / 2.0;
     let stack = anchor(l, &p.name, "", pt(cx, rect.bottom() - 26.0));
@@ -194,10 +338,21 @@ fn place_pod(l: &mut Layout, p: &PodView, node_name: &str, rect: Rect, node: usi
     let chip_w = (rect.w - 16.0 - 6.0) / 2.0;
     let names = std::iter::once("pause").chain(p.containers.iter().map(String::as_str));
     for (i, name) in names.enumerate() {
-        let c = pt(rect.x + 8.0 + chip_w / 2.0 + (i % 2) as f64 * (chip_w + 6.0), rect.y + 38.0 + (i / 2) as f64 * CHIP_PITCH + CHIP_H / 2.0);
+        let c = pt(
+            rect.x + 8.0 + chip_w / 2.0 + (i % 2) as f64 * (chip_w + 6.0),
+            rect.y + 38.0 + (i / 2) as f64 * CHIP_PITCH + CHIP_H / 2.0,
+        );
         let kind = if i == 0 { Kind::Pause } else { Kind::Container };
         let label = fit(name, chip_w - 8.0, SMALL);
-        let chip = shape(l, kind, Rect::centred(c, chip_w, CHIP_H), &label, "", &p.name, Some(pod));
+        let chip = shape(
+            l,
+            kind,
+            Rect::centred(c, chip_w, CHIP_H),
+            &label,
+            "",
+            &p.name,
+            Some(pod),
+        );
         l.shapes[chip].name = name.to_string();
         if i > 0 {
             let v = anchor(l, &p.name, &format!("ctr:{name}"), c);
@@ -205,15 +360,39 @@ fn place_pod(l: &mut Layout, p: &PodView, node_name: &str, rect: Rect, node: usi
         }
     }
     let lo_c = pt(rect.x + 8.0 + 14.0, rect.bottom() - 16.0);
-    device(l, Rect::centred(lo_c, 28.0, 16.0), "lo", "lo", &p.name, Some(pod), Kind::Device);
+    device(
+        l,
+        Rect::centred(lo_c, 28.0, 16.0),
+        "lo",
+        "lo",
+        &p.name,
+        Some(pod),
+        Kind::Device,
+    );
     let lo = anchor(l, &p.name, "lo", lo_c);
     l.graph.link(lo, stack);
     let eth0_c = pt(cx, rect.bottom());
-    device(l, device_rect(eth0_c, &p.eth0.name), &p.eth0.name, &p.eth0.name, &p.name, Some(pod), Kind::Device);
+    device(
+        l,
+        device_rect(eth0_c, &p.eth0.name),
+        &p.eth0.name,
+        &p.eth0.name,
+        &p.name,
+        Some(pod),
+        Kind::Device,
+    );
     let eth0 = anchor(l, &p.name, &p.eth0.name, eth0_c);
     l.graph.link(stack, eth0);
     let veth_c = pt(cx, r.veth);
-    device(l, device_rect(veth_c, &p.host_veth.name), &p.host_veth.name, &p.host_veth.name, node_name, Some(node), Kind::Device);
+    device(
+        l,
+        device_rect(veth_c, &p.host_veth.name),
+        &p.host_veth.name,
+        &p.host_veth.name,
+        node_name,
+        Some(node),
+        Kind::Device,
+    );
     let veth = anchor(l, node_name, &p.host_veth.name, veth_c);
     wire(l, eth0, veth, true);
     veth
@@ -229,7 +408,11 @@ pub fn fit(text: &str, width: f64, size: f64) -> String {
 }
 
 fn host_detail(h: &HostView) -> String {
-    let place = if h.internet { "on the internet" } else { "on the LAN" };
+    let place = if h.internet {
+        "on the internet"
+    } else {
+        "on the LAN"
+    };
     match &h.process {
         Some(p) => format!("{place} · {p}"),
         None => place.to_string(),
@@ -237,7 +420,11 @@ fn host_detail(h: &HostView) -> String {
 }
 
 fn host_width(h: &HostView) -> f64 {
-    text_width(&h.name, TITLE).max(text_width(&host_detail(h), SMALL)).max(text_width(&device_label(&h.eth0), SMALL) + 14.0).max(150.0) + 24.0
+    text_width(&h.name, TITLE)
+        .max(text_width(&host_detail(h), SMALL))
+        .max(text_width(&device_label(&h.eth0), SMALL) + 14.0)
+        .max(150.0)
+        + 24.0
 }
 
 /// An outside host; returns the vertex of its eth0. On the LAN its eth0 sits on its bottom
@@ -245,7 +432,17 @@ fn host_width(h: &HostView) -> f64 {
 fn place_host(l: &mut Layout, h: &HostView, rect: Rect) -> usize {
     let host = shape(l, Kind::Host, rect, &h.name, &host_detail(h), &h.name, None);
     // On the internet the box is entered from the left, level with the VNet's line.
-    let (centre_p, c) = if h.internet { (pt(rect.x + rect.w * 0.75, rect.y + 56.0), pt(rect.x, rect.y + 56.0)) } else { (pt(rect.x + rect.w / 2.0, rect.y + rect.h / 2.0 + 6.0), pt(rect.x + rect.w / 2.0, rect.bottom())) };
+    let (centre_p, c) = if h.internet {
+        (
+            pt(rect.x + rect.w * 0.75, rect.y + 56.0),
+            pt(rect.x, rect.y + 56.0),
+        )
+    } else {
+        (
+            pt(rect.x + rect.w / 2.0, rect.y + rect.h / 2.0 + 6.0),
+            pt(rect.x + rect.w / 2.0, rect.bottom()),
+        )
+    };
     let centre = anchor(l, &h.name, "", centre_p);
     let label = device_label(&h.eth0);
     let mut d = device_rect(c, &label);
@@ -253,8 +450,21 @@ fn place_host(l: &mut Layout, h: &HostView, rect: Rect) -> usize {
         // Keep the label inside the drawing: the box straddles the edge from the inside.
         d.x = rect.x + 6.0;
     }
-    device(l, d, &label, &h.eth0.name, &h.name, Some(host), Kind::Device);
-    let eth0 = anchor(l, &h.name, &h.eth0.name, if h.internet { pt(d.x, c.y) } else { c });
+    device(
+        l,
+        d,
+        &label,
+        &h.eth0.name,
+        &h.name,
+        Some(host),
+        Kind::Device,
+    );
+    let eth0 = anchor(
+        l,
+        &h.name,
+        &h.eth0.name,
+        if h.internet { pt(d.x, c.y) } else { c },
+    );
     wire(l, centre, eth0, false);
     eth0
 }
@@ -270,10 +480,28 @@ fn place_lan(l: &mut Layout, t: &Topology, eth0s: &[usize], right: f64, r: &Rows
         bus.push(b);
     }
     let label = format!("LAN {} · a switch", t.underlay.cidr);
-    let lan = shape(l, Kind::Lan, Rect { x: MARGIN, y: y - 4.0, w: (right - MARGIN).max(text_width(&label, SMALL) + 16.0), h: 30.0 }, &label, "", "", None);
+    let lan = shape(
+        l,
+        Kind::Lan,
+        Rect {
+            x: MARGIN,
+            y: y - 4.0,
+            w: (right - MARGIN).max(text_width(&label, SMALL) + 16.0),
+            h: 30.0,
+        },
+        &label,
+        "",
+        "",
+        None,
+    );
     let mut bottom = l.shapes[lan].rect.bottom();
     for h in t.hosts.iter().filter(|h| h.internet) {
-        let rect = Rect { x: right + NODE_GAP + 20.0, y: y - 56.0, w: host_width(h), h: 76.0 };
+        let rect = Rect {
+            x: right + NODE_GAP + 20.0,
+            y: y - 56.0,
+            w: host_width(h),
+            h: 76.0,
+        };
         let e = place_host(l, h, rect);
         let b = l.graph.add(pt(right, y));
         wire(l, e, b, true);
@@ -301,8 +529,17 @@ fn place_vnet(l: &mut Layout, t: &Topology, eth0s: &[usize], right: f64, r: &Row
         lines.push(format!("outbound SNAT to {ip}"));
     }
     let title = format!("Azure VNet {} · an L3 fabric", u.cidr);
-    let w = lines.iter().map(|s| text_width(s, SMALL)).fold(text_width(&title, SMALL), f64::max) + 24.0;
-    let rect = Rect { x: MARGIN, y: r.eth0 + 36.0, w: (right - MARGIN).max(w), h: 40.0 + lines.len() as f64 * 14.0 };
+    let w = lines
+        .iter()
+        .map(|s| text_width(s, SMALL))
+        .fold(text_width(&title, SMALL), f64::max)
+        + 24.0;
+    let rect = Rect {
+        x: MARGIN,
+        y: r.eth0 + 36.0,
+        w: (right - MARGIN).max(w),
+        h: 40.0 + lines.len() as f64 * 14.0,
+    };
     let vnet = shape(l, Kind::Vnet, rect, &title, "", &fabric, None);
     l.shapes[vnet].lines = lines;
     let y = rect.y + 12.0;
@@ -317,11 +554,20 @@ fn place_vnet(l: &mut Layout, t: &Topology, eth0s: &[usize], right: f64, r: &Row
     let mut hx = rect.right() + 40.0;
     for h in t.hosts.iter().filter(|h| h.internet) {
         let hw = host_width(h);
-        let hr = Rect { x: hx, y: y - 56.0, w: hw, h: 76.0 };
+        let hr = Rect {
+            x: hx,
+            y: y - 56.0,
+            w: hw,
+            h: 76.0,
+        };
         let e = place_host(l, h, hr);
         let edge = l.graph.add(pt(rect.right(), y));
         l.graph.link(edge, e);
-        l.wires.push(Wire { a: l.graph.points[edge], b: l.graph.points[e], cable: true });
+        l.wires.push(Wire {
+            a: l.graph.points[edge],
+            b: l.graph.points[e],
+            cable: true,
+        });
         bus.push(edge);
         bottom = bottom.max(hr.bottom());
         hx += hw + NODE_GAP;

@@ -8,7 +8,12 @@ use crate::model::{Decision, Hop};
 use std::fmt::Write as _;
 
 fn kv(out: &mut String, k: &str, v: &str) {
-    let _ = write!(out, "<p class=\"kv\">{}<code>{}</code></p>", el("span", "k", k), esc(v));
+    let _ = write!(
+        out,
+        "<p class=\"kv\">{}<code>{}</code></p>",
+        el("span", "k", k),
+        esc(v)
+    );
 }
 
 fn card(out: &mut String, title: &str) {
@@ -19,19 +24,36 @@ fn decision(out: &mut String, d: &Decision) {
     match d {
         Decision::Local { addr, dev } => {
             card(out, "Local table");
-            out.push_str(&el("p", "", &format!("{addr} is an address of {dev}: the local table wins, no route is needed.")));
+            out.push_str(&el(
+                "p",
+                "",
+                &format!(
+                    "{addr} is an address of {dev}: the local table wins, no route is needed."
+                ),
+            ));
         }
-        Decision::Route { rows, matched, next_hop, dev } => {
+        Decision::Route {
+            rows,
+            matched,
+            next_hop,
+            dev,
+        } => {
             card(out, "Route lookup: ip route");
             let summary = match matched {
-                Some(_) => format!("The longest matching prefix wins: out of {dev}, next hop {next_hop}."),
+                Some(_) => {
+                    format!("The longest matching prefix wins: out of {dev}, next hop {next_hop}.")
+                }
                 None => "No row matches: the kernel has no route (ENETUNREACH).".to_string(),
             };
             out.push_str(&el("p", "", &summary));
             out.push_str("<ol class=\"routes\">");
             for (i, r) in rows.iter().enumerate() {
                 let hit = *matched == Some(i as u32);
-                let verdict = if r.matches { format!("/{} matches", r.prefix_len) } else { "no match".into() };
+                let verdict = if r.matches {
+                    format!("/{} matches", r.prefix_len)
+                } else {
+                    "no match".into()
+                };
                 let _ = write!(
                     out,
                     "<li class=\"route-row{}{}\"><details{}><summary><span class=\"mark\">{}</span>{}{}</summary><pre class=\"binary\">{}</pre></details></li>",
@@ -53,7 +75,11 @@ fn decision(out: &mut String, d: &Decision) {
                     out.push_str(&el("p", "", &format!("The MAC of {ip} is known:")));
                     out.push_str(&el("pre", "row", e));
                 }
-                None => out.push_str(&el("p", "", &format!("No entry for {ip} on {dev}: ask with an ARP request."))),
+                None => out.push_str(&el(
+                    "p",
+                    "",
+                    &format!("No entry for {ip} on {dev}: ask with an ARP request."),
+                )),
             }
         }
         Decision::Fdb { dst, entry, flood } => {
@@ -64,17 +90,33 @@ fn decision(out: &mut String, d: &Decision) {
                     out.push_str(&el("pre", "row", e));
                 }
                 None => {
-                    out.push_str(&el("p", "", &format!("{dst} is unknown or broadcast: flood a copy out of every other port.")));
+                    out.push_str(&el(
+                        "p",
+                        "",
+                        &format!(
+                            "{dst} is unknown or broadcast: flood a copy out of every other port."
+                        ),
+                    ));
                     out.push_str(&el("p", "ports", &flood.join(", ")));
                 }
             }
         }
-        Decision::Nat { hook, rules, verdict, policy } => {
+        Decision::Nat {
+            hook,
+            rules,
+            verdict,
+            policy,
+        } => {
             card(out, "iptables: the nat table");
-            out.push_str(&el("p", "", &format!("Hook {hook}: the rules walked, in order, as iptables TRACE names them.")));
+            out.push_str(&el(
+                "p",
+                "",
+                &format!("Hook {hook}: the rules walked, in order, as iptables TRACE names them."),
+            ));
             out.push_str("<ol class=\"rules\">");
             for r in rules {
-                let _ = write!(
+                let _ =
+                    write!(
                     out,
                     "<li class=\"rule{}\"><span class=\"mark\" title=\"{}\">{}</span>{}{}{}</li>",
                     if r.matched { " matched" } else { "" },
@@ -87,7 +129,11 @@ fn decision(out: &mut String, d: &Decision) {
             }
             out.push_str("</ol>");
             if let Some(p) = policy {
-                out.push_str(&el("p", "policy", &format!("Fell off the end of the chain: {p} (ACCEPT)")));
+                out.push_str(&el(
+                    "p",
+                    "policy",
+                    &format!("Fell off the end of the chain: {p} (ACCEPT)"),
+                ));
             }
             kv(out, "Verdict", verdict);
         }
@@ -96,24 +142,47 @@ fn decision(out: &mut String, d: &Decision) {
             out.push_str(&el("p", "", &format!("Direction: {direction}")));
             out.push_str(&el("pre", "row", entry));
         }
-        Decision::Vxlan { vni, fdb, remote, sport } => {
+        Decision::Vxlan {
+            vni,
+            fdb,
+            remote,
+            sport,
+        } => {
             card(out, "VXLAN: flannel.1");
             kv(out, "VNI", &vni.to_string());
             kv(out, "FDB entry", fdb);
             kv(out, "Outer destination", &format!("{remote}:8472"));
-            kv(out, "Outer source port", &format!("{sport} (a hash of the inner flow)"));
+            kv(
+                out,
+                "Outer source port",
+                &format!("{sport} (a hash of the inner flow)"),
+            );
         }
-        Decision::Fabric { rows, matched, next_hop } => {
+        Decision::Fabric {
+            rows,
+            matched,
+            next_hop,
+        } => {
             card(out, "Azure: the effective routes");
             out.push_str("<ol class=\"routes\">");
             for (i, r) in rows.iter().enumerate() {
                 let hit = *matched == i as u32;
-                let _ = write!(out, "<li class=\"route-row{}\"><span class=\"mark\">{}</span>{}</li>", if hit { " matched" } else { "" }, if hit { "→" } else { "" }, el("code", "row-text", r));
+                let _ = write!(
+                    out,
+                    "<li class=\"route-row{}\"><span class=\"mark\">{}</span>{}</li>",
+                    if hit { " matched" } else { "" },
+                    if hit { "→" } else { "" },
+                    el("code", "row-text", r)
+                );
             }
             out.push_str("</ol>");
             kv(out, "Next hop", next_hop);
         }
-        Decision::Dns { candidate, reason, answer } => {
+        Decision::Dns {
+            candidate,
+            reason,
+            answer,
+        } => {
             card(out, "The resolver (glibc)");
             kv(out, "Candidate", candidate);
             kv(out, "Because", reason);
@@ -133,7 +202,12 @@ pub fn decision_html(hop: &Hop) -> String {
         card(&mut out, "Tables this hop changed");
         out.push_str("<ul class=\"changes\">");
         for c in &hop.changes {
-            let _ = write!(out, "<li>{}<code>{}</code></li>", el("span", "k", &format!("{} · {}", c.netns, c.table)), esc(&c.line));
+            let _ = write!(
+                out,
+                "<li>{}<code>{}</code></li>",
+                el("span", "k", &format!("{} · {}", c.netns, c.table)),
+                esc(&c.line)
+            );
         }
         out.push_str("</ul></div>");
     }
@@ -151,13 +225,21 @@ mod tests {
     fn first(lesson: &str, kind: EventKind) -> String {
         let site = crate::digest::site();
         let body = site.lesson(lesson).unwrap().body.as_ref().unwrap();
-        decision_html(body.walk_hops(0).into_iter().find(|h| h.event == kind).expect("a hop"))
+        decision_html(
+            body.walk_hops(0)
+                .into_iter()
+                .find(|h| h.event == kind)
+                .expect("a hop"),
+        )
     }
 
     #[test]
     fn a_route_lookup_shows_the_matched_row_and_its_subnet_test_in_binary() {
         let html = first("same-node", EventKind::Route);
-        assert!(html.contains("route-row matched matches\"><details open>"), "{html}");
+        assert!(
+            html.contains("route-row matched matches\"><details open>"),
+            "{html}"
+        );
         assert!(html.contains("00001010.11110100."), "the AND in binary");
     }
 
@@ -166,6 +248,9 @@ mod tests {
         let html = first("clusterip", EventKind::Netfilter);
         assert!(html.contains("nat:KUBE-SERVICES:rule:1"));
         assert!(html.contains("rule matched"));
-        assert!(html.contains("DNAT --to-destination 10.244.0.16:8080"), "{html}");
+        assert!(
+            html.contains("DNAT --to-destination 10.244.0.16:8080"),
+            "{html}"
+        );
     }
 }

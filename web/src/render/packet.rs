@@ -47,8 +47,18 @@ fn layer(out: &mut String, l: &Layer) {
         mark_badge(l.mark)
     );
     for f in &l.fields {
-        let was = f.was.as_deref().map(|w| format!("<span class=\"was\"> was <s>{}</s></span>", esc(w))).unwrap_or_default();
-        let _ = write!(out, "<div class=\"field {}\">{}<dd><code>{}</code>{was}</dd></div>", mark_class(f.mark), el("dt", "", &f.name), esc(&f.value));
+        let was = f
+            .was
+            .as_deref()
+            .map(|w| format!("<span class=\"was\"> was <s>{}</s></span>", esc(w)))
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "<div class=\"field {}\">{}<dd><code>{}</code>{was}</dd></div>",
+            mark_class(f.mark),
+            el("dt", "", &f.name),
+            esc(&f.value)
+        );
     }
     out.push_str("</dl>");
     if !l.inner.is_empty() {
@@ -66,7 +76,10 @@ pub fn packet_html(packet: Option<&Packet>) -> String {
     let Some(p) = packet else {
         return "<p class=\"empty\">No packet at this hop.</p>".into();
     };
-    let mut out = format!("<p class=\"tcpdump\" title=\"As tcpdump -nn -e prints it\"><code>{}</code></p>", esc(&p.tcpdump));
+    let mut out = format!(
+        "<p class=\"tcpdump\" title=\"As tcpdump -nn -e prints it\"><code>{}</code></p>",
+        esc(&p.tcpdump)
+    );
     for l in &p.layers {
         layer(&mut out, l);
     }
@@ -110,7 +123,14 @@ pub fn glyph(packet: &Packet) -> String {
     let mut out = String::from("<g transform=\"translate(0 -18)\">");
     for (i, class) in rings.into_iter().enumerate() {
         let k = n - i as i32;
-        let _ = write!(out, "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\"/>", -22 - 6 * k, -8 - 5 * k, 44 + 12 * k, 16 + 10 * k);
+        let _ = write!(
+            out,
+            "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\"/>",
+            -22 - 6 * k,
+            -8 - 5 * k,
+            44 + 12 * k,
+            16 + 10 * k
+        );
     }
     let _ = write!(out, "<rect class=\"{core}\" x=\"-22\" y=\"-8\" width=\"44\" height=\"16\" rx=\"3\"/><text class=\"g-tag\" y=\"4\" text-anchor=\"middle\">{}</text></g>", esc(&packet.tag));
     out
@@ -124,7 +144,11 @@ mod tests {
     fn hop_packet(lesson: &str, kind: EventKind) -> String {
         let site = crate::digest::site();
         let body = site.lesson(lesson).unwrap().body.as_ref().unwrap();
-        let hop = body.walk_hops(0).into_iter().find(|h| h.event == kind).expect("a hop");
+        let hop = body
+            .walk_hops(0)
+            .into_iter()
+            .find(|h| h.event == kind)
+            .expect("a hop");
         packet_html(body.packet(hop))
     }
 
@@ -138,24 +162,58 @@ mod tests {
     fn an_encapsulated_packet_shows_its_inner_frame_inside_vxlan() {
         let html = hop_packet("cross-node-vxlan", EventKind::VxlanEncap);
         let vxlan = html.find("layer-name\">VXLAN").expect("a VXLAN layer");
-        let inner = html.find("Inside: the original frame").expect("the inner frame");
+        let inner = html
+            .find("Inside: the original frame")
+            .expect("the inner frame");
         assert!(inner > vxlan);
-        assert!(html.contains("l-vxlan m-added"), "the VXLAN header is new at encapsulation");
+        assert!(
+            html.contains("l-vxlan m-added"),
+            "the VXLAN header is new at encapsulation"
+        );
     }
 
     fn layer(kind: LayerKind, inner: Vec<Layer>) -> Layer {
-        Layer { kind, name: String::new(), summary: String::new(), mark: Mark::Same, fields: vec![], inner }
+        Layer {
+            kind,
+            name: String::new(),
+            summary: String::new(),
+            mark: Mark::Same,
+            fields: vec![],
+            inner,
+        }
     }
 
     #[test]
     fn an_encapsulated_packet_is_wrapped_in_its_outer_headers() {
         use LayerKind::*;
-        let inner = vec![layer(Ethernet, vec![]), layer(Ipv4, vec![]), layer(Tcp, vec![])];
-        let outer = vec![layer(Ethernet, vec![]), layer(Ipv4, vec![]), layer(Udp, vec![]), layer(Vxlan, inner)];
-        assert_eq!(glyph_rings(&outer), (vec!["g-eth", "g-ip", "g-vxlan", "g-eth", "g-ip"], "g-tcp"));
-        assert_eq!(glyph_rings(&[layer(Ethernet, vec![]), layer(Arp, vec![])]), (vec!["g-eth"], "g-arp"));
-        assert_eq!(glyph_rings(&[layer(Ipv4, vec![]), layer(Udp, vec![]), layer(Dns, vec![])]), (vec!["g-ip"], "g-dns"));
-        let p = Packet { tcpdump: String::new(), tag: "SYN".into(), layers: outer };
+        let inner = vec![
+            layer(Ethernet, vec![]),
+            layer(Ipv4, vec![]),
+            layer(Tcp, vec![]),
+        ];
+        let outer = vec![
+            layer(Ethernet, vec![]),
+            layer(Ipv4, vec![]),
+            layer(Udp, vec![]),
+            layer(Vxlan, inner),
+        ];
+        assert_eq!(
+            glyph_rings(&outer),
+            (vec!["g-eth", "g-ip", "g-vxlan", "g-eth", "g-ip"], "g-tcp")
+        );
+        assert_eq!(
+            glyph_rings(&[layer(Ethernet, vec![]), layer(Arp, vec![])]),
+            (vec!["g-eth"], "g-arp")
+        );
+        assert_eq!(
+            glyph_rings(&[layer(Ipv4, vec![]), layer(Udp, vec![]), layer(Dns, vec![])]),
+            (vec!["g-ip"], "g-dns")
+        );
+        let p = Packet {
+            tcpdump: String::new(),
+            tag: "SYN".into(),
+            layers: outer,
+        };
         assert_eq!(glyph(&p).matches("<rect").count(), 6);
     }
 }

@@ -35,10 +35,18 @@ pub fn headline(index: usize, hop: &Hop) -> String {
 pub fn story(hop: &Hop) -> String {
     let mut out = String::new();
     if let Some(n) = &hop.narration {
-        let _ = write!(out, "<div class=\"story prose\" data-testid=\"story\">{}</div>", prose(n));
+        let _ = write!(
+            out,
+            "<div class=\"story prose\" data-testid=\"story\">{}</div>",
+            prose(n)
+        );
     }
     if !hop.explain.is_empty() {
-        let _ = write!(out, "<p class=\"why\" data-testid=\"why\"><span class=\"why-label\">Why</span>{}</p>", esc(&hop.explain));
+        let _ = write!(
+            out,
+            "<p class=\"why\" data-testid=\"why\"><span class=\"why-label\">Why</span>{}</p>",
+            esc(&hop.explain)
+        );
     }
     out
 }
@@ -71,15 +79,28 @@ mod tests {
 
     #[test]
     fn prose_joins_wrapped_lines_splits_paragraphs_and_marks_code() {
-        assert_eq!(prose("A pod is\nnot a container.\n\nRun `ip route` <here>."), "<p>A pod is not a container.</p><p>Run <code>ip route</code> &lt;here&gt;.</p>");
+        assert_eq!(
+            prose("A pod is\nnot a container.\n\nRun `ip route` <here>."),
+            "<p>A pod is not a container.</p><p>Run <code>ip route</code> &lt;here&gt;.</p>"
+        );
         assert_eq!(prose("\n\n"), "");
     }
 
     #[test]
     fn a_place_names_node_namespace_device_and_direction() {
-        let at = At { node: Some("worker-node-1".into()), netns: "frontend".into(), device: Some("eth0@if5".into()), direction: "out".into() };
+        let at = At {
+            node: Some("worker-node-1".into()),
+            netns: "frontend".into(),
+            device: Some("eth0@if5".into()),
+            direction: "out".into(),
+        };
         assert_eq!(place(&at), "worker-node-1 › frontend · eth0@if5 (out)");
-        let fabric = At { node: None, netns: "azure:vnet".into(), device: None, direction: String::new() };
+        let fabric = At {
+            node: None,
+            netns: "azure:vnet".into(),
+            device: None,
+            direction: String::new(),
+        };
         assert_eq!(place(&fabric), "the Azure VNet");
     }
 }

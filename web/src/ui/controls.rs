@@ -2,13 +2,13 @@
 //! what happened, grouped by the packet's leg) with a slider for keyboards and screen
 //! readers; and the what-if picker.
 
+use super::erase::{flag, on_click, on_event, text, Handler};
 use super::lesson::step_by;
 use super::state::Player;
-use super::erase::{flag, on_click, on_event, text, Handler};
 use crate::markup::esc;
-use leptos::ev::MouseEvent;
 use crate::model::Hop;
 use crate::playback::{Move, SPEEDS};
+use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 
 /// Runs of consecutive hops with the same leg: (leg, first hop, count).
@@ -42,11 +42,27 @@ pub fn Controls() -> impl IntoView {
     let p = expect_context::<Player>();
     let step = p.step;
     let last = move || p.len.get().saturating_sub(1);
-    let speed_options: String = SPEEDS.iter().enumerate().map(|(i, (label, _))| format!("<option value=\"{i}\"{}>{label}</option>", if i == 1 { " selected" } else { "" })).collect();
-    let button = |id: &'static str, label: Signal<String>, icon: Signal<String>, disabled: Signal<bool>, click: Handler<MouseEvent>| {
+    let speed_options: String = SPEEDS
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _))| {
+            format!(
+                "<option value=\"{i}\"{}>{label}</option>",
+                if i == 1 { " selected" } else { "" }
+            )
+        })
+        .collect();
+    let button = |id: &'static str,
+                  label: Signal<String>,
+                  icon: Signal<String>,
+                  disabled: Signal<bool>,
+                  click: Handler<MouseEvent>| {
         view! { <button class="icon-button" data-testid=id aria-label=label title=label disabled=disabled on:click=click inner_html=icon></button> }
     };
-    let fixed = |s: &str| { let s = s.to_string(); text(move || s.clone()) };
+    let fixed = |s: &str| {
+        let s = s.to_string();
+        text(move || s.clone())
+    };
     let play = on_click(move |_| {
         if !p.playing.get_untracked() && step.get_untracked() >= last() {
             p.go(0);
@@ -84,7 +100,11 @@ pub fn percent(part: usize, whole: usize) -> String {
 pub fn ticks_html(hops: &[&Hop]) -> String {
     let mut ticks = String::new();
     for (i, h) in hops.iter().enumerate() {
-        ticks += &format!("<span class=\"tick {}\" title=\"#{i} {}\"></span>", h.event.class(), esc(&format!("{} · {}", h.label, h.at.netns)));
+        ticks += &format!(
+            "<span class=\"tick {}\" title=\"#{i} {}\"></span>",
+            h.event.class(),
+            esc(&format!("{} · {}", h.label, h.at.netns))
+        );
     }
     ticks
 }
@@ -106,9 +126,23 @@ fn Timeline() -> impl IntoView {
                 let names: Vec<&str> = l.hops(walk).iter().map(|h| h.leg.as_str()).collect();
                 let runs = legs(&names);
                 if !cells {
-                    return runs.iter().map(|r| format!("{}fr", r.2)).collect::<Vec<_>>().join(" ");
+                    return runs
+                        .iter()
+                        .map(|r| format!("{}fr", r.2))
+                        .collect::<Vec<_>>()
+                        .join(" ");
                 }
-                runs.iter().enumerate().map(|(i, (leg, _, _))| format!("<span class=\"leg {}\" title=\"{}\">{}</span>", if i % 2 == 0 { "out" } else { "back" }, esc(leg), esc(leg))).collect()
+                runs.iter()
+                    .enumerate()
+                    .map(|(i, (leg, _, _))| {
+                        format!(
+                            "<span class=\"leg {}\" title=\"{}\">{}</span>",
+                            if i % 2 == 0 { "out" } else { "back" },
+                            esc(leg),
+                            esc(leg)
+                        )
+                    })
+                    .collect()
             })
         })
     };
@@ -151,7 +185,18 @@ fn Timeline() -> impl IntoView {
 pub fn WhatIfs() -> impl IntoView {
     let p = expect_context::<Player>();
     let options: String = p.lesson.with_value(|l| {
-        l.body().walks.iter().filter_map(|w| w.what_if.as_ref()).map(|w| format!("<option value=\"{}\">{}</option>", esc(&w.slug), esc(&w.setting))).collect()
+        l.body()
+            .walks
+            .iter()
+            .filter_map(|w| w.what_if.as_ref())
+            .map(|w| {
+                format!(
+                    "<option value=\"{}\">{}</option>",
+                    esc(&w.slug),
+                    esc(&w.setting)
+                )
+            })
+            .collect()
     });
     if options.is_empty() {
         return ().into_any();
@@ -159,13 +204,27 @@ pub fn WhatIfs() -> impl IntoView {
     let options = format!("<option value=\"\">the lesson as written</option>{options}");
     let detail = move || {
         let walk = p.walk.get();
-        p.lesson.with_value(|l| l.body().walks.get(walk).and_then(|w| w.what_if.as_ref()).map(|w| w.detail.clone())).unwrap_or_default()
+        p.lesson
+            .with_value(|l| {
+                l.body()
+                    .walks
+                    .get(walk)
+                    .and_then(|w| w.what_if.as_ref())
+                    .map(|w| w.detail.clone())
+            })
+            .unwrap_or_default()
     };
     let change = on_event(move |ev| {
         let v = event_target_value(&ev);
         let slug = if v.is_empty() { None } else { Some(v.as_str()) };
         p.playing.set(false);
-        let len = p.lesson.with_value(|l| l.body().walk_index(slug).and_then(|w| l.body().walks.get(w)).map(|w| w.hops.len()).unwrap_or(1));
+        let len = p.lesson.with_value(|l| {
+            l.body()
+                .walk_index(slug)
+                .and_then(|w| l.body().walks.get(w))
+                .map(|w| w.hops.len())
+                .unwrap_or(1)
+        });
         p.switch(slug, p.step.get_untracked().min(len.saturating_sub(1)));
     });
     view! {

@@ -4,12 +4,12 @@
 //! an encapsulated packet is visibly wrapped. [`Drawing`] owns the signals; each layer is a
 //! small component that takes signals and returns a `<g>`.
 
+use super::erase::text;
 use super::state::{reduced_motion, Player};
 use crate::layout::geometry::{along, Point};
 use crate::layout::{unit, Kind, Layout, Shape};
-use crate::playback::{glide_ms, SPEEDS};
-use super::erase::text;
 use crate::markup::esc;
+use crate::playback::{glide_ms, SPEEDS};
 use leptos::prelude::*;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -17,14 +17,30 @@ use std::sync::Arc;
 /// Where a shape's words go: (x, y, text, class, centred).
 fn labels(s: &Shape) -> Vec<(i32, i32, String, &'static str, bool)> {
     let r = s.rect;
-    let (x, y, cx, cy) = (unit(r.x), unit(r.y), unit(r.x + r.w / 2.0), unit(r.y + r.h / 2.0) + 4);
+    let (x, y, cx, cy) = (
+        unit(r.x),
+        unit(r.y),
+        unit(r.x + r.w / 2.0),
+        unit(r.y + r.h / 2.0) + 4,
+    );
     match s.kind {
-        Kind::Node | Kind::Host => vec![(x + 12, y + 19, s.title.clone(), "t-title", false), (x + 12, y + 34, s.detail.clone(), "t-detail", false)],
-        Kind::Pod => vec![(x + 8, y + 16, s.title.clone(), "t-pod", false), (x + 8, y + 30, s.detail.clone(), "t-detail", false)],
+        Kind::Node | Kind::Host => vec![
+            (x + 12, y + 19, s.title.clone(), "t-title", false),
+            (x + 12, y + 34, s.detail.clone(), "t-detail", false),
+        ],
+        Kind::Pod => vec![
+            (x + 8, y + 16, s.title.clone(), "t-pod", false),
+            (x + 8, y + 30, s.detail.clone(), "t-detail", false),
+        ],
         Kind::Bridge => vec![(x + 10, cy, s.title.clone(), "t-dev", false)],
         Kind::Vnet => {
             let mut v = vec![(x + 12, y + 30, s.title.clone(), "t-title-small", false)];
-            v.extend(s.lines.iter().enumerate().map(|(i, l)| (x + 12, y + 46 + 14 * i as i32, l.clone(), "t-mono", false)));
+            v.extend(
+                s.lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| (x + 12, y + 46 + 14 * i as i32, l.clone(), "t-mono", false)),
+            );
             v
         }
         Kind::Lan => vec![(x, y + 22, s.title.clone(), "t-detail", false)],
@@ -51,7 +67,10 @@ fn kind_class(k: Kind) -> &'static str {
 /// Is this shape drawn under the wires and the path travelled (boxes, the bridge), or over
 /// them (devices, containers, the IP layer)?
 fn underneath(k: Kind) -> bool {
-    matches!(k, Kind::Node | Kind::Host | Kind::Vnet | Kind::Lan | Kind::Pod | Kind::Bridge)
+    matches!(
+        k,
+        Kind::Node | Kind::Host | Kind::Vnet | Kind::Lan | Kind::Pod | Kind::Bridge
+    )
 }
 
 /// The drawing's fixed part as SVG markup, in two layers: the boxes and the wires (under
@@ -78,7 +97,11 @@ pub fn static_markup(l: &Layout) -> [String; 2] {
         );
         for (x, y, t, c, mid) in labels(s) {
             let anchor = if mid { " text-anchor=\"middle\"" } else { "" };
-            let _ = write!(out, "<text x=\"{x}\" y=\"{y}\" class=\"{c}\"{anchor}>{}</text>", esc(&t));
+            let _ = write!(
+                out,
+                "<text x=\"{x}\" y=\"{y}\" class=\"{c}\"{anchor}>{}</text>",
+                esc(&t)
+            );
         }
         out.push_str("</g>");
     }
@@ -98,8 +121,15 @@ pub fn static_markup(l: &Layout) -> [String; 2] {
 
 /// A highlight around a shape, grown by `pad`: SVG path data for a rounded rectangle.
 pub fn ring(l: &Layout, shape: Option<usize>, pad: f64, r: i32) -> String {
-    let Some(s) = shape.and_then(|i| l.shapes.get(i)) else { return String::new() };
-    let (x, y, w, h) = (unit(s.rect.x - pad), unit(s.rect.y - pad), unit(s.rect.w + 2.0 * pad), unit(s.rect.h + 2.0 * pad));
+    let Some(s) = shape.and_then(|i| l.shapes.get(i)) else {
+        return String::new();
+    };
+    let (x, y, w, h) = (
+        unit(s.rect.x - pad),
+        unit(s.rect.y - pad),
+        unit(s.rect.w + 2.0 * pad),
+        unit(s.rect.h + 2.0 * pad),
+    );
     format!("M{} {y}h{}a{r} {r} 0 0 1 {r} {r}v{}a{r} {r} 0 0 1 -{r} {r}h-{}a{r} {r} 0 0 1 -{r} -{r}v-{}a{r} {r} 0 0 1 {r} -{r}z", x + r, w - 2 * r, h - 2 * r, w - 2 * r, h - 2 * r)
 }
 
@@ -121,7 +151,10 @@ pub fn Drawing() -> impl IntoView {
                         if legs.last() != Some(&h.leg.as_str()) {
                             legs.push(&h.leg);
                         }
-                        (layout.anchor(&h.at, h.container.as_deref()).unwrap_or(0), legs.len().is_multiple_of(2))
+                        (
+                            layout.anchor(&h.at, h.container.as_deref()).unwrap_or(0),
+                            legs.len().is_multiple_of(2),
+                        )
                     })
                     .collect::<Vec<_>>()
             })
@@ -134,14 +167,21 @@ pub fn Drawing() -> impl IntoView {
     let ring_of = |device: bool| {
         let layout = layout.clone();
         text(move || {
-            p.with_hop(|_, h| if device { ring(&layout, layout.device_shape(&h.at), 3.0, 6) } else { ring(&layout, layout.scope_shape(&h.at.netns), 0.0, 10) })
-                .unwrap_or_default()
+            p.with_hop(|_, h| {
+                if device {
+                    ring(&layout, layout.device_shape(&h.at), 3.0, 6)
+                } else {
+                    ring(&layout, layout.scope_shape(&h.at.netns), 0.0, 10)
+                }
+            })
+            .unwrap_or_default()
         })
     };
 
     // The packet's position: set per frame while it glides. The outside world here is the
     // animation clock, so this is an effect.
-    let start = untrack(|| stops().get(p.step.get()).map(|s| layout.point(s.0))).unwrap_or_default();
+    let start =
+        untrack(|| stops().get(p.step.get()).map(|s| layout.point(s.0))).unwrap_or_default();
     let pos = RwSignal::new(start);
     let frame = NodeRef::<leptos::html::Div>::new();
     let shown = StoredValue::new((p.walk.get_untracked(), p.step.get_untracked()));
@@ -150,10 +190,14 @@ pub fn Drawing() -> impl IntoView {
         let (layout, stops) = (layout.clone(), stops.clone());
         Effect::new(move |_| {
             let (walk, step) = (p.walk.get(), p.step.get());
-            let Some((from_walk, from_step)) = shown.try_get_value() else { return };
+            let Some((from_walk, from_step)) = shown.try_get_value() else {
+                return;
+            };
             shown.set_value((walk, step));
             let s = stops();
-            let (Some(to), from) = (s.get(step).map(|x| x.0), s.get(from_step).map(|x| x.0)) else { return };
+            let (Some(to), from) = (s.get(step).map(|x| x.0), s.get(from_step).map(|x| x.0)) else {
+                return;
+            };
             let neighbour = from_walk == walk && from_step.abs_diff(step) == 1;
             let path = match from {
                 Some(f) if neighbour && !reduced_motion() => layout.path(f, to),
@@ -166,15 +210,34 @@ pub fn Drawing() -> impl IntoView {
                 return;
             }
             let ms = glide_ms(SPEEDS[p.speed.get_untracked().min(SPEEDS.len() - 1)].1);
-            glide(Arc::new(path), now(), ms, pos, generation, generation.get_value());
+            glide(
+                Arc::new(path),
+                now(),
+                ms,
+                pos,
+                generation,
+                generation.get_value(),
+            );
         });
     }
 
     let glyph = move || {
-        p.with_hop(|l, h| l.body().packet(h).map(crate::render::packet::glyph)).flatten().unwrap_or_default()
+        p.with_hop(|l, h| l.body().packet(h).map(crate::render::packet::glyph))
+            .flatten()
+            .unwrap_or_default()
     };
     let width = layout.width;
-    let label = move || p.with_hop(|_, h| format!("The cluster. Hop {}: {} at {}", p.step.get(), h.label, h.at.netns)).unwrap_or_default();
+    let label = move || {
+        p.with_hop(|_, h| {
+            format!(
+                "The cluster. Hop {}: {} at {}",
+                p.step.get(),
+                h.label,
+                h.at.netns
+            )
+        })
+        .unwrap_or_default()
+    };
     let view_box = format!("0 0 {} {}", unit(layout.width), unit(layout.height));
     let [under, over] = static_markup(&layout);
     let (scope, device) = (ring_of(false), ring_of(true));
@@ -225,7 +288,9 @@ fn PacketGlyph(at: Signal<String>, glyph: Signal<String>) -> impl IntoView {
 /// the drawing's width) in view. The frame's CSS makes the scroll smooth, unless the
 /// browser asks for reduced motion.
 fn follow(frame: NodeRef<leptos::html::Div>, x: f64) {
-    let Some(el) = frame.get_untracked() else { return };
+    let Some(el) = frame.get_untracked() else {
+        return;
+    };
     let (view, full) = (f64::from(el.client_width()), f64::from(el.scroll_width()));
     if full <= view + 1.0 {
         return;
@@ -242,7 +307,14 @@ fn now() -> f64 {
 }
 
 /// One frame of a glide along `path`; stops when a newer glide started or the drawing is gone.
-fn glide(path: Arc<Vec<Point>>, start: f64, ms: f64, pos: RwSignal<Point>, generation: StoredValue<u32>, mine: u32) {
+fn glide(
+    path: Arc<Vec<Point>>,
+    start: f64,
+    ms: f64,
+    pos: RwSignal<Point>,
+    generation: StoredValue<u32>,
+    mine: u32,
+) {
     if generation.try_get_value() != Some(mine) {
         return;
     }
@@ -266,7 +338,16 @@ mod tests {
         let body = site.lesson("clusterip").unwrap().body.as_ref().unwrap();
         let l = crate::layout::layout(&body.topology);
         let svg = static_markup(&l).concat();
-        for d in ["eth0@if5", "veth2900dfab@if2", "cni0", "flannel.1", "worker-node-2", "backend-3", "pause", "192.168.1.10/24"] {
+        for d in [
+            "eth0@if5",
+            "veth2900dfab@if2",
+            "cni0",
+            "flannel.1",
+            "worker-node-2",
+            "backend-3",
+            "pause",
+            "192.168.1.10/24",
+        ] {
             assert!(svg.contains(d), "{d} is missing from the drawing");
         }
         assert_eq!(svg.matches("<g ").count(), l.shapes.len());

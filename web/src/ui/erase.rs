@@ -17,7 +17,9 @@ pub fn flag(f: impl Fn() -> bool + Send + Sync + 'static) -> Signal<bool> {
 /// An event handler, shared by type.
 pub type Handler<E> = Box<dyn FnMut(E)>;
 
-pub fn on_click(f: impl FnMut(leptos::ev::MouseEvent) + 'static) -> Handler<leptos::ev::MouseEvent> {
+pub fn on_click(
+    f: impl FnMut(leptos::ev::MouseEvent) + 'static,
+) -> Handler<leptos::ev::MouseEvent> {
     Box::new(f)
 }
 

@@ -1,7 +1,7 @@
 //! The lesson list: every lesson with its summary and the articles it follows.
 
-use crate::markup::{el, esc};
 use super::state::SiteCtx;
+use crate::markup::{el, esc};
 use crate::model::Site;
 use leptos::prelude::*;
 
@@ -9,11 +9,28 @@ use leptos::prelude::*;
 pub fn cards_html(site: &Site) -> String {
     let mut out = String::new();
     for (i, l) in site.lessons.iter().enumerate() {
-        let hops = l.body.as_ref().ok().and_then(|b| b.walks.first()).map(|w| w.hops.len()).unwrap_or(0);
-        let what_ifs = l.body.as_ref().map(|b| b.walks.len().saturating_sub(1)).unwrap_or(0);
-        let mut meta = if hops > 0 { format!("{hops} hops") } else { "cannot be shown".to_string() };
+        let hops = l
+            .body
+            .as_ref()
+            .ok()
+            .and_then(|b| b.walks.first())
+            .map(|w| w.hops.len())
+            .unwrap_or(0);
+        let what_ifs = l
+            .body
+            .as_ref()
+            .map(|b| b.walks.len().saturating_sub(1))
+            .unwrap_or(0);
+        let mut meta = if hops > 0 {
+            format!("{hops} hops")
+        } else {
+            "cannot be shown".to_string()
+        };
         if what_ifs > 0 {
-            meta += &format!(" · {what_ifs} what-if{}", if what_ifs == 1 { "" } else { "s" });
+            meta += &format!(
+                " · {what_ifs} what-if{}",
+                if what_ifs == 1 { "" } else { "s" }
+            );
         }
         out += &format!(
             "<li class=\"card{}\" data-testid=\"lesson-{id}\"><a href=\"#/{id}/0\"><span class=\"card-no\">{:02}</span>{}</a>{}{}{}</li>",
@@ -31,7 +48,14 @@ pub fn cards_html(site: &Site) -> String {
 
 /// The whole lesson list page, with a message when a link pointed nowhere.
 pub fn home_html(notice: Option<&str>, site: &Site) -> String {
-    let notice = notice.map(|n| format!("<p class=\"notice\" role=\"alert\" data-testid=\"notice\">{}</p>", esc(n))).unwrap_or_default();
+    let notice = notice
+        .map(|n| {
+            format!(
+                "<p class=\"notice\" role=\"alert\" data-testid=\"notice\">{}</p>",
+                esc(n)
+            )
+        })
+        .unwrap_or_default();
     format!(
         "{notice}<section class=\"intro-block\"><h1>Follow one packet through a Kubernetes cluster</h1><p>Each lesson builds a small cluster and sends one packet across it. Step through every hop: the headers as they change, the route, ARP, bridge and iptables decisions that moved it, and the tables as <code>ip</code>, <code>iptables-save</code> and <code>conntrack</code> print them.</p></section><h2 class=\"list-title\">Lessons</h2><ol class=\"cards\" data-testid=\"lesson-list\">{}</ol>",
         cards_html(site)

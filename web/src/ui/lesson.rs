@@ -5,8 +5,8 @@
 use super::erase::{flag, on_click, text};
 use super::state::{Lesson, Player, RouteCtx, SiteCtx};
 use super::{controls, drawing, inspector, narration, transcript};
-use crate::markup::el;
 use crate::deep_link::View;
+use crate::markup::el;
 use crate::model::LessonEntry;
 use crate::playback::{self, Move};
 use leptos::prelude::*;
@@ -27,17 +27,40 @@ pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
         _ => 0,
     });
     let stored = StoredValue::new(lesson.clone());
-    let len = Memo::new(move |_| stored.with_value(|l| l.body().walks.get(walk.get()).map(|w| w.hops.len()).unwrap_or(0)));
-    let player = Player { lesson: stored, walk, step, len, playing: RwSignal::new(false), speed: RwSignal::new(1), transcript: RwSignal::new(false), route };
+    let len = Memo::new(move |_| {
+        stored.with_value(|l| {
+            l.body()
+                .walks
+                .get(walk.get())
+                .map(|w| w.hops.len())
+                .unwrap_or(0)
+        })
+    });
+    let player = Player {
+        lesson: stored,
+        walk,
+        step,
+        len,
+        playing: RwSignal::new(false),
+        speed: RwSignal::new(1),
+        transcript: RwSignal::new(false),
+        route,
+    };
     provide_context(player);
 
     // The keyboard: ←/→ step, space plays or pauses, Home/End jump; not in form fields.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        let Some(m) = playback::key_move(&ev.key()) else { return };
+        let Some(m) = playback::key_move(&ev.key()) else {
+            return;
+        };
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
-        let tag = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|e| e.tag_name()).unwrap_or_default();
+        let tag = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|e| e.tag_name())
+            .unwrap_or_default();
         if playback::key_belongs_to(&tag, &ev.key()) || player.transcript.get_untracked() {
             return;
         }
@@ -59,7 +82,10 @@ pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
         }
         let _ = player.step.get();
         let ms = playback::SPEEDS[player.speed.get().min(playback::SPEEDS.len() - 1)].1;
-        if let Ok(h) = set_timeout_with_handle(move || player.advance(), Duration::from_millis(u64::from(ms))) {
+        if let Ok(h) = set_timeout_with_handle(
+            move || player.advance(),
+            Duration::from_millis(u64::from(ms)),
+        ) {
             on_cleanup(move || h.clear());
         }
     });

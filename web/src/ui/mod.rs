@@ -35,7 +35,8 @@ use std::sync::Arc;
 #[component]
 pub fn App() -> impl IntoView {
     let body = match crate::data::site() {
-        Err(e) => view! { <main class="page"><p class="notice error" role="alert">{e}</p></main> }.into_any(),
+        Err(e) => view! { <main class="page"><p class="notice error" role="alert">{e}</p></main> }
+            .into_any(),
         Ok(site) => {
             let site = Arc::new(site);
             let route = RwSignal::new(current_route());
@@ -52,7 +53,9 @@ pub fn App() -> impl IntoView {
             let page = Memo::new(move |_| page_of(&view.get()));
             (move || match page.get() {
                 Page::Home(notice) => view! { <home::Home notice=notice/> }.into_any(),
-                Page::Lesson(index) => view! { <lesson::LessonPage index=index view=view/> }.into_any(),
+                Page::Lesson(index) => {
+                    view! { <lesson::LessonPage index=index view=view/> }.into_any()
+                }
                 Page::Broken(index) => view! { <lesson::Broken index=index/> }.into_any(),
             })
             .into_any()

@@ -5,14 +5,21 @@
 use super::erase::text;
 use super::state::Player;
 use crate::markup::esc;
-use crate::render::story::{headline, prose, story};
 use crate::model::{Hop, Outcome};
+use crate::render::story::{headline, prose, story};
 use leptos::prelude::*;
 
 /// The outcome of a walk, as a closing line.
 pub fn outcome_html(o: &Outcome) -> String {
-    let (class, head) = if o.completed { ("outcome ok", "Done: ") } else { ("outcome failed", "The walk ends here: ") };
-    format!("<p class=\"{class}\" data-testid=\"outcome\"><strong>{head}</strong>{}</p>", esc(&o.text))
+    let (class, head) = if o.completed {
+        ("outcome ok", "Done: ")
+    } else {
+        ("outcome failed", "The walk ends here: ")
+    };
+    format!(
+        "<p class=\"{class}\" data-testid=\"outcome\"><strong>{head}</strong>{}</p>",
+        esc(&o.text)
+    )
 }
 
 /// The narration of a hop (`outcome` given at the walk's end; the lesson's intro at its
@@ -22,7 +29,11 @@ pub fn narration_html(index: usize, hop: &Hop, outcome: Option<&Outcome>, intro:
     if index == 0 && !intro.is_empty() {
         out += &format!("<div class=\"intro prose\" data-testid=\"intro\"><h2 class=\"intro-head\">Before you start</h2>{}</div>", prose(intro));
     }
-    out += &format!("<h2 class=\"hop-head\" data-testid=\"hop-head\">{}</h2>{}", headline(index, hop), story(hop));
+    out += &format!(
+        "<h2 class=\"hop-head\" data-testid=\"hop-head\">{}</h2>{}",
+        headline(index, hop),
+        story(hop)
+    );
     if let Some(o) = outcome {
         out += &outcome_html(o);
     }
@@ -36,7 +47,9 @@ pub fn Narration() -> impl IntoView {
         let (step, walk) = (p.step.get(), p.walk.get());
         p.with_hop(|l, hop| {
             let w = l.body().walks.get(walk);
-            let end = w.filter(|w| step + 1 == w.hops.len() || w.outcome.hop == Some(step as u32)).map(|w| &w.outcome);
+            let end = w
+                .filter(|w| step + 1 == w.hops.len() || w.outcome.hop == Some(step as u32))
+                .map(|w| &w.outcome);
             narration_html(step, hop, end, &l.entry().intro)
         })
         .unwrap_or_default()

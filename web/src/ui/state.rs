@@ -42,8 +42,16 @@ pub struct Lesson {
 
 impl Lesson {
     pub fn new(site: Arc<Site>, index: usize) -> Lesson {
-        let layout = site.lessons[index].body.as_ref().map(|b| layout::layout(&b.topology)).unwrap_or_default();
-        Lesson { site, index, layout: Arc::new(layout) }
+        let layout = site.lessons[index]
+            .body
+            .as_ref()
+            .map(|b| layout::layout(&b.topology))
+            .unwrap_or_default();
+        Lesson {
+            site,
+            index,
+            layout: Arc::new(layout),
+        }
     }
     pub fn entry(&self) -> &LessonEntry {
         &self.site.lessons[self.index]
@@ -51,7 +59,10 @@ impl Lesson {
     /// Only built for lessons whose body is there; an empty one otherwise.
     pub fn body(&self) -> &LessonBody {
         static EMPTY: std::sync::OnceLock<LessonBody> = std::sync::OnceLock::new();
-        self.entry().body.as_ref().unwrap_or_else(|_| EMPTY.get_or_init(empty_body))
+        self.entry()
+            .body
+            .as_ref()
+            .unwrap_or_else(|_| EMPTY.get_or_init(empty_body))
     }
     pub fn hops(&self, walk: usize) -> Vec<&Hop> {
         self.body().walk_hops(walk)
@@ -65,7 +76,15 @@ fn empty_body() -> LessonBody {
             pod_cidr: String::new(),
             service_cidr: String::new(),
             nodes: Vec::new(),
-            underlay: crate::model::Underlay { azure: false, fabric: None, cidr: String::new(), gateway: None, route_table: None, routes: Vec::new(), outbound_ip: None },
+            underlay: crate::model::Underlay {
+                azure: false,
+                fabric: None,
+                cidr: String::new(),
+                gateway: None,
+                route_table: None,
+                routes: Vec::new(),
+                outbound_ip: None,
+            },
             hosts: Vec::new(),
             services: Vec::new(),
         },
@@ -95,13 +114,20 @@ impl Player {
     /// Look at the current hop (tracked: a reactive reader reruns when it changes).
     pub fn with_hop<R>(&self, f: impl FnOnce(&Lesson, &Hop) -> R) -> Option<R> {
         let (walk, step) = (self.walk.get(), self.step.get());
-        self.lesson.with_value(|l| l.hops(walk).get(step).map(|h| f(l, h)))
+        self.lesson
+            .with_value(|l| l.hops(walk).get(step).map(|h| f(l, h)))
     }
 
     /// The current what-if's slug.
     pub fn what_if(&self) -> Option<String> {
         let walk = self.walk.get();
-        self.lesson.with_value(|l| l.body().walks.get(walk).and_then(|w| w.what_if.as_ref()).map(|w| w.slug.clone()))
+        self.lesson.with_value(|l| {
+            l.body()
+                .walks
+                .get(walk)
+                .and_then(|w| w.what_if.as_ref())
+                .map(|w| w.slug.clone())
+        })
     }
 
     /// Go to a hop: a new history entry, so back and forward move through steps.
@@ -110,8 +136,18 @@ impl Player {
         let step = step.min(len.saturating_sub(1));
         let id = self.lesson.with_value(|l| l.entry().id.clone());
         let walk = self.walk.get_untracked();
-        let slug = self.lesson.with_value(|l| l.body().walks.get(walk).and_then(|w| w.what_if.as_ref()).map(|w| w.slug.clone()));
-        set_fragment(&deep_link::format(&id, step, slug.as_deref()), self.route, true);
+        let slug = self.lesson.with_value(|l| {
+            l.body()
+                .walks
+                .get(walk)
+                .and_then(|w| w.what_if.as_ref())
+                .map(|w| w.slug.clone())
+        });
+        set_fragment(
+            &deep_link::format(&id, step, slug.as_deref()),
+            self.route,
+            true,
+        );
     }
 
     /// Move on while playing: the URL is replaced, not pushed, so history is not flooded.
@@ -123,8 +159,18 @@ impl Player {
         }
         let id = self.lesson.with_value(|l| l.entry().id.clone());
         let walk = self.walk.get_untracked();
-        let slug = self.lesson.with_value(|l| l.body().walks.get(walk).and_then(|w| w.what_if.as_ref()).map(|w| w.slug.clone()));
-        set_fragment(&deep_link::format(&id, step + 1, slug.as_deref()), self.route, false);
+        let slug = self.lesson.with_value(|l| {
+            l.body()
+                .walks
+                .get(walk)
+                .and_then(|w| w.what_if.as_ref())
+                .map(|w| w.slug.clone())
+        });
+        set_fragment(
+            &deep_link::format(&id, step + 1, slug.as_deref()),
+            self.route,
+            false,
+        );
     }
 
     /// Switch to another walk (a what-if, or the lesson as written) at hop `step`.
@@ -155,5 +201,9 @@ pub fn current_route() -> Route {
 
 /// Does the browser ask for reduced motion?
 pub fn reduced_motion() -> bool {
-    window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|m| m.matches())
+    window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
 }

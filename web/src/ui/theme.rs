@@ -35,7 +35,11 @@ impl Theme {
 }
 
 fn system() -> Theme {
-    let dark = window().match_media("(prefers-color-scheme: dark)").ok().flatten().is_some_and(|q| q.matches());
+    let dark = window()
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+        .is_some_and(|q| q.matches());
     if dark {
         Theme::Dark
     } else {
@@ -49,7 +53,9 @@ fn storage() -> Option<web_sys::Storage> {
 
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
-    let saved = storage().and_then(|s| s.get_item(KEY).ok().flatten()).and_then(|s| Theme::parse(&s));
+    let saved = storage()
+        .and_then(|s| s.get_item(KEY).ok().flatten())
+        .and_then(|s| Theme::parse(&s));
     let chosen = RwSignal::new(saved);
     let effective = move || chosen.get().unwrap_or_else(system);
     // The outside world: the attribute on <html> and local storage.

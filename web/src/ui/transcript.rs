@@ -2,12 +2,12 @@
 //! it, the lesson's words and the engine's explanation. Readable without the animation and
 //! by a screen reader; a hop's heading opens the animation at that hop.
 
-use super::narration::outcome_html;
-use crate::markup::esc;
-use crate::render::story::{headline, story};
 use super::erase::{flag, on_click, text};
+use super::narration::outcome_html;
 use super::state::Player;
+use crate::markup::esc;
 use crate::model::LessonBody;
+use crate::render::story::{headline, story};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -36,7 +36,14 @@ pub fn transcript_html(body: &LessonBody, walk: usize) -> String {
 pub fn Transcript() -> impl IntoView {
     let p = expect_context::<Player>();
     // Written only while shown.
-    let markup = text(move || if p.transcript.get() { p.lesson.with_value(|l| transcript_html(l.body(), p.walk.get())) } else { String::new() });
+    let markup = text(move || {
+        if p.transcript.get() {
+            p.lesson
+                .with_value(|l| transcript_html(l.body(), p.walk.get()))
+        } else {
+            String::new()
+        }
+    });
     // One listener for every hop's button: it names its hop in `data-hop`.
     let open = move |ev: leptos::ev::MouseEvent| {
         let hop = ev
@@ -67,7 +74,10 @@ mod tests {
         let site = crate::digest::site();
         let body = site.lesson("same-node").unwrap().body.as_ref().unwrap();
         let html = transcript_html(body, 0);
-        assert_eq!(html.matches("<li class=\"t-hop\">").count(), body.walks[0].hops.len());
+        assert_eq!(
+            html.matches("<li class=\"t-hop\">").count(),
+            body.walks[0].hops.len()
+        );
         assert!(html.contains("data-testid=\"outcome\""));
     }
 }

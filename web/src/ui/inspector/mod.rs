@@ -19,11 +19,19 @@ pub enum Pane {
     Tables,
 }
 
-const PANES: [(Pane, &str, &str); 3] = [(Pane::Packet, "Packet", "pane-packet"), (Pane::Decision, "Decision", "pane-decision"), (Pane::Tables, "Tables", "pane-tables")];
+const PANES: [(Pane, &str, &str); 3] = [
+    (Pane::Packet, "Packet", "pane-packet"),
+    (Pane::Decision, "Decision", "pane-decision"),
+    (Pane::Tables, "Tables", "pane-tables"),
+];
 
 /// Did anything in these headers change since the packet's previous hop?
 fn changed(layers: &[crate::model::Layer]) -> bool {
-    layers.iter().any(|l| l.mark != crate::model::Mark::Same || l.fields.iter().any(|f| f.mark != crate::model::Mark::Same) || changed(&l.inner))
+    layers.iter().any(|l| {
+        l.mark != crate::model::Mark::Same
+            || l.fields.iter().any(|f| f.mark != crate::model::Mark::Same)
+            || changed(&l.inner)
+    })
 }
 
 #[component]

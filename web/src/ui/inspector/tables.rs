@@ -2,12 +2,12 @@
 //! terminal: one tab per command, the one this hop is about picked unless the learner
 //! picked another; rows this hop added are highlighted.
 
-use super::super::state::Player;
 use super::super::erase::{flag, on_click, text};
-use wasm_bindgen::JsCast;
+use super::super::state::Player;
 use crate::markup::esc;
 use crate::model::{Hop, COMMANDS, RESOURCE_GROUP};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// The prompt and command line as typed on the node, in the pod, or with the Azure CLI.
 pub fn prompt(hop: &Hop, command: &str, route_table: Option<&str>) -> (String, String) {
@@ -26,7 +26,11 @@ pub fn prompt(hop: &Hop, command: &str, route_table: Option<&str>) -> (String, S
 
 /// A terminal: the prompt, the command, its output; rows this hop added highlighted.
 pub fn terminal(who: &str, command: &str, output: &str, changed: &[String]) -> String {
-    let mut out = format!("<span class=\"prompt\">{}</span><span class=\"cmd\">{}</span>\n", esc(who), esc(command));
+    let mut out = format!(
+        "<span class=\"prompt\">{}</span><span class=\"cmd\">{}</span>\n",
+        esc(who),
+        esc(command)
+    );
     for line in output.lines() {
         if changed.iter().any(|c| c.trim_end() == line.trim_end()) {
             out += &format!("<span class=\"new\">{}</span>\n", esc(line));
@@ -44,7 +48,11 @@ pub fn tabs_html(tables: &[crate::model::TableRef], current: usize, dots: &[u8])
     for (i, r) in tables.iter().enumerate() {
         out += &format!(
             "<button class=\"tab{}\" data-command=\"{}\" aria-pressed=\"{}\">{}</button>",
-            if dots.contains(&r.command) { " has" } else { "" },
+            if dots.contains(&r.command) {
+                " has"
+            } else {
+                ""
+            },
             r.command,
             i == current,
             esc(COMMANDS[r.command as usize])
@@ -67,13 +75,33 @@ pub fn TablesPane(shown: Signal<bool>) -> impl IntoView {
         let choice = picked.get();
         p.with_hop(|l, hop| {
             if hop.tables.is_empty() {
-                return if part == 0 { String::new() } else { "No tables here.".to_string() };
+                return if part == 0 {
+                    String::new()
+                } else {
+                    "No tables here.".to_string()
+                };
             }
-            let current = choice.and_then(|c| hop.tables.iter().position(|r| r.command == c)).or_else(|| hop.tables.iter().position(|r| r.command == hop.tab)).unwrap_or(0);
+            let current = choice
+                .and_then(|c| hop.tables.iter().position(|r| r.command == c))
+                .or_else(|| hop.tables.iter().position(|r| r.command == hop.tab))
+                .unwrap_or(0);
             let r = hop.tables[current];
-            let changed: Vec<String> = hop.changes.iter().filter(|c| c.netns == hop.at.netns).map(|c| c.line.clone()).collect();
-            let dots: Vec<u8> = if changed.is_empty() { vec![] } else { vec![hop.tab] };
-            let (who, line) = prompt(hop, COMMANDS[r.command as usize], l.body().topology.underlay.route_table.as_deref());
+            let changed: Vec<String> = hop
+                .changes
+                .iter()
+                .filter(|c| c.netns == hop.at.netns)
+                .map(|c| c.line.clone())
+                .collect();
+            let dots: Vec<u8> = if changed.is_empty() {
+                vec![]
+            } else {
+                vec![hop.tab]
+            };
+            let (who, line) = prompt(
+                hop,
+                COMMANDS[r.command as usize],
+                l.body().topology.underlay.route_table.as_deref(),
+            );
             if part == 0 {
                 tabs_html(&hop.tables, current, &dots)
             } else {
@@ -107,7 +135,12 @@ mod tests {
 
     #[test]
     fn the_terminal_shows_prompt_command_and_the_new_row_highlighted() {
-        let t = terminal("root@worker-node-1:~# ", "ip neigh", "10.244.0.16 dev cni0 lladdr ca:5e:5d:d3:5c:96 REACHABLE\n10.244.0.10 dev cni0 <x>", &["10.244.0.16 dev cni0 lladdr ca:5e:5d:d3:5c:96 REACHABLE".into()]);
+        let t = terminal(
+            "root@worker-node-1:~# ",
+            "ip neigh",
+            "10.244.0.16 dev cni0 lladdr ca:5e:5d:d3:5c:96 REACHABLE\n10.244.0.10 dev cni0 <x>",
+            &["10.244.0.16 dev cni0 lladdr ca:5e:5d:d3:5c:96 REACHABLE".into()],
+        );
         assert!(t.starts_with("<span class=\"prompt\">root@worker-node-1:~# </span><span class=\"cmd\">ip neigh</span>\n"));
         assert!(t.contains("<span class=\"new\">10.244.0.16 dev cni0"));
         assert!(t.contains("&lt;x&gt;"));
@@ -122,7 +155,13 @@ mod tests {
         let node = hops.iter().find(|h| h.at.netns == "worker-node-1").unwrap();
         assert_eq!(prompt(pod, "ip route", None).0, "root@frontend:/# ");
         assert_eq!(prompt(node, "ip route", None).0, "root@worker-node-1:~# ");
-        let dnat = hops.iter().find(|h| h.event == crate::model::EventKind::Dnat).unwrap();
-        assert_eq!(COMMANDS[dnat.tab as usize], "conntrack -L", "DNAT made a conntrack entry");
+        let dnat = hops
+            .iter()
+            .find(|h| h.event == crate::model::EventKind::Dnat)
+            .unwrap();
+        assert_eq!(
+            COMMANDS[dnat.tab as usize], "conntrack -L",
+            "DNAT made a conntrack entry"
+        );
     }
 }
