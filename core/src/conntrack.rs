@@ -81,7 +81,7 @@ impl CtEntry {
         let tcp_state = (original.proto == 6).then_some(TcpState::SynSent);
         let mut e = CtEntry {
             original,
-            reply: reply_of(&original),
+            reply: original.inverse(),
             tcp_state,
             seen_reply: false,
             assured: false,
@@ -109,17 +109,12 @@ impl CtEntry {
     }
 }
 
-/// The reply tuple of an un-NATed flow (ICMP echo replies come back as type 0).
-fn reply_of(t: &Tuple) -> Tuple {
-    t.inverse()
-}
-
 impl Conntrack {
     pub fn lookup(&self, t: &Tuple) -> Option<(usize, Direction)> {
         self.entries.iter().enumerate().find_map(|(i, e)| {
-            if same(&e.original, t) {
+            if e.original == *t {
                 Some((i, Direction::Original))
-            } else if same(&e.reply, t) {
+            } else if e.reply == *t {
                 Some((i, Direction::Reply))
             } else {
                 None
@@ -135,9 +130,7 @@ impl Conntrack {
         };
         match dir {
             Direction::Reply => {
-                if !e.seen_reply {
-                    e.seen_reply = true;
-                }
+                e.seen_reply = true;
                 if e.tcp_state == Some(TcpState::SynSent) && syn && ack {
                     e.tcp_state = Some(TcpState::SynRecv);
                 }
@@ -155,10 +148,6 @@ impl Conntrack {
     pub fn lines(&self) -> Vec<String> {
         self.entries.iter().map(|e| e.to_string()).collect()
     }
-}
-
-fn same(a: &Tuple, b: &Tuple) -> bool {
-    a == b
 }
 
 fn tuple_text(t: &Tuple, reply_side: bool) -> String {

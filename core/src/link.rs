@@ -90,6 +90,10 @@ impl Iface {
             _ => None,
         }
     }
+    /// A bridge port in hairpin mode: frames may leave by the port they came in on.
+    pub fn hairpin(&self) -> bool {
+        matches!(self.kind, IfaceKind::Veth { hairpin: true, .. })
+    }
     pub fn is_loopback(&self) -> bool {
         matches!(self.kind, IfaceKind::Loopback)
     }

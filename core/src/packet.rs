@@ -219,6 +219,13 @@ impl IcmpKind {
 }
 
 impl Frame {
+    /// An IPv4 packet the kernel is still routing: no link header yet.
+    pub fn routed(ip: &Ipv4) -> Frame {
+        Frame {
+            eth: None,
+            body: Body::Ipv4(ip.clone()),
+        }
+    }
     pub fn ipv4(&self) -> Option<&Ipv4> {
         match &self.body {
             Body::Ipv4(ip) => Some(ip),

@@ -1,10 +1,10 @@
 //! The processes at either end: a TCP client and server, ping, the glibc resolver in the
 //! client pod, and CoreDNS answering from the cluster's Services.
 
-use super::{Action, Scenario, Sim};
+use super::{frame, Action, Scenario, Sim};
 use crate::dns::{DnsMessage, GlibcSearch, LookupOutcome, QType, Rcode};
 use crate::netfilter::Proto;
-use crate::packet::{Body, Frame, Icmp, IcmpKind, Ipv4, Tcp, TcpFlags, Udp, UdpPayload, L4};
+use crate::packet::{Icmp, IcmpKind, Ipv4, Tcp, TcpFlags, Udp, UdpPayload, L4};
 use crate::trace::{Decision, DropReason, Event};
 use std::net::Ipv4Addr;
 
@@ -44,13 +44,6 @@ impl Apps {
     pub(super) fn summary(&self) -> Option<String> {
         self.done.clone()
     }
-}
-
-fn frame(ip: &Ipv4) -> Option<Frame> {
-    Some(Frame {
-        eth: None,
-        body: Body::Ipv4(ip.clone()),
-    })
 }
 
 impl Sim {

@@ -299,9 +299,7 @@ impl Sim {
         let at = self.location(ns, Some(br), None);
         match entry {
             Some(e) => {
-                let hairpin = self.c.netns[ns]
-                    .iface(&e.port)
-                    .is_some_and(|i| matches!(i.kind, IfaceKind::Veth { hairpin: true, .. }));
+                let hairpin = self.c.netns[ns].iface(&e.port).is_some_and(|i| i.hairpin());
                 let d = Decision::Fdb {
                     dst: eth.dst.to_string(),
                     entry: Some(e.line(br)),
@@ -335,11 +333,7 @@ impl Sim {
             }
             None => {
                 // A port with hairpin on gets its own broadcasts back too (br_flood → should_deliver).
-                let hairpin = |p: &str| {
-                    self.c.netns[ns]
-                        .iface(p)
-                        .is_some_and(|i| matches!(i.kind, IfaceKind::Veth { hairpin: true, .. }))
-                };
+                let hairpin = |p: &str| self.c.netns[ns].iface(p).is_some_and(|i| i.hairpin());
                 let out: Vec<String> = ports
                     .into_iter()
                     .filter(|p| Some(p.as_str()) != ingress || hairpin(p))

@@ -2,7 +2,7 @@
 //! ip_forward and TTL, neighbour resolution, conntrack and the nat table at each hook, and
 //! VXLAN encapsulation and decapsulation.
 
-use super::{Parked, Sim};
+use super::{frame, Parked, Sim};
 use crate::addr::Mac;
 use crate::conntrack::{Direction as CtDir, Tuple};
 use crate::link::IfaceKind;
@@ -19,13 +19,6 @@ pub(super) struct Pass {
     pub(super) entry: Option<(usize, CtDir)>,
     pub(super) new: bool,
     pub(super) mark: u32,
-}
-
-fn frame(ip: &Ipv4) -> Option<Frame> {
-    Some(Frame {
-        eth: None,
-        body: Body::Ipv4(ip.clone()),
-    })
 }
 
 pub(super) fn tuple_of(ip: &Ipv4) -> Tuple {
@@ -259,7 +252,7 @@ impl Sim {
         }
     }
 
-    pub(super) fn release_parked(&mut self, ns: usize, dev: &str, ip: Ipv4Addr, _mac: Mac) {
+    pub(super) fn release_parked(&mut self, ns: usize, dev: &str, ip: Ipv4Addr, mac: Mac) {
         let (ready, rest): (Vec<Parked>, Vec<Parked>) = std::mem::take(&mut self.parked)
             .into_iter()
             .partition(|p| p.ns == ns && p.dev == dev && p.next_hop == ip);
@@ -278,14 +271,14 @@ impl Sim {
                     let via_br = Frame {
                         eth: Some(Ethernet {
                             src: br_mac,
-                            dst: _mac,
+                            dst: mac,
                         }),
                         body: Body::Ipv4(p.pkt.clone()),
                     };
                     let at = self.location(p.ns, Some(&p.dev), Some(crate::trace::Direction::Out));
                     self.hop(at, Event::Transmit, Some(via_br), None, vec![], format!("the held packet goes out through {} with the bridge's MAC; br_netfilter then puts the sender's MAC {src} back and bridges it on", p.dev));
                     let f = Frame {
-                        eth: Some(Ethernet { src, dst: _mac }),
+                        eth: Some(Ethernet { src, dst: mac }),
                         body: Body::Ipv4(p.pkt),
                     };
                     self.bridge_forward_ip(p.ns, &p.dev, Some(&port), f, Some(pass));

@@ -77,6 +77,11 @@ impl Run {
     }
 }
 
+/// A routed packet (no link header yet) as a hop's packet.
+fn frame(ip: &Ipv4) -> Option<Frame> {
+    Some(Frame::routed(ip))
+}
+
 /// Upper bound on hops in one run. TTL bounds routing loops long before this; it only
 /// guards against a topology that floods forever.
 pub const HOP_BUDGET: usize = 5000;
@@ -254,6 +259,17 @@ impl Sim {
         explain: String,
     ) {
         let at = self.location(ns, dev, None);
+        self.drop_hop_at(at, packet, reason, explain);
+    }
+
+    /// Record a drop. Every drop but a discarded flood copy ends the scenario.
+    fn drop_hop_at(
+        &mut self,
+        at: Location,
+        packet: Option<Frame>,
+        reason: crate::trace::DropReason,
+        explain: String,
+    ) {
         let fatal = !matches!(reason, crate::trace::DropReason::NotForThisHost);
         self.hop(
             at,

@@ -3,18 +3,11 @@
 //! later packet, and every reply, is matched to its entry and translated by conntrack alone.
 
 use super::l3::{tuple_of, Pass};
-use super::Sim;
+use super::{frame, Sim};
 use crate::conntrack::{CtEntry, Direction as CtDir};
 use crate::netfilter::{Hook, NatVerdict, NfPacket};
-use crate::packet::{Body, Frame, Ipv4, L4};
+use crate::packet::{Ipv4, L4};
 use crate::trace::{Decision, Event};
-
-fn frame(ip: &Ipv4) -> Option<Frame> {
-    Some(Frame {
-        eth: None,
-        body: Body::Ipv4(ip.clone()),
-    })
-}
 
 impl Sim {
     /// PREROUTING / OUTPUT: conntrack, then (first packet only) the nat table. False if dropped.

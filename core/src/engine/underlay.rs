@@ -203,24 +203,4 @@ impl Sim {
             }
         }
     }
-
-    fn drop_hop_at(
-        &mut self,
-        at: Location,
-        packet: Option<Frame>,
-        reason: DropReason,
-        explain: String,
-    ) {
-        self.hop(
-            at,
-            Event::Drop { reason },
-            packet,
-            None,
-            vec![],
-            explain.clone(),
-        );
-        if self.failed.is_none() {
-            self.failed = Some((self.hops.len().saturating_sub(1), explain));
-        }
-    }
 }
