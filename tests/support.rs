@@ -25,7 +25,7 @@ pub fn final_tables(run: &Run) -> String {
     let mut out = String::new();
     for ns in netns {
         for t in Table::ALL {
-            if t.applies_to(ns) {
+            if show::applies_to(t, ns) {
                 out += &format!("=== {} $ {}\n{}", ns.name, t.command(), show::render(ns, t));
             }
         }

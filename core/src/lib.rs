@@ -25,6 +25,7 @@
 //! | [`cluster`] | ClusterSpec → a built Cluster, and the errors a bad spec gives |
 //! | [`engine`] | runs a scenario over a Cluster and returns a Trace |
 //! | [`trace`] | Hop, Location, Event, Decision, DropReason, and their text form |
+//! | [`vocab`] | re-exported `packetwalk-vocab`: tables, event kinds, places, protocol constants |
 //! | [`show`] | the Linux renderers: `ip addr`, `ip route`, `ip neigh`, `bridge fdb`, `iptables-save`, … |
 
 pub mod addr;
@@ -42,3 +43,6 @@ pub mod packet;
 pub mod route;
 pub mod show;
 pub mod trace;
+
+/// The vocabulary the engine and the page share (tables, events, places, constants).
+pub use packetwalk_vocab as vocab;

@@ -38,6 +38,9 @@ pub struct Listener {
     pub port: u16,
     /// The process, e.g. `nginx` or `coredns`.
     pub process: String,
+    /// The pod's container that runs it (none on a node or an outside host).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +126,34 @@ impl Netns {
             .iter()
             .find(|l| l.proto == proto && l.port == port)
     }
+    /// The pod's container that runs `process`: the one listening as it, else the one
+    /// named after it, or running an image of that name, else (a client such as `curl`,
+    /// which a lesson does not tie to a container) the first that listens on nothing,
+    /// else the first. None outside a pod.
+    pub fn container_of(&self, process: &str) -> Option<String> {
+        let Role::Pod { containers, .. } = &self.role else {
+            return None;
+        };
+        let listens = |c: &Container| {
+            self.listeners
+                .iter()
+                .any(|l| l.container.as_deref() == Some(c.name.as_str()))
+        };
+        let by = |f: &dyn Fn(&Container) -> bool| {
+            containers.iter().find(|c| f(c)).map(|c| c.name.clone())
+        };
+        by(&|c| c.name == process)
+            .or_else(|| {
+                self.listeners
+                    .iter()
+                    .find(|l| l.process == process)
+                    .and_then(|l| l.container.clone())
+            })
+            .or_else(|| by(&|c| c.image.contains(process)))
+            .or_else(|| by(&|c| !listens(c)))
+            .or_else(|| containers.first().map(|c| c.name.clone()))
+    }
+
     pub fn is_pod(&self) -> bool {
         matches!(self.role, Role::Pod { .. })
     }

@@ -5,6 +5,8 @@
 use crate::addr::SubnetCheck;
 use crate::netfilter::NatWalk;
 use crate::packet::Frame;
+use crate::vocab::consts::FLANNEL_VXLAN_PORT;
+use crate::vocab::{Changed, EventKind, PlaceKind};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
@@ -38,6 +40,14 @@ pub struct Location {
     pub netns: String,
     pub device: Option<String>,
     pub direction: Option<Direction>,
+    /// A namespace, or the cloud fabric (whose `netns` is [`fabric_name`] of its segment).
+    #[serde(default, skip_serializing_if = "PlaceKind::is_netns")]
+    pub place: PlaceKind,
+}
+
+/// The name a cloud fabric's hops carry in `Location::netns`: `azure:vnet`.
+pub fn fabric_name(segment: &str) -> String {
+    format!("azure:{segment}")
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,6 +64,10 @@ pub struct Hop {
     pub changes: Vec<StateChange>,
     /// The engine's plain-language explanation, generated from the decision.
     pub explain: String,
+    /// For a process's hop (send, deliver, a DNS query or answer) in a pod: the container
+    /// that runs the process.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,8 +199,7 @@ pub enum Decision {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StateChange {
     pub netns: String,
-    /// `neigh`, `fdb`, `conntrack`, `fabric-snat`.
-    pub table: String,
+    pub table: Changed,
     /// The row as the tool prints it after the change.
     pub line: String,
 }
@@ -210,6 +223,40 @@ impl Location {
 }
 
 impl Event {
+    /// The kind of event: its tag in the JSON trace and in narration.
+    pub fn kind(&self) -> EventKind {
+        match self {
+            Event::Send { .. } => EventKind::Send,
+            Event::RouteLookup => EventKind::RouteLookup,
+            Event::Transmit => EventKind::Transmit,
+            Event::Receive => EventKind::Receive,
+            Event::BridgeForward => EventKind::BridgeForward,
+            Event::ArpRequest => EventKind::ArpRequest,
+            Event::ArpReply => EventKind::ArpReply,
+            Event::Netfilter { .. } => EventKind::Netfilter,
+            Event::Dnat => EventKind::Dnat,
+            Event::Snat => EventKind::Snat,
+            Event::ConntrackReply => EventKind::ConntrackReply,
+            Event::VxlanEncap => EventKind::VxlanEncap,
+            Event::VxlanDecap => EventKind::VxlanDecap,
+            Event::FabricRoute => EventKind::FabricRoute,
+            Event::DnsQuery => EventKind::DnsQuery,
+            Event::DnsAnswer => EventKind::DnsAnswer,
+            Event::Deliver { .. } => EventKind::Deliver,
+            Event::Drop { .. } => EventKind::Drop,
+        }
+    }
+
+    /// A flooded copy that a host discards: a drop that does not end the walk.
+    pub fn is_discard(&self) -> bool {
+        matches!(
+            self,
+            Event::Drop {
+                reason: DropReason::NotForThisHost
+            }
+        )
+    }
+
     pub fn label(&self) -> String {
         match self {
             Event::Send { process } => format!("send ({process})"),
@@ -284,7 +331,7 @@ impl Decision {
                 remote,
                 sport,
             } => {
-                vec![format!("fdb: {fdb}"), format!("vni {vni}, outer dst {remote}:8472, outer sport {sport} (hash of the inner flow)")]
+                vec![format!("fdb: {fdb}"), format!("vni {vni}, outer dst {remote}:{FLANNEL_VXLAN_PORT}, outer sport {sport} (hash of the inner flow)")]
             }
             Decision::Fabric {
                 table,
@@ -354,7 +401,7 @@ impl Trace {
                     out,
                     "       + {} {}: {}",
                     c.netns,
-                    c.table,
+                    c.table.name(),
                     c.line.trim_end()
                 );
             }

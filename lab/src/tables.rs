@@ -46,7 +46,7 @@ pub fn compare(
             ("addr", Table::IpAddr),
             ("nat", Table::IptablesSaveNat),
         ] {
-            if !t.applies_to(ns) {
+            if !packetwalk_core::show::applies_to(t, ns) {
                 continue;
             }
             let Some(kernel) = read(dir, &real, table) else {

@@ -148,11 +148,9 @@ pub fn conntrack(
     let mut model_life: Vec<(Ct, Vec<Ct>)> = Vec::new();
     let mut last_leg: Vec<(String, String)> = Vec::new();
     for h in &run.trace.hops {
-        for ch in h
-            .changes
-            .iter()
-            .filter(|ch| ch.table == "conntrack" && ch.netns == ns.name)
-        {
+        for ch in h.changes.iter().filter(|ch| {
+            ch.table == packetwalk_core::vocab::Changed::Conntrack && ch.netns == ns.name
+        }) {
             let Some(e) = parse(&ch.line) else { continue };
             let key = format!("{:?}", e.orig);
             match model_life

@@ -2,13 +2,14 @@
 //! (`dnat`, `vxlan_encap`, …) and, when needed, the namespace, the leg and which occurrence.
 
 use packetwalk_core::trace::Hop;
+use packetwalk_core::vocab::EventKind;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Narration {
     /// The event kind, as in the JSON trace: `send`, `route_lookup`, `dnat`, `vxlan_encap`, …
-    pub event: String,
+    pub event: EventKind,
     #[serde(default)]
     pub netns: Option<String>,
     /// A prefix of the hop's leg, e.g. `SYN-ACK` or `A?`.
@@ -24,28 +25,9 @@ fn first() -> usize {
     1
 }
 
-/// The event kind as serialised (`{"kind": "dnat"}` → `dnat`).
-pub fn event_kind(h: &Hop) -> String {
-    serde_json_kind(&h.event)
-}
-
-fn serde_json_kind(e: &packetwalk_core::trace::Event) -> String {
-    // The serde tag is the snake_case variant name; Debug gives the CamelCase one.
-    let dbg = format!("{e:?}");
-    let name = dbg.split([' ', '{', '(']).next().unwrap_or("");
-    let mut out = String::new();
-    for (i, ch) in name.chars().enumerate() {
-        if ch.is_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(ch.to_ascii_lowercase());
-    }
-    out
-}
-
 impl Narration {
     fn matches(&self, h: &Hop) -> bool {
-        event_kind(h) == self.event
+        h.event.kind() == self.event
             && self.netns.as_ref().is_none_or(|n| *n == h.at.netns)
             && self
                 .leg

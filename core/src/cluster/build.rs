@@ -312,6 +312,7 @@ fn pod_ns(
                 proto,
                 port,
                 process,
+                container: Some(c.name.clone()),
             });
         }
     }
@@ -356,6 +357,7 @@ fn host_ns(
             proto,
             port,
             process: process.clone(),
+            container: None,
         });
     }
     Ok(ns)

@@ -1,6 +1,7 @@
 //! The processes at either end: a TCP client and server, ping, the glibc resolver in the
 //! client pod, and CoreDNS answering from the cluster's Services.
 
+use super::record::Step;
 use super::{frame, Action, Scenario, Sim};
 use crate::dns::{DnsMessage, GlibcSearch, LookupOutcome, QType, Rcode};
 use crate::netfilter::Proto;
@@ -66,15 +67,15 @@ impl Sim {
 
     fn send(&mut self, ns: usize, process: &str, ip: Ipv4, why: String) {
         let at = self.location(ns, None, None);
-        self.hop(
-            at,
-            Event::Send {
-                process: process.into(),
-            },
-            frame(&ip),
-            None,
-            vec![],
-            why,
+        self.record(
+            Step::new(
+                at,
+                Event::Send {
+                    process: process.into(),
+                },
+                why,
+            )
+            .routed(&ip),
         );
         self.ip_output(ns, ip);
     }
@@ -232,7 +233,7 @@ impl Sim {
             reason: why.clone(),
             answer: String::new(),
         };
-        self.hop(at, Event::DnsQuery, frame(&ip), Some(d), vec![], format!("glibc tries {qname} ({why}); query {} goes to the nameserver {server} from port {sport}", self.app.queries));
+        self.record(Step::new(at, Event::DnsQuery, format!("glibc tries {qname} ({why}); query {} goes to the nameserver {server} from port {sport}", self.app.queries)).routed(&ip).decision(d));
         self.ip_output(ns, ip);
         true
     }
@@ -249,18 +250,18 @@ impl Sim {
                     return;
                 };
                 let at = self.location(ns, None, None);
-                self.hop(
-                    at,
-                    Event::Deliver {
-                        process: l.process.clone(),
-                    },
-                    frame(&ip),
-                    None,
-                    vec![],
-                    format!(
-                        "{} listens on port {}: the SYN is accepted, from {}:{}",
-                        l.process, t.dport, ip.src, t.sport
-                    ),
+                self.record(
+                    Step::new(
+                        at,
+                        Event::Deliver {
+                            process: l.process.clone(),
+                        },
+                        format!(
+                            "{} listens on port {}: the SYN is accepted, from {}:{}",
+                            l.process, t.dport, ip.src, t.sport
+                        ),
+                    )
+                    .routed(&ip),
                 );
                 self.leg = "SYN-ACK".into();
                 let reply = Ipv4 {
@@ -286,15 +287,15 @@ impl Sim {
             }
             L4::Icmp(i) if i.kind == IcmpKind::EchoRequest => {
                 let at = self.location(ns, None, None);
-                self.hop(
-                    at,
-                    Event::Deliver {
-                        process: "kernel".into(),
-                    },
-                    frame(&ip),
-                    None,
-                    vec![],
-                    "the kernel itself answers echo requests".into(),
+                self.record(
+                    Step::new(
+                        at,
+                        Event::Deliver {
+                            process: "kernel".into(),
+                        },
+                        "the kernel itself answers echo requests",
+                    )
+                    .routed(&ip),
                 );
                 self.leg = "echo reply".into();
                 let reply = Ipv4 {
@@ -347,15 +348,16 @@ impl Sim {
             reason: ans.why.clone(),
             answer: rc.clone(),
         };
-        self.hop(
-            at,
-            Event::Deliver {
-                process: l.process.clone(),
-            },
-            frame(ip),
-            Some(d),
-            vec![],
-            ans.why.clone(),
+        self.record(
+            Step::new(
+                at,
+                Event::Deliver {
+                    process: l.process.clone(),
+                },
+                ans.why.clone(),
+            )
+            .routed(ip)
+            .decision(d),
         );
         self.leg = format!("{} {}", if q.qtype == QType::A { "A" } else { "AAAA" }, rc);
         let msg = DnsMessage {
@@ -424,13 +426,13 @@ impl Sim {
                         .join(", "),
                     r => format!("{r:?}").to_uppercase(),
                 };
-                self.hop(
-                    at,
-                    Event::DnsAnswer,
-                    frame(&ip),
-                    None,
-                    vec![],
-                    format!("the resolver in {n} reads the answer for {}: {rc}", m.qname),
+                self.record(
+                    Step::new(
+                        at,
+                        Event::DnsAnswer,
+                        format!("the resolver in {n} reads the answer for {}: {rc}", m.qname),
+                    )
+                    .routed(&ip),
                 );
                 if let Some(r) = self.app.resolver.as_mut() {
                     r.on_response(m.rcode, &m.answers);
@@ -449,18 +451,18 @@ impl Sim {
                     Action::Tcp { process, .. } => process.clone(),
                     _ => "ping".into(),
                 };
-                self.hop(
-                    at,
-                    Event::Deliver {
-                        process: process.clone(),
-                    },
-                    frame(&ip),
-                    None,
-                    vec![],
-                    format!(
+                self.record(
+                    Step::new(
+                        at,
+                        Event::Deliver {
+                            process: process.clone(),
+                        },
+                        format!(
                         "the reply comes from {}, exactly the address {process} sent to: accepted",
                         ip.src
                     ),
+                    )
+                    .routed(&ip),
                 );
                 let what = match &ip.l4 {
                     L4::Tcp(_) => "SYN-ACK",

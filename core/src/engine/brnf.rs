@@ -7,6 +7,7 @@
 //! hairpin mode on its port.
 
 use super::l3::Pass;
+use super::record::Step;
 use super::{Parked, Sim};
 use crate::addr::Mac;
 use crate::neigh::Answer;
@@ -27,16 +28,17 @@ impl Sim {
     ) {
         let at = self.location(ns, Some(br), None);
         if !learned.is_empty() {
-            self.hop(
-                at.clone(),
-                Event::BridgeForward,
-                Some(Frame {
+            self.record(
+                Step::new(
+                    at.clone(),
+                    Event::BridgeForward,
+                    format!("the bridge learns that {} lives behind {port}", eth.src),
+                )
+                .frame(Frame {
                     eth: Some(eth),
                     body: Body::Ipv4(ip.clone()),
-                }),
-                None,
-                learned,
-                format!("the bridge learns that {} lives behind {port}", eth.src),
+                })
+                .changes(learned),
             );
         }
         let dst_before = (ip.dst, ip.l4.ports());
@@ -74,16 +76,13 @@ impl Sim {
             } else {
                 format!("{} is the bridge's own MAC: the packet goes up to the node's IP stack (PREROUTING already ran in the bridge)", eth.dst)
             };
-            self.hop(
-                at,
-                Event::BridgeForward,
-                Some(Frame {
-                    eth: Some(eth),
-                    body: Body::Ipv4(ip.clone()),
-                }),
-                Some(d),
-                vec![],
-                why,
+            self.record(
+                Step::new(at, Event::BridgeForward, why)
+                    .frame(Frame {
+                        eth: Some(eth),
+                        body: Body::Ipv4(ip.clone()),
+                    })
+                    .decision(d),
             );
             self.ip_after_prerouting(ns, ip, pass);
             return;
@@ -125,7 +124,7 @@ impl Sim {
                     dev: br.into(),
                     entry,
                 };
-                self.hop(at, Event::BridgeForward, Some(f.clone()), Some(d), vec![], format!("bridged DNAT: the new destination is on {br} itself, so the kernel only swaps in its MAC {mac} and bridges the frame on; the source MAC stays the sender's and the TTL is not decremented"));
+                self.record(Step::new(at, Event::BridgeForward, format!("bridged DNAT: the new destination is on {br} itself, so the kernel only swaps in its MAC {mac} and bridges the frame on; the source MAC stays the sender's and the TTL is not decremented")).frame(f.clone()).decision(d));
                 self.bridge_forward_ip(ns, br, Some(port), f, Some(pass));
             }
             answer => {

@@ -1,12 +1,14 @@
 //! Layer 2: what each kind of device does with a frame it sends or receives, the Linux
 //! bridge (learning, forwarding, flooding, hairpin, br_netfilter), ARP, and the underlay.
 
+use super::record::Step;
 use super::{InFlight, Sim};
 use crate::addr::Mac;
 use crate::link::IfaceKind;
 use crate::neigh::NudState;
 use crate::packet::{Arp, ArpOp, Body, Ethernet, Frame};
 use crate::trace::{Decision, Direction, DropReason, Event};
+use crate::vocab::Changed;
 use std::net::Ipv4Addr;
 
 impl Sim {
@@ -50,7 +52,7 @@ impl Sim {
             IfaceKind::Vxlan(_) => String::new(),
         };
         if !matches!(iface.kind, IfaceKind::Bridge(_)) {
-            self.hop(at, Event::Transmit, Some(frame.clone()), None, vec![], why);
+            self.record(Step::new(at, Event::Transmit, why).frame(frame.clone()));
         }
         self.dispatch(ns, dev, frame);
     }
@@ -94,7 +96,7 @@ impl Sim {
             ),
             None => String::new(),
         };
-        self.hop(at, Event::Receive, Some(frame.clone()), None, vec![], why);
+        self.record(Step::new(at, Event::Receive, why).frame(frame.clone()));
         match &iface.master {
             Some(br) => self.bridge_input(ns, &br.clone(), dev, frame),
             None => self.l2_input(ns, dev, frame),
@@ -138,7 +140,7 @@ impl Sim {
                 let n = self.c.netns[ns]
                     .neigh
                     .set(arp.spa, dev, Some(arp.sha), NudState::Stale);
-                let change = self.change(ns, "neigh", n.to_string());
+                let change = self.change(ns, Changed::Neigh, n.to_string());
                 let mac = self.c.netns[ns]
                     .iface(dev)
                     .map(|i| i.mac)
@@ -157,7 +159,7 @@ impl Sim {
                     }),
                 };
                 let at = self.location(ns, Some(dev), None);
-                self.hop(at, Event::ArpReply, Some(reply.clone()), None, vec![change], format!("{} is an address here, so the kernel answers: {} is-at {mac}, sent straight back to the asker", arp.tpa, arp.tpa));
+                self.record(Step::new(at, Event::ArpReply, format!("{} is an address here, so the kernel answers: {} is-at {mac}, sent straight back to the asker", arp.tpa, arp.tpa)).frame(reply.clone()).change(change));
                 self.transmit(ns, dev, reply);
             }
             ArpOp::Request => {
@@ -181,9 +183,9 @@ impl Sim {
                     self.c.netns[ns]
                         .neigh
                         .set(arp.spa, dev, Some(arp.sha), NudState::Reachable);
-                let change = self.change(ns, "neigh", n.to_string());
+                let change = self.change(ns, Changed::Neigh, n.to_string());
                 let at = self.location(ns, Some(dev), None);
-                self.hop(at, Event::ArpReply, Some(Frame { eth, body: Body::Arp(arp) }), None, vec![change], format!("the answer fills the neighbour entry: {} is at {}; packets waiting for it can go", arp.spa, arp.sha));
+                self.record(Step::new(at, Event::ArpReply, format!("the answer fills the neighbour entry: {} is at {}; packets waiting for it can go", arp.spa, arp.sha)).frame(Frame { eth, body: Body::Arp(arp) }).change(change));
                 self.release_parked(ns, dev, arp.spa, arp.sha);
             }
         }
@@ -211,9 +213,9 @@ impl Sim {
         let e = self.c.netns[ns]
             .neigh
             .set(ip, dev, None, NudState::Incomplete);
-        let change = self.change(ns, "neigh", e.to_string());
+        let change = self.change(ns, Changed::Neigh, e.to_string());
         let at = self.location(ns, Some(dev), None);
-        self.hop(at, Event::ArpRequest, Some(frame.clone()), None, vec![change], format!("no MAC known for {ip}: broadcast \"who-has {ip} tell {spa}\" and hold the packet until someone answers"));
+        self.record(Step::new(at, Event::ArpRequest, format!("no MAC known for {ip}: broadcast \"who-has {ip} tell {spa}\" and hold the packet until someone answers")).frame(frame.clone()).change(change));
         self.transmit(ns, dev, frame);
     }
 
@@ -226,7 +228,7 @@ impl Sim {
             .and_then(|b| b.learn(eth.src, port));
         let mut changes = vec![];
         if let Some(e) = learned {
-            changes.push(self.change(ns, "fdb", e.line(br)));
+            changes.push(self.change(ns, Changed::Fdb, e.line(br)));
         }
         if let (true, false, Body::Ipv4(ip)) = (
             self.c.netns[ns].sysctls.bridge_nf_call_iptables,
@@ -248,7 +250,7 @@ impl Sim {
                 entry: entry.map(|e| e.line(br)),
                 ports: vec![],
             };
-            self.hop(at, Event::BridgeForward, Some(frame.clone()), Some(d), changes, format!("{} is the bridge's own MAC: the frame goes up to {br}'s IP stack, not out of a port", eth.dst));
+            self.record(Step::new(at, Event::BridgeForward, format!("{} is the bridge's own MAC: the frame goes up to {br}'s IP stack, not out of a port", eth.dst)).frame(frame.clone()).decision(d).changes(changes));
             self.l2_input(ns, br, frame);
             return;
         }
@@ -306,27 +308,27 @@ impl Sim {
                     ports: vec![e.port.clone()],
                 };
                 if Some(e.port.as_str()) == ingress && !hairpin {
-                    self.hop(
-                        at,
-                        Event::BridgeForward,
-                        Some(frame.clone()),
-                        Some(d),
-                        changes,
-                        String::new(),
+                    self.record(
+                        Step::new(at, Event::BridgeForward, String::new())
+                            .frame(frame.clone())
+                            .decision(d)
+                            .changes(changes),
                     );
                     self.drop_hop(ns, Some(br), Some(frame), DropReason::HairpinOff { port: e.port.clone() }, format!("the frame would leave by the port it came in on ({}), which the bridge only allows with hairpin on", e.port));
                     return;
                 }
-                self.hop(
-                    at,
-                    Event::BridgeForward,
-                    Some(frame.clone()),
-                    Some(d),
-                    changes,
-                    format!(
-                        "the FDB says {} was last seen on {}: forward out of that port only",
-                        eth.dst, e.port
-                    ),
+                self.record(
+                    Step::new(
+                        at,
+                        Event::BridgeForward,
+                        format!(
+                            "the FDB says {} was last seen on {}: forward out of that port only",
+                            eth.dst, e.port
+                        ),
+                    )
+                    .frame(frame.clone())
+                    .decision(d)
+                    .changes(changes),
                 );
                 self.bridge_postrouting(ns, &e.port, &mut frame, pass);
                 self.transmit(ns, &e.port, frame);
@@ -354,13 +356,11 @@ impl Sim {
                     (false, true) => format!("{what}: flood a copy out of every other port ({}), and pass one up to the bridge itself", out.join(", ")),
                     (false, false) => format!("{what}: flood a copy out of every other port ({})", out.join(", ")),
                 };
-                self.hop(
-                    at,
-                    Event::BridgeForward,
-                    Some(frame.clone()),
-                    Some(d),
-                    changes,
-                    why,
+                self.record(
+                    Step::new(at, Event::BridgeForward, why)
+                        .frame(frame.clone())
+                        .decision(d)
+                        .changes(changes),
                 );
                 self.bridge_postrouting(ns, br, &mut frame, pass);
                 for p in &out {

@@ -2,6 +2,7 @@
 //! ip_forward and TTL, neighbour resolution, conntrack and the nat table at each hook, and
 //! VXLAN encapsulation and decapsulation.
 
+use super::record::Step;
 use super::{frame, Parked, Sim};
 use crate::addr::Mac;
 use crate::conntrack::{Direction as CtDir, Tuple};
@@ -81,7 +82,7 @@ impl Sim {
                 .map(|i| i.name.clone())
                 .unwrap_or_default();
             let at = self.location(ns, None, None);
-            self.hop(at, Event::RouteLookup, frame(&ip), Some(Decision::Local { addr: ip.dst, dev: iface.clone() }), vec![], format!("{} is an address of this namespace ({iface}): the local table wins, deliver to a socket here", ip.dst));
+            self.record(Step::new(at, Event::RouteLookup, format!("{} is an address of this namespace ({iface}): the local table wins, deliver to a socket here", ip.dst)).routed(&ip).decision(Decision::Local { addr: ip.dst, dev: iface.clone() }));
             self.local_deliver(ns, ip);
             return;
         }
@@ -116,16 +117,17 @@ impl Sim {
                 .iface_with_addr(ip.dst)
                 .map(|i| i.name.clone())
                 .unwrap_or_else(|| "lo".into());
-            self.hop(
-                at,
-                Event::RouteLookup,
-                frame(ip),
-                Some(Decision::Local { addr: ip.dst, dev }),
-                vec![],
-                format!(
-                    "{} is local: the packet goes out through lo and comes straight back in",
-                    ip.dst
-                ),
+            self.record(
+                Step::new(
+                    at,
+                    Event::RouteLookup,
+                    format!(
+                        "{} is local: the packet goes out through lo and comes straight back in",
+                        ip.dst
+                    ),
+                )
+                .routed(ip)
+                .decision(Decision::Local { addr: ip.dst, dev }),
             );
             return Some(("lo".into(), ip.dst));
         }
@@ -158,18 +160,19 @@ impl Sim {
                     next_hop,
                     dev: m.route.dev.clone(),
                 };
-                self.hop(at, Event::RouteLookup, frame(ip), Some(d), vec![], why);
+                self.record(
+                    Step::new(at, Event::RouteLookup, why)
+                        .routed(ip)
+                        .decision(d),
+                );
                 Some((m.route.dev, next_hop))
             }
             Err(checks) => {
                 let d = Decision::NoRoute { table, checks };
-                self.hop(
-                    at,
-                    Event::RouteLookup,
-                    frame(ip),
-                    Some(d),
-                    vec![],
-                    String::new(),
+                self.record(
+                    Step::new(at, Event::RouteLookup, String::new())
+                        .routed(ip)
+                        .decision(d),
                 );
                 self.drop_hop(
                     ns,
@@ -223,7 +226,7 @@ impl Sim {
                     }),
                     body: Body::Ipv4(ip),
                 };
-                self.hop(at, Event::Transmit, Some(f.clone()), Some(d), vec![], format!("the neighbour table knows {next_hop} is at {mac}: build the Ethernet header (src {}, dst {mac})", iface.mac));
+                self.record(Step::new(at, Event::Transmit, format!("the neighbour table knows {next_hop} is at {mac}: build the Ethernet header (src {}, dst {mac})", iface.mac)).frame(f.clone()).decision(d));
                 if let IfaceKind::Vxlan(_) = iface.kind {
                     self.vxlan_encap(ns, dev, f);
                 } else {
@@ -276,7 +279,7 @@ impl Sim {
                         body: Body::Ipv4(p.pkt.clone()),
                     };
                     let at = self.location(p.ns, Some(&p.dev), Some(crate::trace::Direction::Out));
-                    self.hop(at, Event::Transmit, Some(via_br), None, vec![], format!("the held packet goes out through {} with the bridge's MAC; br_netfilter then puts the sender's MAC {src} back and bridges it on", p.dev));
+                    self.record(Step::new(at, Event::Transmit, format!("the held packet goes out through {} with the bridge's MAC; br_netfilter then puts the sender's MAC {src} back and bridges it on", p.dev)).frame(via_br));
                     let f = Frame {
                         eth: Some(Ethernet { src, dst: mac }),
                         body: Body::Ipv4(p.pkt),
@@ -327,7 +330,7 @@ impl Sim {
             remote: fdb.dst,
             sport,
         };
-        self.hop(at, Event::VxlanEncap, frame(&outer), Some(d), vec![], format!("{dev}'s FDB maps {dst_mac} to node {}: the whole inner frame goes inside UDP {sport} → {}:{}, VNI {} (50 bytes more, hence MTU 1450)", fdb.dst, fdb.dst, vx.dstport, vx.vni));
+        self.record(Step::new(at, Event::VxlanEncap, format!("{dev}'s FDB maps {dst_mac} to node {}: the whole inner frame goes inside UDP {sport} → {}:{}, VNI {} (50 bytes more, hence MTU 1450)", fdb.dst, fdb.dst, vx.dstport, vx.vni)).routed(&outer).decision(d));
         self.ip_output(ns, outer);
     }
 
@@ -351,7 +354,7 @@ impl Sim {
         let Some(dev) = dev else { return false };
         let inner = (*v.inner).clone();
         let at = self.location(ns, Some(&dev), None);
-        self.hop(at, Event::VxlanDecap, Some(inner.clone()), None, vec![], format!("UDP port {dport} belongs to the kernel's VXLAN socket: VNI {} is {dev}, so the outer headers are stripped and the inner frame arrives on {dev}", v.vni));
+        self.record(Step::new(at, Event::VxlanDecap, format!("UDP port {dport} belongs to the kernel's VXLAN socket: VNI {} is {dev}, so the outer headers are stripped and the inner frame arrives on {dev}", v.vni)).frame(inner.clone()));
         self.enqueue(ns, &dev, inner);
         true
     }

@@ -9,6 +9,7 @@
 //! | `l2.rs` | transmit/receive per device kind, the bridge, ARP |
 //! | `brnf.rs` | br_netfilter: iptables for frames crossing the bridge, and bridged DNAT |
 //! | `l3.rs` | IP output, input and forwarding, neighbours, VXLAN encap/decap |
+//! | `record.rs` | a hop being recorded ([`Step`]), and where it is ([`Location`]s) |
 //! | `nat.rs` | conntrack and the nat table at the hooks |
 //! | `underlay.rs` | the Ethernet segment between nodes, and Azure's VNet fabric |
 //! | `apps.rs` | the processes: TCP client/server, ping, the glibc resolver and CoreDNS |
@@ -18,13 +19,16 @@ mod brnf;
 mod l2;
 mod l3;
 mod nat;
+mod record;
 mod underlay;
+
+use record::frame;
 
 use crate::cluster::Cluster;
 use crate::fabric::Segment;
 use crate::netns::Netns;
 use crate::packet::{Frame, Ipv4};
-use crate::trace::{Decision, Event, Hop, Location, Outcome, StateChange, Trace};
+use crate::trace::{Hop, Outcome, Trace};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -75,11 +79,6 @@ impl Run {
             None => (&self.initial.0, &self.initial.1),
         }
     }
-}
-
-/// A routed packet (no link header yet) as a hop's packet.
-fn frame(ip: &Ipv4) -> Option<Frame> {
-    Some(Frame::routed(ip))
 }
 
 /// Upper bound on hops in one run. TTL bounds routing loops long before this; it only
@@ -198,92 +197,6 @@ impl Sim {
         }
     }
 
-    fn location(
-        &self,
-        ns: usize,
-        dev: Option<&str>,
-        dir: Option<crate::trace::Direction>,
-    ) -> Location {
-        let n = &self.c.netns[ns];
-        let device = dev.map(|d| {
-            n.iface(d)
-                .map(|i| i.display_name())
-                .unwrap_or_else(|| d.to_string())
-        });
-        Location {
-            node: n.node.clone(),
-            netns: n.name.clone(),
-            device,
-            direction: dir,
-        }
-    }
-
-    /// Record a hop. State changes must already be applied; a snapshot is kept when there are any.
-    fn hop(
-        &mut self,
-        at: Location,
-        event: Event,
-        packet: Option<Frame>,
-        decision: Option<Decision>,
-        changes: Vec<StateChange>,
-        explain: String,
-    ) {
-        if self.over_budget() {
-            return;
-        }
-        let changed = !changes.is_empty();
-        self.hops.push(Hop {
-            at,
-            event,
-            leg: self.leg.clone(),
-            packet,
-            decision,
-            changes,
-            explain,
-        });
-        if changed {
-            self.snapshots.push((
-                self.hops.len() - 1,
-                self.c.netns.clone(),
-                self.c.segments.clone(),
-            ));
-        }
-    }
-
-    fn drop_hop(
-        &mut self,
-        ns: usize,
-        dev: Option<&str>,
-        packet: Option<Frame>,
-        reason: crate::trace::DropReason,
-        explain: String,
-    ) {
-        let at = self.location(ns, dev, None);
-        self.drop_hop_at(at, packet, reason, explain);
-    }
-
-    /// Record a drop. Every drop but a discarded flood copy ends the scenario.
-    fn drop_hop_at(
-        &mut self,
-        at: Location,
-        packet: Option<Frame>,
-        reason: crate::trace::DropReason,
-        explain: String,
-    ) {
-        let fatal = !matches!(reason, crate::trace::DropReason::NotForThisHost);
-        self.hop(
-            at,
-            Event::Drop { reason },
-            packet,
-            None,
-            vec![],
-            explain.clone(),
-        );
-        if fatal && self.failed.is_none() {
-            self.failed = Some((self.hops.len().saturating_sub(1), explain));
-        }
-    }
-
     fn outcome(&self) -> Outcome {
         if let Some((hop, reason)) = &self.failed {
             return Outcome::Failed {
@@ -303,14 +216,6 @@ impl Sim {
                 hop: self.hops.len().saturating_sub(1),
                 reason: "the exchange did not complete".into(),
             },
-        }
-    }
-
-    fn change(&self, ns: usize, table: &str, line: String) -> StateChange {
-        StateChange {
-            netns: self.c.netns[ns].name.clone(),
-            table: table.into(),
-            line,
         }
     }
 }

@@ -3,11 +3,13 @@
 //! later packet, and every reply, is matched to its entry and translated by conntrack alone.
 
 use super::l3::{tuple_of, Pass};
-use super::{frame, Sim};
+use super::record::Step;
+use super::Sim;
 use crate::conntrack::{CtEntry, Direction as CtDir};
 use crate::netfilter::{Hook, NatVerdict, NfPacket};
 use crate::packet::{Ipv4, L4};
 use crate::trace::{Decision, Event};
+use crate::vocab::Changed;
 
 impl Sim {
     /// PREROUTING / OUTPUT: conntrack, then (first packet only) the nat table. False if dropped.
@@ -28,7 +30,7 @@ impl Sim {
             let (syn, ack) = tcp_flags(ip);
             self.c.netns[ns].conntrack.update(i, dir, syn, ack);
             let e = self.c.netns[ns].conntrack.entries[i].clone();
-            let change = self.change(ns, "conntrack", e.to_string());
+            let change = self.change(ns, Changed::Conntrack, e.to_string());
             let at = self.location(ns, in_dev, None);
             let mut why = match dir {
                 CtDir::Original => "a later packet of a known flow: conntrack applies the entry's NAT, the nat table is not consulted again".to_string(),
@@ -51,13 +53,11 @@ impl Sim {
                 entry: e.to_string(),
                 direction: format!("{dir:?}").to_lowercase(),
             };
-            self.hop(
-                at,
-                Event::ConntrackReply,
-                frame(ip),
-                Some(d),
-                vec![change],
-                why,
+            self.record(
+                Step::new(at, Event::ConntrackReply, why)
+                    .routed(ip)
+                    .decision(d)
+                    .change(change),
             );
             return true;
         }
@@ -88,15 +88,16 @@ impl Sim {
             NatVerdict::Dnat(to) => format!("first packet of a new flow: nat {hook} walked {} rules, {matched} matched, ending in DNAT to {to}", walk.steps.len()),
             _ => format!("first packet of a new flow: nat {hook} walked {} rules; no address translation here", walk.steps.len()),
         };
-        self.hop(
-            at.clone(),
-            Event::Netfilter {
-                hook: hook.to_string(),
-            },
-            frame(ip),
-            Some(Decision::Nat(walk)),
-            vec![],
-            why,
+        self.record(
+            Step::new(
+                at.clone(),
+                Event::Netfilter {
+                    hook: hook.to_string(),
+                },
+                why,
+            )
+            .routed(ip)
+            .decision(Decision::Nat(walk)),
         );
         if let NatVerdict::Dnat(to) = verdict {
             let before = format!("{}:{}", ip.dst, ip.l4.ports().map(|p| p.1).unwrap_or(0));
@@ -106,15 +107,15 @@ impl Sim {
             e.reply.src = *to.ip();
             e.reply.sport = to.port();
             let line = e.to_string();
-            let change = self.change(ns, "conntrack", line.clone());
+            let change = self.change(ns, Changed::Conntrack, line.clone());
             let d = Decision::Conntrack {
                 entry: line,
                 direction: "original".into(),
             };
-            self.hop(at, Event::Dnat, frame(ip), Some(d), vec![change], format!("DNAT: destination {before} becomes {to}. Conntrack remembers it, so the reply can be turned back"));
+            self.record(Step::new(at, Event::Dnat, format!("DNAT: destination {before} becomes {to}. Conntrack remembers it, so the reply can be turned back")).routed(ip).decision(d).change(change));
         } else {
             let line = self.c.netns[ns].conntrack.entries[idx].to_string();
-            let change = self.change(ns, "conntrack", line);
+            let change = self.change(ns, Changed::Conntrack, line);
             if let Some(last) = self.hops.last_mut() {
                 last.changes.push(change);
             }
@@ -139,7 +140,7 @@ impl Sim {
                     entry: e.to_string(),
                     direction: "reply".into(),
                 };
-                self.hop(at, Event::ConntrackReply, frame(ip), Some(d), vec![], format!("reverse the DNAT: source {before} becomes {}:{} again, the address the client asked for", e.original.dst, e.original.dport));
+                self.record(Step::new(at, Event::ConntrackReply, format!("reverse the DNAT: source {before} becomes {}:{} again, the address the client asked for", e.original.dst, e.original.dport)).routed(ip).decision(d));
             } else if dir == CtDir::Original && e.is_snat() {
                 ip.src = e.reply.dst;
                 ip.l4.set_sport(e.reply.dport);
@@ -165,15 +166,16 @@ impl Sim {
                 ip.src
             ),
         };
-        self.hop(
-            at.clone(),
-            Event::Netfilter {
-                hook: "POSTROUTING".into(),
-            },
-            frame(ip),
-            Some(Decision::Nat(walk)),
-            vec![],
-            why,
+        self.record(
+            Step::new(
+                at.clone(),
+                Event::Netfilter {
+                    hook: "POSTROUTING".into(),
+                },
+                why,
+            )
+            .routed(ip)
+            .decision(Decision::Nat(walk)),
         );
         if let NatVerdict::Masquerade { random_fully } = verdict {
             // A bridge port has no address of its own: MASQUERADE uses the bridge's.
@@ -201,7 +203,7 @@ impl Sim {
             e.reply.dst = addr;
             e.reply.dport = port;
             let line = e.to_string();
-            let change = self.change(ns, "conntrack", line.clone());
+            let change = self.change(ns, Changed::Conntrack, line.clone());
             let d = Decision::Conntrack {
                 entry: line,
                 direction: "original".into(),
@@ -211,7 +213,7 @@ impl Sim {
             } else {
                 String::new()
             };
-            self.hop(at, Event::Snat, frame(ip), Some(d), vec![change], format!("MASQUERADE: source {before} becomes {addr}, the address of {out_dev}, the interface it leaves by{ports}"));
+            self.record(Step::new(at, Event::Snat, format!("MASQUERADE: source {before} becomes {addr}, the address of {out_dev}, the interface it leaves by{ports}")).routed(ip).decision(d).change(change));
         }
     }
 }

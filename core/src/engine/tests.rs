@@ -1,6 +1,7 @@
 //! Engine-level properties; lesson-level behaviour is tested in tests/scenarios.rs.
 
 use super::*;
+use crate::trace::Event;
 
 #[test]
 fn the_rng_is_deterministic_and_stays_in_range() {

@@ -2,11 +2,14 @@
 //! every ARP itself, routes by the effective routes (system routes plus the AKS route table),
 //! translates outbound traffic to the public IP, and never decrements the TTL.
 
+use super::record::Step;
 use super::Sim;
 use crate::addr::Mac;
 use crate::fabric::{AzureVnet, FabricSnat, NextHop, SegmentKind};
 use crate::packet::{Arp, ArpOp, Body, Ethernet, Frame};
+use crate::trace::fabric_name;
 use crate::trace::{Decision, DropReason, Event, Location};
+use crate::vocab::{Changed, PlaceKind};
 
 impl Sim {
     /// The underlay carries a frame from one NIC to another.
@@ -45,9 +48,10 @@ impl Sim {
     fn fabric_location(&self, seg: &str) -> Location {
         Location {
             node: None,
-            netns: format!("azure:{seg}"),
+            netns: fabric_name(seg),
             device: None,
             direction: None,
+            place: PlaceKind::Fabric,
         }
     }
 
@@ -76,7 +80,7 @@ impl Sim {
                     }),
                 };
                 let at = self.fabric_location(seg);
-                self.hop(at, Event::ArpReply, Some(reply.clone()), None, vec![], format!("Azure's virtual network answers every ARP request itself, always with {}: all traffic goes through the fabric", Mac::AZURE_FABRIC));
+                self.record(Step::new(at, Event::ArpReply, format!("Azure's virtual network answers every ARP request itself, always with {}: all traffic goes through the fabric", Mac::AZURE_FABRIC)).frame(reply.clone()));
                 self.enqueue(from_ns, from_dev, reply);
             }
             Body::Arp(_) => {}
@@ -107,7 +111,7 @@ impl Sim {
                     };
                     ip.dst = t.private.0;
                     ip.l4.set_dport(t.private.1);
-                    self.hop(at.clone(), Event::Dnat, Some(Frame { eth: None, body: Body::Ipv4(ip.clone()) }), None, vec![], format!("the reply reaches the outbound public IP; Azure's SNAT table turns it back into {}:{}", t.private.0, t.private.1));
+                    self.record(Step::new(at.clone(), Event::Dnat, format!("the reply reaches the outbound public IP; Azure's SNAT table turns it back into {}:{}", t.private.0, t.private.1)).frame(Frame { eth: None, body: Body::Ipv4(ip.clone()) }));
                 }
                 let Some(i) = vnet.lookup(ip.dst) else {
                     self.drop_hop_at(
@@ -132,7 +136,7 @@ impl Sim {
                     matched: i,
                     next_hop: next.clone(),
                 };
-                self.hop(at.clone(), Event::FabricRoute, Some(Frame { eth: frame.eth, body: Body::Ipv4(ip.clone()) }), Some(d), vec![], format!("the fabric looks up {} in the subnet's effective routes (longest prefix): {next}. It does not decrement the TTL", ip.dst));
+                self.record(Step::new(at.clone(), Event::FabricRoute, format!("the fabric looks up {} in the subnet's effective routes (longest prefix): {next}. It does not decrement the TTL", ip.dst)).frame(Frame { eth: frame.eth, body: Body::Ipv4(ip.clone()) }).decision(d));
                 if route.next_hop == NextHop::Internet {
                     if let Some(public) = vnet.outbound_ip {
                         let port = self.rng.range(1024, 65535);
@@ -155,11 +159,11 @@ impl Sim {
                         ip.src = public;
                         ip.l4.set_sport(port);
                         let change = crate::trace::StateChange {
-                            netns: format!("azure:{seg}"),
-                            table: "fabric-snat".into(),
+                            netns: fabric_name(seg),
+                            table: Changed::FabricSnat,
                             line,
                         };
-                        self.hop(at, Event::Snat, Some(Frame { eth: None, body: Body::Ipv4(ip.clone()) }), None, vec![change], format!("outbound traffic leaves Azure with the cluster's public IP {public}: the load balancer's outbound rule translates the source"));
+                        self.record(Step::new(at, Event::Snat, format!("outbound traffic leaves Azure with the cluster's public IP {public}: the load balancer's outbound rule translates the source")).frame(Frame { eth: None, body: Body::Ipv4(ip.clone()) }).change(change));
                     }
                 }
                 let dest = self.c.segment(seg).and_then(|s| {
