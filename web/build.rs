@@ -1,10 +1,10 @@
 //! Runs every lesson at build time and embeds what the page shows
-//! (`$OUT_DIR/site.bin`, in the `src/codec.rs` format, read by `src/data.rs`). The lesson files stay the one source
+//! (`$OUT_DIR/site.bin`, in the `src/codec/` format, read by `src/data.rs`). The lesson files stay the one source
 //! of truth: they are parsed here by the lessons crate and run by the engine, and a lesson
 //! that fails either way is embedded as its error, which the page shows.
 #![allow(dead_code)]
 
-#[path = "src/model.rs"]
+#[path = "src/model/mod.rs"]
 mod model;
 
 #[path = "src/codec/mod.rs"]
@@ -15,7 +15,7 @@ mod digest;
 
 fn main() {
     println!("cargo:rerun-if-changed=../lessons");
-    println!("cargo:rerun-if-changed=src/model.rs");
+    println!("cargo:rerun-if-changed=src/model");
     println!("cargo:rerun-if-changed=src/codec");
     println!("cargo:rerun-if-changed=src/digest");
     let bytes = codec::encode(&digest::site());

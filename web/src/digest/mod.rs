@@ -17,12 +17,10 @@ pub mod tables;
 pub mod topology;
 pub mod what_if;
 
-use crate::model::{
-    At, Change, EventKind, Hop, LessonBody, LessonEntry, Outcome, Packet, Site, Walk, COMMANDS,
-};
+use crate::model::{At, Change, Hop, LessonBody, LessonEntry, Outcome, Packet, Site, Walk};
 use packetwalk_core::engine::Run;
 use packetwalk_core::packet::{Body, Frame};
-use packetwalk_core::trace::{Direction, DropReason, Event, Outcome as CoreOutcome};
+use packetwalk_core::trace::{Direction, Event, Outcome as CoreOutcome};
 use packetwalk_lessons::narration::attach;
 use packetwalk_lessons::Lesson;
 use tables::Pool;
@@ -150,8 +148,8 @@ pub fn hops(
                     Some(Direction::Out) => "out".into(),
                     None => String::new(),
                 },
+                place: h.at.place,
             };
-            let event = event_kind(&h.event);
             let label = h.event.label();
             let narration = notes
                 .get(i)
@@ -162,18 +160,12 @@ pub fn hops(
                 .packet
                 .as_ref()
                 .map(|f| pools.packets.intern(packet::packet(f, prev, nat)));
-            let tables = tables::tables_at(run, i, &h.at.netns, &mut pools.texts);
-            let tab = tables::tab_for(
-                &h.event,
-                &h.changes
-                    .iter()
-                    .filter(|c| c.netns == h.at.netns)
-                    .map(|c| c.table.as_str())
-                    .collect::<Vec<_>>(),
-            );
+            let tables = tables::tables_at(run, i, &h.at, &mut pools.texts);
+            let tab = tables::tab_for(h);
             let hop = Hop {
                 at,
-                event,
+                event: h.event.kind(),
+                discard: h.event.is_discard(),
                 label,
                 leg: h.leg.clone(),
                 packet,
@@ -183,15 +175,15 @@ pub fn hops(
                     .iter()
                     .map(|c| Change {
                         netns: c.netns.clone(),
-                        table: c.table.clone(),
+                        table: c.table,
                         line: c.line.trim_end().to_string(),
                     })
                     .collect(),
                 explain: h.explain.clone(),
                 narration,
                 tables,
-                tab: COMMANDS.iter().position(|c| *c == tab).unwrap_or(0) as u8,
-                container: container(lesson, &h.at.netns, &h.event),
+                tab,
+                container: h.container.clone(),
             };
             pools.hops.intern(hop)
         })
@@ -219,56 +211,6 @@ fn same_kind(a: &Frame, b: &Frame) -> bool {
         (Body::Ipv4(_), Body::Ipv4(_)) => true,
         _ => false,
     }
-}
-
-fn event_kind(e: &Event) -> EventKind {
-    match e {
-        Event::Send { .. } => EventKind::Send,
-        Event::RouteLookup => EventKind::Route,
-        Event::Transmit => EventKind::Transmit,
-        Event::Receive => EventKind::Receive,
-        Event::BridgeForward => EventKind::Bridge,
-        Event::ArpRequest => EventKind::ArpRequest,
-        Event::ArpReply => EventKind::ArpReply,
-        Event::Netfilter { .. } => EventKind::Netfilter,
-        Event::Dnat => EventKind::Dnat,
-        Event::Snat => EventKind::Snat,
-        Event::ConntrackReply => EventKind::Conntrack,
-        Event::VxlanEncap => EventKind::VxlanEncap,
-        Event::VxlanDecap => EventKind::VxlanDecap,
-        Event::FabricRoute => EventKind::Fabric,
-        Event::DnsQuery => EventKind::DnsQuery,
-        Event::DnsAnswer => EventKind::DnsAnswer,
-        Event::Deliver { .. } => EventKind::Deliver,
-        Event::Drop {
-            reason: DropReason::NotForThisHost,
-        } => EventKind::Discard,
-        Event::Drop { .. } => EventKind::Drop,
-    }
-}
-
-/// The container running the process of a `send` or `deliver` hop: the one named after
-/// it, or whose image is, or (a client) the one that listens on nothing.
-fn container(lesson: &Lesson, netns: &str, event: &Event) -> Option<String> {
-    let process = match event {
-        Event::Send { process } | Event::Deliver { process } => process,
-        Event::DnsQuery | Event::DnsAnswer => "getent",
-        _ => return None,
-    };
-    let pod = lesson
-        .cluster
-        .nodes
-        .iter()
-        .flat_map(|n| n.pods.iter())
-        .find(|p| p.name == netns)?;
-    let by = |f: &dyn Fn(&packetwalk_core::cluster::ContainerSpec) -> bool| {
-        pod.containers.iter().find(|c| f(c)).map(|c| c.name.clone())
-    };
-    by(&|c| c.name == *process)
-        .or_else(|| by(&|c| c.dns_server && process == "coredns"))
-        .or_else(|| by(&|c| c.image.as_deref().is_some_and(|i| i.contains(process))))
-        .or_else(|| by(&|c| c.listen.is_empty()))
-        .or_else(|| pod.containers.first().map(|c| c.name.clone()))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use packetwalk_core::cluster::{Cluster, HostLocation, Network, UnderlayKind};
 use packetwalk_core::fabric::{NextHop, RouteSource, SegmentKind};
 use packetwalk_core::link::{Iface, IfaceKind};
 use packetwalk_core::netns::Netns;
+use packetwalk_core::trace::fabric_name;
 
 pub fn topology(cluster: &Cluster) -> Topology {
     let spec = &cluster.spec;
@@ -42,7 +43,7 @@ pub fn topology(cluster: &Cluster) -> Topology {
     });
     let underlay = Underlay {
         azure: spec.underlay.kind == UnderlayKind::AzureVnet,
-        fabric: vnet.as_ref().map(|(name, _)| format!("azure:{name}")),
+        fabric: vnet.as_ref().map(|(name, _)| fabric_name(name)),
         cidr: spec.underlay.cidr.to_string(),
         gateway: spec.underlay.gateway.map(|g| g.to_string()),
         route_table: vnet.as_ref().map(|(_, v)| v.route_table.clone()),

@@ -220,12 +220,14 @@ fn the_packet_goes_down_the_veth_pair_from_a_pod_to_its_node() {
         netns: t.nodes[0].pods[0].name.clone(),
         device: Some("eth0@if5".into()),
         direction: "out".into(),
+        place: crate::model::PlaceKind::Netns,
     };
     let node = At {
         node: pod.node.clone(),
         netns: t.nodes[0].name.clone(),
         device: Some("veth02900dfab@if2".into()),
         direction: "in".into(),
+        place: crate::model::PlaceKind::Netns,
     };
     let (a, b) = (
         l.anchor(&pod, None).unwrap(),
@@ -251,6 +253,7 @@ fn a_namespace_wide_step_sits_on_the_namespace_and_a_process_on_its_container() 
         netns: pod.name.clone(),
         device: None,
         direction: String::new(),
+        place: crate::model::PlaceKind::Netns,
     };
     let stack = l.anchor(&at, None).unwrap();
     let ctr = l.anchor(&at, Some("coredns")).unwrap();

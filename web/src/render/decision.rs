@@ -205,7 +205,7 @@ pub fn decision_html(hop: &Hop) -> String {
             let _ = write!(
                 out,
                 "<li>{}<code>{}</code></li>",
-                el("span", "k", &format!("{} · {}", c.netns, c.table)),
+                el("span", "k", &format!("{} · {}", c.netns, c.table.name())),
                 esc(&c.line)
             );
         }
@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn a_route_lookup_shows_the_matched_row_and_its_subnet_test_in_binary() {
-        let html = first("same-node", EventKind::Route);
+        let html = first("same-node", EventKind::RouteLookup);
         assert!(
             html.contains("route-row matched matches\"><details open>"),
             "{html}"

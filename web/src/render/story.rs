@@ -2,14 +2,14 @@
 //! narration, then the engine's explanation); lesson prose with `code`.
 
 use crate::markup::{el, esc};
-use crate::model::{At, Hop};
+use crate::model::{At, Hop, PlaceKind};
 use std::fmt::Write as _;
 
 /// `worker-node-1 › frontend · eth0@if5 (out)`.
 pub fn place(at: &At) -> String {
     let mut s = match &at.node {
         Some(n) if *n != at.netns => format!("{n} › {}", at.netns),
-        _ if at.netns.starts_with("azure:") => "the Azure VNet".to_string(),
+        _ if at.place == PlaceKind::Fabric => "the Azure VNet".to_string(),
         _ => at.netns.clone(),
     };
     if let Some(d) = &at.device {
@@ -25,7 +25,7 @@ pub fn place(at: &At) -> String {
 pub fn headline(index: usize, hop: &Hop) -> String {
     format!(
         "<span class=\"hop-no\">#{index}</span>{}{}{}",
-        el("span", &format!("event {}", hop.event.class()), &hop.label),
+        el("span", &format!("event {}", hop.class()), &hop.label),
         el("span", "where", &place(&hop.at)),
         el("span", "leg-chip", &hop.leg)
     )
@@ -93,6 +93,7 @@ mod tests {
             netns: "frontend".into(),
             device: Some("eth0@if5".into()),
             direction: "out".into(),
+            place: crate::model::PlaceKind::Netns,
         };
         assert_eq!(place(&at), "worker-node-1 › frontend · eth0@if5 (out)");
         let fabric = At {
@@ -100,6 +101,7 @@ mod tests {
             netns: "azure:vnet".into(),
             device: None,
             direction: String::new(),
+            place: PlaceKind::Fabric,
         };
         assert_eq!(place(&fabric), "the Azure VNet");
     }

@@ -102,7 +102,7 @@ pub fn ticks_html(hops: &[&Hop]) -> String {
     for (i, h) in hops.iter().enumerate() {
         ticks += &format!(
             "<span class=\"tick {}\" title=\"#{i} {}\"></span>",
-            h.event.class(),
+            h.class(),
             esc(&format!("{} · {}", h.label, h.at.netns))
         );
     }

@@ -5,16 +5,17 @@
 use super::super::erase::{flag, on_click, text};
 use super::super::state::Player;
 use crate::markup::esc;
-use crate::model::{Hop, COMMANDS, RESOURCE_GROUP};
+use crate::model::{Hop, Listed, PlaceKind, Table};
 use leptos::prelude::*;
+use packetwalk_vocab::consts::AKS_RESOURCE_GROUP;
 use wasm_bindgen::JsCast;
 
 /// The prompt and command line as typed on the node, in the pod, or with the Azure CLI.
 pub fn prompt(hop: &Hop, command: &str, route_table: Option<&str>) -> (String, String) {
     let at = &hop.at;
-    if at.netns.starts_with("azure:") {
+    if at.place == PlaceKind::Fabric {
         let rt = route_table.unwrap_or("<route table>");
-        return ("$ ".into(), format!("az network route-table route list -g {RESOURCE_GROUP} --route-table-name {rt} -o table"));
+        return ("$ ".into(), format!("az network route-table route list -g {AKS_RESOURCE_GROUP} --route-table-name {rt} -o table"));
     }
     let who = match &at.node {
         Some(n) if *n == at.netns => format!("root@{n}:~# "),
@@ -43,19 +44,15 @@ pub fn terminal(who: &str, command: &str, output: &str, changed: &[String]) -> S
 }
 
 /// The tab strip for a hop's tables: one button per command, the current one pressed.
-pub fn tabs_html(tables: &[crate::model::TableRef], current: usize, dots: &[u8]) -> String {
+pub fn tabs_html(tables: &[crate::model::TableRef], current: usize, dots: &[Table]) -> String {
     let mut out = String::new();
     for (i, r) in tables.iter().enumerate() {
         out += &format!(
             "<button class=\"tab{}\" data-command=\"{}\" aria-pressed=\"{}\">{}</button>",
-            if dots.contains(&r.command) {
-                " has"
-            } else {
-                ""
-            },
-            r.command,
+            if dots.contains(&r.table) { " has" } else { "" },
+            r.table.index(),
             i == current,
-            esc(COMMANDS[r.command as usize])
+            esc(r.table.command())
         );
     }
     out
@@ -66,7 +63,7 @@ pub fn tabs_html(tables: &[crate::model::TableRef], current: usize, dots: &[u8])
 #[component]
 pub fn TablesPane(shown: Signal<bool>) -> impl IntoView {
     let p = expect_context::<Player>();
-    let picked = RwSignal::new(None::<u8>);
+    let picked = RwSignal::new(None::<Table>);
     // (tab strip, terminal), computed only while the pane is shown.
     let screen = move |part: usize| {
         if !shown.get() {
@@ -82,8 +79,8 @@ pub fn TablesPane(shown: Signal<bool>) -> impl IntoView {
                 };
             }
             let current = choice
-                .and_then(|c| hop.tables.iter().position(|r| r.command == c))
-                .or_else(|| hop.tables.iter().position(|r| r.command == hop.tab))
+                .and_then(|c| hop.tables.iter().position(|r| r.table == c))
+                .or_else(|| hop.tables.iter().position(|r| r.table == hop.tab))
                 .unwrap_or(0);
             let r = hop.tables[current];
             let changed: Vec<String> = hop
@@ -92,14 +89,14 @@ pub fn TablesPane(shown: Signal<bool>) -> impl IntoView {
                 .filter(|c| c.netns == hop.at.netns)
                 .map(|c| c.line.clone())
                 .collect();
-            let dots: Vec<u8> = if changed.is_empty() {
+            let dots: Vec<Table> = if changed.is_empty() {
                 vec![]
             } else {
                 vec![hop.tab]
             };
             let (who, line) = prompt(
                 hop,
-                COMMANDS[r.command as usize],
+                r.table.command(),
                 l.body().topology.underlay.route_table.as_deref(),
             );
             if part == 0 {
@@ -116,7 +113,8 @@ pub fn TablesPane(shown: Signal<bool>) -> impl IntoView {
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .and_then(|e| e.closest("[data-command]").ok().flatten())
             .and_then(|e| e.get_attribute("data-command"))
-            .and_then(|c| c.parse::<u8>().ok());
+            .and_then(|c| c.parse::<usize>().ok())
+            .and_then(Table::from_index);
         if command.is_some() {
             picked.set(command);
         }
@@ -159,9 +157,6 @@ mod tests {
             .iter()
             .find(|h| h.event == crate::model::EventKind::Dnat)
             .unwrap();
-        assert_eq!(
-            COMMANDS[dnat.tab as usize], "conntrack -L",
-            "DNAT made a conntrack entry"
-        );
+        assert_eq!(dnat.tab, Table::ConntrackL, "DNAT made a conntrack entry");
     }
 }

@@ -1,0 +1,365 @@
+//! The site's data: every lesson digested at build time (`web/build.rs` runs the engine on
+//! each lesson file) into what the page shows, and embedded in the WASM (`codec`).
+//!
+//! Plain data with no behaviour beyond lookups: the same file is compiled into the build
+//! script (through `#[path]`) and into the app, so writer and reader cannot drift. Each
+//! type is declared once, inside `embedded!`, which also gives it its byte format
+//! (`codec`); the vocabulary (events, tables, places) is packetwalk-vocab's own types.
+//!
+//! | file | holds |
+//! |---|---|
+//! | `mod.rs` | the site, its lessons, walks, hops, packets, decisions, tables |
+//! | `topology.rs` | the cluster as drawn: what the layout places |
+
+mod topology;
+
+pub use packetwalk_vocab::{Changed, EventKind, Listed, PlaceKind, Table};
+pub use topology::*;
+
+use crate::codec::{embedded, embedded_columns, listed};
+
+/// Every lesson, in teaching order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Site {
+    pub lessons: Vec<LessonEntry>,
+}
+
+/// One lesson file: its card, and its walk or the error its file or run gave.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonEntry {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// The articles (by title) the lesson follows.
+    pub follows: Vec<String>,
+    /// What the learner should know first (lesson prose).
+    pub intro: String,
+    pub body: Result<LessonBody, String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonBody {
+    pub topology: Topology,
+    /// `walks[0]` is the lesson as written; the others are what-ifs.
+    pub walks: Vec<Walk>,
+    /// Every distinct hop of every walk; walks list theirs by index.
+    pub hops: Vec<Hop>,
+    /// Every distinct packet (with its marks); hops point into it.
+    pub packets: Vec<Packet>,
+    /// Table outputs, each text once; hops point into it with [`TableRef`].
+    pub texts: Vec<String>,
+}
+
+embedded! {
+    /// One run of the scenario: its hops, as indices into [`LessonBody::hops`].
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Walk {
+        pub what_if: Option<WhatIf>,
+        pub hops: Vec<u32>,
+        pub outcome: Outcome,
+    }
+}
+
+embedded! {
+    /// A change to the lesson's cluster or scenario, and the run it gives.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct WhatIf {
+        /// In the URL: `#/clusterip/12?what-if=ip-forward-off`.
+        pub slug: String,
+        /// The setting as an admin would write it: `net.ipv4.ip_forward = 0`.
+        pub setting: String,
+        /// One sentence on what it changes.
+        pub detail: String,
+    }
+}
+
+embedded! {
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Outcome {
+        pub completed: bool,
+        pub text: String,
+        /// The hop that ended a failed run.
+        pub hop: Option<u32>,
+    }
+}
+
+embedded_columns! {
+    /// One hop of the trace, with everything the page shows for it.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Hop {
+        pub at: At,
+        pub event: EventKind,
+        /// A flooded copy a host discards: a drop that does not end the walk.
+        pub discard: bool,
+        /// The engine's label: `route`, `iptables PREROUTING`, `deliver (curl)`.
+        pub label: String,
+        /// Which packet of the scenario: `SYN`, `SYN-ACK`, `A? web.default.svc.cluster.local.`.
+        pub leg: String,
+        /// Index into [`LessonBody::packets`].
+        pub packet: Option<u32>,
+        pub decision: Option<Decision>,
+        /// Rows this hop added or changed, as the tool prints them.
+        pub changes: Vec<Change>,
+        pub explain: String,
+        /// The lesson's own words for this hop.
+        pub narration: Option<String>,
+        /// The namespace's tables as they stand after this hop.
+        pub tables: Vec<TableRef>,
+        /// The table this hop is about.
+        pub tab: Table,
+        /// For `send` and `deliver`: the container running the process.
+        pub container: Option<String>,
+    }
+}
+
+embedded! {
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct At {
+        pub node: Option<String>,
+        pub netns: String,
+        /// As `ip link` names it: `eth0@if5`.
+        pub device: Option<String>,
+        /// `in`, `out` or empty.
+        pub direction: String,
+        pub place: PlaceKind,
+    }
+}
+
+/// The CSS class of a hop's event: one colour per layer or mechanism; a flooded copy that
+/// a host discards is not the end of the story, and is told apart from a drop.
+pub fn event_class(kind: EventKind, discard: bool) -> &'static str {
+    match kind {
+        EventKind::Send | EventKind::Deliver => "k-app",
+        EventKind::RouteLookup => "k-route",
+        EventKind::Transmit | EventKind::Receive | EventKind::BridgeForward => "k-l2",
+        EventKind::ArpRequest | EventKind::ArpReply => "k-arp",
+        EventKind::Netfilter => "k-nf",
+        EventKind::Dnat | EventKind::Snat | EventKind::ConntrackReply => "k-nat",
+        EventKind::VxlanEncap | EventKind::VxlanDecap => "k-vxlan",
+        EventKind::FabricRoute => "k-fabric",
+        EventKind::DnsQuery | EventKind::DnsAnswer => "k-dns",
+        EventKind::Drop if discard => "k-discard",
+        EventKind::Drop => "k-drop",
+    }
+}
+
+impl Hop {
+    pub fn class(&self) -> &'static str {
+        event_class(self.event, self.discard)
+    }
+}
+
+embedded! {
+    /// A packet as seen at one hop: the tcpdump line and its headers, outermost first.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Packet {
+        pub tcpdump: String,
+        /// A word for the drawing: `SYN`, `SYN-ACK`, `ARP`, `DNS`, `ICMP`.
+        pub tag: String,
+        pub layers: Vec<Layer>,
+    }
+}
+
+embedded! {
+    /// One header, with its fields; a VXLAN header holds the whole inner frame.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Layer {
+        pub kind: LayerKind,
+        /// `Ethernet II`, `IPv4`, `TCP`, `VXLAN`, …
+        pub name: String,
+        /// One line: `10.244.0.10 → 10.96.0.20`.
+        pub summary: String,
+        pub mark: Mark,
+        pub fields: Vec<Field>,
+        pub inner: Vec<Layer>,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayerKind {
+    Ethernet,
+    Arp,
+    Ipv4,
+    Tcp,
+    Udp,
+    Icmp,
+    Dns,
+    Vxlan,
+}
+
+embedded! {
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Field {
+        pub name: String,
+        pub value: String,
+        pub mark: Mark,
+        /// The value at the previous hop, when it changed.
+        pub was: Option<String>,
+    }
+}
+
+/// How a header or field compares with the same packet at its previous hop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    Same,
+    /// Rewritten on the way (a MAC rewrite, the TTL).
+    Changed,
+    /// Rewritten by NAT (DNAT, SNAT, conntrack undoing either).
+    Nat,
+    /// Not there before (an Ethernet header after routing, VXLAN's outer headers).
+    Added,
+}
+
+embedded! {
+    /// Why the packet went where it went.
+    #[derive(Clone, Debug, PartialEq)]
+    pub enum Decision {
+        Local {
+            addr: String,
+            dev: String,
+        },
+        /// A route lookup; `matched` is none when no row matched.
+        Route {
+            rows: Vec<RouteRow>,
+            matched: Option<u32>,
+            next_hop: String,
+            dev: String,
+        },
+        Neighbour {
+            ip: String,
+            dev: String,
+            entry: Option<String>,
+        },
+        Fdb {
+            dst: String,
+            entry: Option<String>,
+            flood: Vec<String>,
+        },
+        Nat {
+            hook: String,
+            rules: Vec<RuleRow>,
+            verdict: String,
+            policy: Option<String>,
+        },
+        Conntrack {
+            entry: String,
+            direction: String,
+        },
+        Vxlan {
+            vni: u32,
+            fdb: String,
+            remote: String,
+            sport: u16,
+        },
+        Fabric {
+            rows: Vec<String>,
+            matched: u32,
+            next_hop: String,
+        },
+        Dns {
+            candidate: String,
+            reason: String,
+            answer: String,
+        },
+    }
+}
+
+embedded! {
+    /// One `ip route` row and its subnet test.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct RouteRow {
+        pub text: String,
+        pub prefix_len: u8,
+        pub matches: bool,
+        /// `dst`, `& mask`, `= dst & mask`, `==`/`!= prefix`: dotted quad and binary.
+        pub binary: Vec<String>,
+    }
+}
+
+embedded! {
+    /// One iptables rule a walk looked at.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct RuleRow {
+        pub chain: String,
+        pub rule_no: u32,
+        pub text: String,
+        pub matched: bool,
+        /// A `statistic` draw.
+        pub note: Option<String>,
+    }
+}
+
+embedded! {
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Change {
+        pub netns: String,
+        pub table: Changed,
+        pub line: String,
+    }
+}
+
+embedded! {
+    /// A table of the hop's namespace: which command prints it and its output.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct TableRef {
+        pub table: Table,
+        /// Index into [`LessonBody::texts`].
+        pub text: u32,
+    }
+}
+
+impl Site {
+    pub fn lesson(&self, id: &str) -> Option<&LessonEntry> {
+        self.lessons.iter().find(|l| l.id == id)
+    }
+}
+
+impl LessonBody {
+    /// The what-if with this slug (none: the lesson as written).
+    pub fn walk_index(&self, slug: Option<&str>) -> Option<usize> {
+        match slug {
+            None => Some(0),
+            Some(s) => self
+                .walks
+                .iter()
+                .position(|w| w.what_if.as_ref().is_some_and(|x| x.slug == s)),
+        }
+    }
+
+    /// Every hop of walk `index`, in order.
+    pub fn walk_hops(&self, index: usize) -> Vec<&Hop> {
+        let Some(walk) = self.walks.get(index) else {
+            return Vec::new();
+        };
+        walk.hops
+            .iter()
+            .filter_map(|i| self.hops.get(*i as usize))
+            .collect()
+    }
+
+    pub fn packet(&self, hop: &Hop) -> Option<&Packet> {
+        hop.packet.and_then(|i| self.packets.get(i as usize))
+    }
+
+    pub fn text(&self, index: u32) -> &str {
+        self.texts
+            .get(index as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}
+
+impl Listed for LayerKind {
+    fn all() -> &'static [Self] {
+        use LayerKind::*;
+        &[Ethernet, Arp, Ipv4, Tcp, Udp, Icmp, Dns, Vxlan]
+    }
+}
+
+impl Listed for Mark {
+    fn all() -> &'static [Self] {
+        &[Mark::Same, Mark::Changed, Mark::Nat, Mark::Added]
+    }
+}
+
+listed!(LayerKind, Mark);
