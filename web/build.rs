@@ -2,7 +2,7 @@
 //! (`$OUT_DIR/site.bin`, in the `src/codec/` format, read by `src/data.rs`). The lesson files stay the one source
 //! of truth: they are parsed here by the lessons crate and run by the engine, and a lesson
 //! that fails either way is embedded as its error, which the page shows.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 #[path = "src/model/mod.rs"]
 mod model;

@@ -1,6 +1,7 @@
 //! Connection tracking: the entry the first packet of a flow creates, the reply tuple that
 //! encodes NAT, and the lookup that turns a reply back through it.
 
+use crate::vocab::consts::proto;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -78,7 +79,7 @@ pub struct Conntrack {
 
 impl CtEntry {
     pub fn new(original: Tuple) -> CtEntry {
-        let tcp_state = (original.proto == 6).then_some(TcpState::SynSent);
+        let tcp_state = (original.proto == proto::TCP).then_some(TcpState::SynSent);
         let mut e = CtEntry {
             original,
             reply: original.inverse(),

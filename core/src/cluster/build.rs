@@ -17,10 +17,9 @@ use ipnet::Ipv4Net;
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
-/// flannel's VXLAN: VNI 1, the kernel's default port 8472, MTU 1500 - 50.
-pub const FLANNEL_VNI: u32 = 1;
-pub const VXLAN_PORT: u16 = 8472;
-pub const FLANNEL_MTU: u32 = 1450;
+pub use crate::vocab::consts::{FLANNEL_VNI, FLANNEL_VXLAN_PORT as VXLAN_PORT};
+/// flannel.1's MTU: the underlay's 1500 less VXLAN's overhead.
+pub const FLANNEL_MTU: u32 = 1500 - crate::vocab::consts::VXLAN_OVERHEAD as u32;
 
 pub(super) fn build(spec: &ClusterSpec) -> Result<Cluster, SpecError> {
     check(spec)?;

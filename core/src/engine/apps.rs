@@ -7,6 +7,7 @@ use crate::dns::{DnsMessage, GlibcSearch, LookupOutcome, QType, Rcode};
 use crate::netfilter::Proto;
 use crate::packet::{Icmp, IcmpKind, Ipv4, Tcp, TcpFlags, Udp, UdpPayload, L4};
 use crate::trace::{Decision, DropReason, Event};
+use crate::vocab::consts::{proto, DEFAULT_TTL};
 use std::net::Ipv4Addr;
 
 /// The client's socket: what a reply must look like to be accepted.
@@ -94,7 +95,7 @@ impl Sim {
                 let sport = self.rng.range(32768, 60999);
                 self.app.socket = Some(Socket {
                     ns,
-                    proto: 6,
+                    proto: proto::TCP,
                     local_port: sport,
                     remote: to,
                     remote_port: port,
@@ -103,7 +104,7 @@ impl Sim {
                 let ip = Ipv4 {
                     src,
                     dst: to,
-                    ttl: 64,
+                    ttl: DEFAULT_TTL,
                     df: true,
                     l4: L4::Tcp(Tcp {
                         sport,
@@ -118,7 +119,7 @@ impl Sim {
                 let id = self.rng.range(1, 65535);
                 self.app.socket = Some(Socket {
                     ns,
-                    proto: 1,
+                    proto: proto::ICMP,
                     local_port: id,
                     remote: to,
                     remote_port: id,
@@ -127,7 +128,7 @@ impl Sim {
                 let ip = Ipv4 {
                     src,
                     dst: to,
-                    ttl: 64,
+                    ttl: DEFAULT_TTL,
                     df: true,
                     l4: L4::Icmp(Icmp {
                         kind: IcmpKind::EchoRequest,
@@ -196,7 +197,7 @@ impl Sim {
         };
         self.app.socket = Some(Socket {
             ns,
-            proto: 17,
+            proto: proto::UDP,
             local_port: sport,
             remote: server,
             remote_port: 53,
@@ -218,7 +219,7 @@ impl Sim {
         let ip = Ipv4 {
             src,
             dst: server,
-            ttl: 64,
+            ttl: DEFAULT_TTL,
             df: true,
             l4: L4::Udp(Udp {
                 sport,
@@ -267,7 +268,7 @@ impl Sim {
                 let reply = Ipv4 {
                     src: ip.dst,
                     dst: ip.src,
-                    ttl: 64,
+                    ttl: DEFAULT_TTL,
                     df: true,
                     l4: L4::Tcp(Tcp {
                         sport: t.dport,
@@ -301,7 +302,7 @@ impl Sim {
                 let reply = Ipv4 {
                     src: ip.dst,
                     dst: ip.src,
-                    ttl: 64,
+                    ttl: DEFAULT_TTL,
                     df: false,
                     l4: L4::Icmp(Icmp {
                         kind: IcmpKind::EchoReply,
@@ -371,7 +372,7 @@ impl Sim {
         let reply = Ipv4 {
             src: ip.dst,
             dst: ip.src,
-            ttl: 64,
+            ttl: DEFAULT_TTL,
             df: true,
             l4: L4::Udp(Udp {
                 sport: 53,

@@ -11,6 +11,7 @@ use crate::neigh::Answer;
 use crate::netfilter::Hook;
 use crate::packet::{Body, Ethernet, Frame, Ipv4, Udp, UdpPayload, Vxlan, L4};
 use crate::trace::{Decision, DropReason, Event};
+use crate::vocab::consts::DEFAULT_TTL;
 use std::net::Ipv4Addr;
 
 /// What one packet's pass through a namespace carries between hooks (the skb's conntrack
@@ -312,7 +313,7 @@ impl Sim {
         let outer = Ipv4 {
             src: vx.local,
             dst: fdb.dst,
-            ttl: 64,
+            ttl: DEFAULT_TTL,
             df: false,
             l4: L4::Udp(Udp {
                 sport,

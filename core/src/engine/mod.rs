@@ -64,19 +64,26 @@ pub enum Action {
 #[derive(Clone, Debug)]
 pub struct Run {
     pub trace: Trace,
-    initial: (Vec<Netns>, Vec<Segment>),
+    /// The cluster as built, before the first hop.
+    initial: Cluster,
     snapshots: Vec<(usize, Vec<Netns>, Vec<Segment>)>,
 }
 
 impl Run {
+    /// The cluster the run started from, as built: what the page draws.
+    pub fn cluster(&self) -> &Cluster {
+        &self.initial
+    }
+
     /// The namespaces and segments as they stood after hop `hop` (before the first hop for `None`).
     pub fn state_at(&self, hop: Option<usize>) -> (&[Netns], &[Segment]) {
+        let initial = (&self.initial.netns[..], &self.initial.segments[..]);
         let Some(h) = hop else {
-            return (&self.initial.0, &self.initial.1);
+            return initial;
         };
         match self.snapshots.iter().rev().find(|(i, _, _)| *i <= h) {
             Some((_, n, s)) => (n, s),
-            None => (&self.initial.0, &self.initial.1),
+            None => initial,
         }
     }
 }
@@ -88,7 +95,6 @@ pub const HOP_BUDGET: usize = 5000;
 /// Run `scenario` over `cluster`.
 pub fn run(cluster: &Cluster, scenario: &Scenario) -> Run {
     let mut sim = Sim::new(cluster.clone(), scenario);
-    let initial = (sim.c.netns.clone(), sim.c.segments.clone());
     sim.start();
     sim.drain();
     let outcome = sim.outcome();
@@ -97,7 +103,7 @@ pub fn run(cluster: &Cluster, scenario: &Scenario) -> Run {
             hops: sim.hops,
             outcome,
         },
-        initial,
+        initial: cluster.clone(),
         snapshots: sim.snapshots,
     }
 }

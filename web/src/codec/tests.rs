@@ -32,7 +32,10 @@ fn varints_round_trip() {
 fn an_unknown_tag_is_refused_not_read_as_the_first_variant() {
     use crate::model::{Decision, EventKind, Mark, Table};
     let past = |n: usize| vec![n as u8];
-    assert_eq!(EventKind::get(&mut Reader::new(&past(EventKind::ALL.len()))), None);
+    assert_eq!(
+        EventKind::get(&mut Reader::new(&past(EventKind::ALL.len()))),
+        None
+    );
     assert_eq!(Table::get(&mut Reader::new(&past(Table::ALL.len()))), None);
     assert_eq!(Mark::get(&mut Reader::new(&[4])), None);
     assert_eq!(Decision::get(&mut Reader::new(&[99, 0, 0])), None);
@@ -51,7 +54,12 @@ fn every_decision_of_every_lesson_reads_back_as_itself() {
         for d in body.hops.iter().filter_map(|h| h.decision.as_ref()) {
             let bytes = bytes_of(d);
             let mut r = Reader::new(&bytes);
-            assert_eq!(crate::model::Decision::get(&mut r).as_ref(), Some(d), "{}", l.id);
+            assert_eq!(
+                crate::model::Decision::get(&mut r).as_ref(),
+                Some(d),
+                "{}",
+                l.id
+            );
             assert!(r.is_empty());
         }
     }

@@ -57,7 +57,6 @@ pub fn entry(lesson: &Lesson) -> LessonEntry {
 }
 
 fn body(lesson: &Lesson) -> Result<LessonBody, String> {
-    let cluster = lesson.cluster()?;
     let run = lesson.run()?;
     let mut pools = Pools::default();
     let base = hops(lesson, &run, &mut pools, None);
@@ -88,7 +87,7 @@ fn body(lesson: &Lesson) -> Result<LessonBody, String> {
         });
     }
     Ok(LessonBody {
-        topology: topology::topology(&cluster),
+        topology: topology::topology(run.cluster()),
         walks,
         hops: pools.hops.list,
         packets: pools.packets.list,

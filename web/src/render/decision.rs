@@ -151,7 +151,11 @@ fn decision(out: &mut String, d: &Decision) {
             card(out, "VXLAN: flannel.1");
             kv(out, "VNI", &vni.to_string());
             kv(out, "FDB entry", fdb);
-            kv(out, "Outer destination", &format!("{remote}:8472"));
+            kv(
+                out,
+                "Outer destination",
+                &format!("{remote}:{}", packetwalk_vocab::consts::FLANNEL_VXLAN_PORT),
+            );
             kv(
                 out,
                 "Outer source port",
