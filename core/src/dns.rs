@@ -1,5 +1,5 @@
 //! DNS: the pod's `/etc/resolv.conf`, the glibc stub resolver's search expansion, and
-//! CoreDNS's answers (reference §7).
+//! CoreDNS's answers (sources in each module).
 //!
 //! * [`ResolvConf`]: what kubelet and containerd write for `dnsPolicy: ClusterFirst`.
 //! * [`GlibcSearch`]: `__res_context_search` as a state machine: which names a lookup tries,

@@ -57,7 +57,7 @@ export async function startServer(dir = DIST) {
   };
 }
 
-/** Debian's Chromium, headless, with the background traffic off (shared/TOOLCHAIN.md). */
+/** Debian's Chromium, headless, with the background traffic off (see scripts/setup.sh and README, "Tests"). */
 export function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

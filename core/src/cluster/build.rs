@@ -204,7 +204,8 @@ fn node_ns(spec: &ClusterSpec, node: &NodeSpec, segment: &str) -> Netns {
 }
 
 /// flannel.1 and, per remote node, the three entries flannel installs in this order:
-/// the permanent ARP entry, the FDB entry, then the onlink route (reference §5.2).
+/// the permanent ARP entry, the FDB entry, then the onlink route (flannel
+/// pkg/backend/vxlan/vxlan_network.go, `handleSubnetEvents`).
 fn add_flannel(spec: &ClusterSpec, node: &NodeSpec, ns: &mut Netns) {
     let mut vx = VxlanDev {
         vni: FLANNEL_VNI,

@@ -70,7 +70,7 @@ pub(super) fn node_nat(spec: &ClusterSpec, node: &NodeSpec) -> NatTable {
                 ..Default::default()
             },
         ),
-        // flanneld --ip-masq (reference §5.4).
+        // flanneld --ip-masq (flannel pkg/trafficmngr/iptables/iptables.go, `masqRules`).
         Network::FlannelVxlan => {
             let c = || comment("flanneld masq");
             let all = spec.pod_cidr;

@@ -1,5 +1,7 @@
 //! CoreDNS with the `kubernetes` plugin (kubeadm's Corefile: `pods insecure`, `ttl 30`)
-//! and `forward` for everything outside the cluster zone (reference §7.4).
+//! and `forward` for everything outside the cluster zone (coredns/coredns
+//! plugin/kubernetes/README.md; kubernetes/dns docs/specification.md; kubeadm's Corefile in
+//! cmd/kubeadm/app/phases/addons/dns/manifests.go).
 
 use super::{DnsRecord, QType, Rcode};
 use serde::{Deserialize, Serialize};

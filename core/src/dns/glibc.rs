@@ -1,6 +1,7 @@
 //! glibc's stub resolver: `__res_context_search` (resolv/res_query.c) walking the search
 //! list, with getaddrinfo(AF_UNSPEC) sending an A and an AAAA query per candidate and
-//! `__res_context_query` judging the pair (reference §7.2, §7.3).
+//! `__res_context_query` judging the pair (glibc resolv/res_query.c, resolv/res_send.c;
+//! resolv.conf(5) for `ndots` and `search`).
 
 use super::{DnsRecord, QType, Rcode, ResolvConf};
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,6 @@
 //! The pod's `/etc/resolv.conf`: what kubelet computes for `dnsPolicy: ClusterFirst` and
-//! what containerd writes (reference §7.1).
+//! what containerd writes (kubernetes/kubernetes pkg/kubelet/network/dns/dns.go,
+//! `GetPodDNS`; containerd's CRI `parseDNSOptions`; resolv.conf(5)).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

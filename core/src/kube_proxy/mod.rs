@@ -1,6 +1,7 @@
 //! kube-proxy in iptables mode: Services + endpoints → the nat table it writes on one node
-//! (reference §1). Rules are built so that [`netfilter::rule_text`] prints them exactly as
-//! `iptables-save -t nat` does (§1.10).
+//! (kubernetes/kubernetes pkg/proxy/iptables/proxier.go, `syncProxyRules`; chain names from
+//! `servicePortChainName` and pkg/proxy/types.go). Rules are built so that
+//! [`netfilter::rule_text`] prints them exactly as `iptables-save -t nat` does.
 
 use crate::netfilter::{Match, NatTable, Neg, Proto, Rule, Target};
 use data_encoding::BASE32;
@@ -333,7 +334,7 @@ fn write_service_port(
         t.append(&ext, plain(vec![], jump(&svc_c)));
         return;
     }
-    // externalTrafficPolicy: Local (§1.6): pods and the node itself still use every
+    // externalTrafficPolicy: Local (proxier.go, `svcInfo.ExternalPolicyLocal()`): pods and the node itself still use every
     // endpoint; outside clients get only this node's, unmasqueraded.
     if let Some(cidr) = cfg.cluster_cidr {
         let c = ext_comment("pod traffic for", name);

@@ -375,7 +375,8 @@ fn rule_matches(
 }
 
 /// The probability as `iptables-save` prints it: the kernel keeps it as a fraction of
-/// 2^31, so kube-proxy's `0.3333333333` comes back as `0.33333333349` (reference §1.3).
+/// 2^31, so kube-proxy's `0.3333333333` comes back as `0.33333333349` (iptables
+/// extensions/libxt_statistic.c: `0x80000000 * p` stored, printed back with `%.11f`).
 pub fn saved_probability(p: f64) -> String {
     let scale = 2f64.powi(31);
     format!("{:.11}", (p * scale).round() / scale)
@@ -386,7 +387,8 @@ fn cidr_text(n: &Ipv4Net) -> String {
 }
 
 /// One rule as `iptables-save` prints it: `[!] -s`, `[!] -d`, `-i`, `-o`, `-p`, then the
-/// `-m` matches in the order written, then the target (reference §1.10).
+/// `-m` matches in the order written, then the target (iptables-save(8), as iptables 1.8.9
+/// prints it; checked by the conformance run).
 pub fn rule_text(chain: &str, rule: &Rule) -> String {
     let mut out = format!("-A {chain}");
     let neg = |n: bool| if n { " !" } else { "" };

@@ -1,4 +1,5 @@
-//! `bridge fdb show` (iproute2 6.1) and `brctl show` (bridge-utils 1.7), reference §3.2–3.3.
+//! `bridge fdb show` (iproute2 6.1, bridge/fdb.c; bridge(8)) and `brctl show` (bridge-utils
+//! 1.7, brctl(8)); byte for byte as the conformance run (tests/conformance) sees them.
 
 use super::ip::by_index;
 use crate::link::{Iface, IfaceKind};

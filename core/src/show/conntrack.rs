@@ -1,4 +1,5 @@
-//! `conntrack -L` as conntrack-tools 1.4.7 prints it (reference §2.1).
+//! `conntrack -L` as conntrack-tools 1.4.7 prints it (conntrack(8); libnetfilter_conntrack's
+//! src/conntrack/snprintf_default.c for the field order).
 
 use crate::netns::Netns;
 

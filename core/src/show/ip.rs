@@ -1,5 +1,6 @@
 //! `ip addr`, `ip link`, `ip route`, `ip neigh` as iproute2 6.1 prints them, and net-tools'
-//! `route -n` (reference §3.1, §3.2, §3.4, §4.1–4.3, §5.1).
+//! `route -n` (ip-address(8), ip-link(8), ip-route(8), ip-neighbour(8), route(8); the
+//! trailing spaces iproute2 6.1 prints were checked by the conformance run).
 //!
 //! Addresses print without `brd`, as in the lab, where every address was added with
 //! `ip addr add A/P dev X` and no broadcast.
@@ -104,7 +105,8 @@ fn addr_lines(iface: &Iface) -> String {
     let v6 = match iface.kind {
         IfaceKind::Loopback => "::1/128 scope host".to_string(),
         // A bridge's link-local comes from the random MAC it had when it came up, before its
-        // first port gave it the lowest port MAC (reference §3.2).
+        // first port gave it the lowest port MAC (net/bridge/br_stp_if.c,
+        // `br_stp_recalculate_bridge_id`; net/ipv6/addrconf.c forms the link-local at NETDEV_UP).
         IfaceKind::Bridge(_) => format!(
             "{} scope link",
             crate::addr::Mac::derived(&format!("bridge-up/{}/{}", iface.name, iface.mac))

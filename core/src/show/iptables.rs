@@ -1,4 +1,5 @@
-//! `iptables-save -t nat` as iptables v1.8.9 (nf_tables) prints it (reference §1.10), with a
+//! `iptables-save -t nat` as iptables v1.8.9 (nf_tables) prints it (iptables-save(8); checked
+//! against the kernel by tests/conformance), with a
 //! fixed timestamp so the output is deterministic.
 
 use crate::netfilter::{rule_text, Hook, NatTable};

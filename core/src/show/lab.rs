@@ -64,7 +64,7 @@ pub fn veth(peer_netns: &str, peer_ifindex: u32, peer_name: &str) -> IfaceKind {
     }
 }
 
-/// pod-a: `eth0@if4`, b2:26:04:c6:c6:4b, 10.244.0.2/24, and the lab's two routes (§4.1).
+/// pod-a: `eth0@if4`, b2:26:04:c6:c6:4b, 10.244.0.2/24, and the two routes a CNI bridge pod gets (containernetworking/plugins plugins/main/bridge/bridge.go).
 pub fn pod_a() -> Netns {
     let role = Role::Pod {
         namespace: "default".into(),
