@@ -8,13 +8,14 @@
 //! parser nor the engine, which keeps it within its size budget (the README's "The site"
 //! section has the figures).
 //!
-//! The module list is a map of the code:
+//! [`mount`] mounts the app on `<body>` and marks the page ready (`main.rs` calls it). The
+//! module list is a map of the code:
 //!
 //! | module | holds |
 //! |---|---|
-//! | [`model`] | the embedded data: lessons, hops, packets, decisions, tables, topology |
+//! | [`model`] | the embedded data, each type declared once: lessons, hops, packets, decisions, tables, topology |
 //! | `digest` | (native only: the build script and tests) lessons → [`model`], with the engine, and the read-only parts rendered to HTML |
-//! | [`codec`] | the embedded bytes' format: varints, strings, lists, columns |
+//! | [`codec`] | the embedded bytes' format: varints, strings, lists, columns; each type's from its declaration |
 //! | [`data`] | reads the embedded bytes |
 //! | [`markup`] | escaping text into HTML and SVG |
 //! | [`layout`] | where everything sits on the drawing, anchors, paths along the wires |
@@ -22,7 +23,6 @@
 //! | [`playback`] | moves that stay in range, keys, speeds |
 //! | [`render`] | the read-only parts as HTML text: header tree, decision card, story, glyph |
 //! | [`ui`] | the Leptos components |
-//! | [`mount`] | mounts the app on `<body>` and marks the page ready (called by `main.rs`) |
 
 pub mod codec;
 pub mod data;

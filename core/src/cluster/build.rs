@@ -2,19 +2,20 @@
 //! pods, outside hosts, and the underlay, in the order a real cluster would create them, so
 //! ifindexes come out the way a real node numbers them.
 
+use super::azure::azure_vnet;
 use super::check::{check, parse_listen};
+use super::coredns::coredns;
 use super::nat::node_nat;
 use super::spec::*;
 use super::{Cluster, SpecError};
 use crate::addr::Mac;
-use crate::dns::{CoreDns, DnsService, ResolvConf};
-use crate::fabric::{AzureRoute, AzureVnet, NextHop, RouteSource, Segment, SegmentKind};
+use crate::dns::ResolvConf;
+use crate::fabric::{Segment, SegmentKind};
 use crate::link::{Bridge, FdbEntry, Iface, IfaceKind, VxlanDev, VxlanFdb};
 use crate::neigh::NudState;
 use crate::netns::{Container, Listener, Netns, Role, Sysctls};
 use crate::route::Route;
 use ipnet::Ipv4Net;
-use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 pub use crate::vocab::consts::{FLANNEL_VNI, FLANNEL_VXLAN_PORT as VXLAN_PORT};
@@ -61,11 +62,6 @@ pub(super) fn build(spec: &ClusterSpec) -> Result<Cluster, SpecError> {
         segments: vec![segment],
         coredns: coredns(spec),
     })
-}
-
-/// The bridge's address: the first address of the node's pod CIDR.
-pub fn gateway_of(pod_cidr: Ipv4Net) -> Ipv4Addr {
-    Ipv4Addr::from(u32::from(pod_cidr.network()) + 1)
 }
 
 fn mac(ns: &str, ifname: &str) -> Mac {
@@ -361,82 +357,4 @@ fn host_ns(
         });
     }
     Ok(ns)
-}
-
-fn azure_vnet(spec: &ClusterSpec) -> AzureVnet {
-    let mut routes = vec![
-        AzureRoute {
-            source: RouteSource::Default,
-            name: String::new(),
-            prefix: spec.underlay.cidr.trunc(),
-            next_hop: NextHop::VnetLocal,
-        },
-        AzureRoute {
-            source: RouteSource::Default,
-            name: String::new(),
-            prefix: net("0.0.0.0", 0),
-            next_hop: NextHop::Internet,
-        },
-    ];
-    if spec.network == Network::Kubenet {
-        for n in &spec.nodes {
-            routes.push(AzureRoute {
-                source: RouteSource::User,
-                name: n.name.clone(),
-                prefix: n.pod_cidr,
-                next_hop: NextHop::VirtualAppliance(n.ip),
-            });
-        }
-    }
-    AzureVnet {
-        route_table: spec
-            .underlay
-            .route_table
-            .clone()
-            .unwrap_or_else(|| "aks-agentpool-routetable".into()),
-        routes,
-        outbound_ip: spec.underlay.outbound_ip,
-        snat: vec![],
-    }
-}
-
-fn coredns(spec: &ClusterSpec) -> CoreDns {
-    let mut namespaces: BTreeSet<String> = ["default", "kube-system"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    namespaces.extend(
-        spec.nodes
-            .iter()
-            .flat_map(|n| n.pods.iter().map(|p| p.namespace.clone())),
-    );
-    namespaces.extend(spec.services.iter().map(|s| s.namespace.clone()));
-    CoreDns {
-        zone: spec.cluster_domain.clone(),
-        ttl: 30,
-        services: spec
-            .services
-            .iter()
-            .map(|s| DnsService {
-                name: s.name.clone(),
-                namespace: s.namespace.clone(),
-                cluster_ip: s.cluster_ip,
-            })
-            .collect(),
-        namespaces,
-        upstream: spec
-            .upstream_dns
-            .iter()
-            .map(|(n, ip)| {
-                (
-                    if n.ends_with('.') {
-                        n.clone()
-                    } else {
-                        format!("{n}.")
-                    },
-                    *ip,
-                )
-            })
-            .collect(),
-    }
 }

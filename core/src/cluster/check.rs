@@ -1,7 +1,6 @@
 //! Checks a spec before anything is built. Each failure names the field (a path into the
 //! lesson file) and the value, and says which rule it breaks.
 
-use super::build::gateway_of;
 use super::spec::*;
 use super::SpecError;
 use crate::netfilter::Proto;

@@ -1,13 +1,15 @@
 //! ClusterSpec → a built Cluster: what kubelet, the CNI plugin, kube-proxy, flannel and the
 //! cloud's route controller would have set up, namespace by namespace.
 
+mod azure;
 mod build;
 mod check;
+mod coredns;
 mod error;
 mod nat;
 mod spec;
 
-pub use build::{gateway_of, host_veth_name, FLANNEL_MTU, FLANNEL_VNI, VXLAN_PORT};
+pub use build::{host_veth_name, FLANNEL_MTU, FLANNEL_VNI, VXLAN_PORT};
 pub use check::{find_pod, parse_listen};
 pub use error::SpecError;
 pub use spec::*;

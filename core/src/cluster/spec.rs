@@ -229,3 +229,8 @@ pub enum HostLocation {
     Lan,
     Internet,
 }
+
+/// The bridge's address: the first address of the node's pod CIDR.
+pub fn gateway_of(pod_cidr: Ipv4Net) -> Ipv4Addr {
+    Ipv4Addr::from(u32::from(pod_cidr.network()) + 1)
+}

@@ -1,34 +1,35 @@
 //! The processes at either end: a TCP client and server, ping, the glibc resolver in the
-//! client pod, and CoreDNS answering from the cluster's Services.
+//! client pod (its queries are sent by `resolver.rs`), and the replies they take in.
 
+use super::record::frame;
 use super::record::Step;
-use super::{frame, Action, Scenario, Sim};
-use crate::dns::{DnsMessage, GlibcSearch, LookupOutcome, QType, Rcode};
+use super::{Action, Scenario, Sim};
+use crate::dns::{GlibcSearch, LookupOutcome, Rcode};
 use crate::netfilter::Proto;
 use crate::packet::{Icmp, IcmpKind, Ipv4, Tcp, TcpFlags, Udp, UdpPayload, L4};
-use crate::trace::{Decision, DropReason, Event};
+use crate::trace::{DropReason, Event};
 use crate::vocab::consts::{proto, DEFAULT_TTL};
 use std::net::Ipv4Addr;
 
 /// The client's socket: what a reply must look like to be accepted.
 #[derive(Clone, Copy, Debug)]
-struct Socket {
-    ns: usize,
-    proto: u8,
-    local_port: u16,
-    remote: Ipv4Addr,
-    remote_port: u16,
+pub(super) struct Socket {
+    pub(super) ns: usize,
+    pub(super) proto: u8,
+    pub(super) local_port: u16,
+    pub(super) remote: Ipv4Addr,
+    pub(super) remote_port: u16,
 }
 
 pub(super) struct Apps {
-    action: Action,
-    from: String,
-    socket: Option<Socket>,
-    resolver: Option<GlibcSearch>,
+    pub(super) action: Action,
+    pub(super) from: String,
+    pub(super) socket: Option<Socket>,
+    pub(super) resolver: Option<GlibcSearch>,
     /// A DNS query is in flight (sent, no answer yet).
-    awaiting: bool,
-    queries: usize,
-    done: Option<String>,
+    pub(super) awaiting: bool,
+    pub(super) queries: usize,
+    pub(super) done: Option<String>,
 }
 
 impl Apps {
@@ -51,7 +52,7 @@ impl Apps {
 impl Sim {
     /// The source address the kernel picks for `dst`: 127.0.0.1 for loopback, else the
     /// route's `src` or the outgoing interface's first address.
-    fn source_for(&self, ns: usize, dst: Ipv4Addr) -> Ipv4Addr {
+    pub(super) fn source_for(&self, ns: usize, dst: Ipv4Addr) -> Ipv4Addr {
         let n = &self.c.netns[ns];
         if n.is_local(dst) {
             return dst;
@@ -66,7 +67,7 @@ impl Sim {
         }
     }
 
-    fn send(&mut self, ns: usize, process: &str, ip: Ipv4, why: String) {
+    pub(super) fn send(&mut self, ns: usize, process: &str, ip: Ipv4, why: String) {
         let at = self.location(ns, None, None);
         self.record(
             Step::new(
@@ -161,85 +162,6 @@ impl Sim {
         }
     }
 
-    /// Called when nothing is in flight: send the resolver's next query. False when finished.
-    pub(super) fn next_step(&mut self) -> bool {
-        if self.app.awaiting || self.app.done.is_some() {
-            return false;
-        }
-        let Some(ns) = self.c.ns_index(&self.app.from) else {
-            return false;
-        };
-        let Some(r) = self.app.resolver.as_mut() else {
-            return false;
-        };
-        let candidate = r.current().cloned();
-        let Some((qname, qtype)) = r.next_query() else {
-            if let Some(LookupOutcome::Failed { rcode }) = r.outcome() {
-                let name = match &self.app.action {
-                    Action::Resolve { name } => name.clone(),
-                    _ => String::new(),
-                };
-                self.drop_hop(ns, None, None, DropReason::NxDomain { name: name.clone() }, format!("every candidate failed ({rcode:?}): getent reports that {name} does not resolve"));
-            }
-            return false;
-        };
-        let Some(server) = self.c.netns[ns]
-            .resolv_conf
-            .as_ref()
-            .and_then(|c| c.nameservers.first().copied())
-        else {
-            return false;
-        };
-        // glibc opens a new socket (new source port) per candidate; A and AAAA share it.
-        let sport = match (qtype, self.app.socket) {
-            (QType::Aaaa, Some(s)) => s.local_port,
-            _ => self.rng.range(32768, 60999),
-        };
-        self.app.socket = Some(Socket {
-            ns,
-            proto: proto::UDP,
-            local_port: sport,
-            remote: server,
-            remote_port: 53,
-        });
-        self.app.awaiting = true;
-        self.app.queries += 1;
-        let id = self.rng.range(1, 65535);
-        let msg = DnsMessage {
-            id,
-            response: false,
-            qname: qname.clone(),
-            qtype,
-            rcode: Rcode::NoError,
-            answers: vec![],
-        };
-        let q = if qtype == QType::A { "A" } else { "AAAA" };
-        self.leg = format!("{q}? {qname}");
-        let src = self.source_for(ns, server);
-        let ip = Ipv4 {
-            src,
-            dst: server,
-            ttl: DEFAULT_TTL,
-            df: true,
-            l4: L4::Udp(Udp {
-                sport,
-                dport: 53,
-                payload: UdpPayload::Dns(msg),
-            }),
-        };
-        let why = candidate.map(|c| c.why).unwrap_or_default();
-        let at = self.location(ns, None, None);
-        let d = Decision::Dns {
-            candidate: qname.clone(),
-            reason: why.clone(),
-            answer: String::new(),
-        };
-        self.record(Step::new(at, Event::DnsQuery, format!("glibc tries {qname} ({why}); query {} goes to the nameserver {server} from port {sport}", self.app.queries)).routed(&ip).decision(d));
-        self.ip_output(ns, ip);
-        true
-    }
-
-    /// A packet addressed to this namespace reached the transport layer.
     pub(super) fn local_deliver(&mut self, ns: usize, ip: Ipv4) {
         if self.vxlan_decap(ns, ip.clone()) {
             return;
@@ -319,73 +241,6 @@ impl Sim {
             }) if !q.response => self.dns_serve(ns, &ip, sport, q),
             _ => self.client_receive(ns, ip),
         }
-    }
-
-    fn dns_serve(&mut self, ns: usize, ip: &Ipv4, sport: u16, q: DnsMessage) {
-        let Some(l) = self.c.netns[ns].listener(Proto::Udp, 53).cloned() else {
-            self.drop_hop(
-                ns,
-                None,
-                frame(ip),
-                DropReason::NoListener { port: 53 },
-                "nothing listens on UDP 53 here".into(),
-            );
-            return;
-        };
-        let ans = self.c.coredns.answer(&q.qname, q.qtype);
-        let at = self.location(ns, None, None);
-        let rc = match ans.rcode {
-            Rcode::NoError if ans.answers.is_empty() => "NODATA".to_string(),
-            Rcode::NoError => ans
-                .answers
-                .iter()
-                .map(|a| format!("A {}", a.a))
-                .collect::<Vec<_>>()
-                .join(", "),
-            r => format!("{r:?}").to_uppercase(),
-        };
-        let d = Decision::Dns {
-            candidate: q.qname.clone(),
-            reason: ans.why.clone(),
-            answer: rc.clone(),
-        };
-        self.record(
-            Step::new(
-                at,
-                Event::Deliver {
-                    process: l.process.clone(),
-                },
-                ans.why.clone(),
-            )
-            .routed(ip)
-            .decision(d),
-        );
-        self.leg = format!("{} {}", if q.qtype == QType::A { "A" } else { "AAAA" }, rc);
-        let msg = DnsMessage {
-            id: q.id,
-            response: true,
-            qname: q.qname,
-            qtype: q.qtype,
-            rcode: ans.rcode,
-            answers: ans.answers,
-        };
-        let reply = Ipv4 {
-            src: ip.dst,
-            dst: ip.src,
-            ttl: DEFAULT_TTL,
-            df: true,
-            l4: L4::Udp(Udp {
-                sport: 53,
-                dport: sport,
-                payload: UdpPayload::Dns(msg),
-            }),
-        };
-        self.send(
-            ns,
-            &l.process,
-            reply,
-            format!("{} answers {rc} to {}:{sport}", l.process, ip.src),
-        );
     }
 
     /// A reply for the scenario's client: accepted only if it matches the socket exactly.

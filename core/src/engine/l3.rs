@@ -2,8 +2,9 @@
 //! ip_forward and TTL, neighbour resolution, conntrack and the nat table at each hook, and
 //! VXLAN encapsulation and decapsulation.
 
+use super::record::frame;
 use super::record::Step;
-use super::{frame, Parked, Sim};
+use super::{Parked, Sim};
 use crate::addr::Mac;
 use crate::conntrack::{Direction as CtDir, Tuple};
 use crate::link::IfaceKind;

@@ -12,7 +12,8 @@
 //! | `record.rs` | a hop being recorded ([`Step`]), and where it is ([`Location`]s) |
 //! | `nat.rs` | conntrack and the nat table at the hooks |
 //! | `underlay.rs` | the Ethernet segment between nodes, and Azure's VNet fabric |
-//! | `apps.rs` | the processes: TCP client/server, ping, the glibc resolver and CoreDNS |
+//! | `apps.rs` | the processes: TCP client/server, ping, the client's sockets and replies |
+//! | `resolver.rs` | DNS: the glibc resolver's queries one by one, CoreDNS's answers |
 
 mod apps;
 mod brnf;
@@ -20,9 +21,8 @@ mod l2;
 mod l3;
 mod nat;
 mod record;
+mod resolver;
 mod underlay;
-
-use record::frame;
 
 use crate::cluster::Cluster;
 use crate::fabric::Segment;

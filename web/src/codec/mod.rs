@@ -127,7 +127,7 @@ impl<T: Codec> Codec for Vec<T> {
     }
     fn get(r: &mut Reader) -> Option<Self> {
         let n = r.len()?;
-        (0..n).map(|_| T::get(r)).collect()
+        many(r, n)
     }
 }
 
@@ -170,6 +170,16 @@ impl<A: Codec, B: Codec> Codec for Result<A, B> {
             _ => None,
         }
     }
+}
+
+/// `n` values in a row. A plain loop: `collect::<Option<Vec<_>>>` costs far more WASM per
+/// type it is used with.
+pub fn many<T: Codec>(r: &mut Reader, n: usize) -> Option<Vec<T>> {
+    let mut out = Vec::with_capacity(n.min(r.left()));
+    for _ in 0..n {
+        out.push(T::get(r)?);
+    }
+    Some(out)
 }
 
 /// Declares a struct or an enum (struct-like variants only) and its [`Codec`]: fields in
@@ -231,13 +241,12 @@ macro_rules! embedded_columns {
                 if n > r.left() {
                     return None;
                 }
-                $(
-                    let $f = (0..n)
-                        .map(|_| <$ft as $crate::codec::Codec>::get(r))
-                        .collect::<Option<Vec<$ft>>>()?;
-                    let mut $f = $f.into_iter();
-                )*
-                (0..n).map(|_| Some($t { $($f: $f.next()?),* })).collect()
+                $(let mut $f = $crate::codec::many::<$ft>(r, n)?.into_iter();)*
+                let mut out = Vec::with_capacity(n);
+                for _ in 0..n {
+                    out.push($t { $($f: $f.next()?),* });
+                }
+                Some(out)
             }
         }
     };

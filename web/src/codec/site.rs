@@ -1,7 +1,7 @@
 //! The site's layout: first every lesson's card, topology, walks and pool sizes; then the
 //! hops of all lessons column by column; then all packets; then all table texts.
 
-use super::{Codec, Columns, Reader, Writer};
+use super::{many, Codec, Columns, Reader, Writer};
 use crate::model::{Hop, LessonBody, LessonEntry, Site};
 
 /// The bytes of a site.
@@ -85,12 +85,10 @@ pub fn decode(bytes: &[u8]) -> Option<Site> {
         b.hops = hops.by_ref().take(s[0]).collect();
     }
     for (b, s) in bodies.iter_mut().zip(&sizes) {
-        b.packets = (0..s[1])
-            .map(|_| Codec::get(&mut r))
-            .collect::<Option<_>>()?;
+        b.packets = many(&mut r, s[1])?;
     }
     for (b, s) in bodies.iter_mut().zip(&sizes) {
-        b.texts = (0..s[2]).map(|_| r.s()).collect::<Option<_>>()?;
+        b.texts = many(&mut r, s[2])?;
     }
     r.is_empty().then_some(Site { lessons })
 }

@@ -10,6 +10,7 @@
 //! | `mod.rs` | [`layout`]: a [`Topology`] → a [`Layout`]; anchors of trace locations |
 //! | [`geometry`] | points, rectangles, text width, walking along a polyline |
 //! | [`graph`] | the wires as a graph and the shortest path between two points |
+//! | `place/` | the placement: rows and columns, nodes, pods, the underlay, hosts |
 
 pub mod geometry;
 pub mod graph;

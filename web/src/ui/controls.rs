@@ -3,7 +3,6 @@
 //! readers; and the what-if picker.
 
 use super::erase::{flag, on_click, on_event, text, Handler};
-use super::lesson::step_by;
 use super::state::Player;
 use crate::markup::esc;
 use crate::model::Hop;
@@ -72,10 +71,10 @@ pub fn Controls() -> impl IntoView {
     view! {
         <div class="controls" role="group" aria-label="Playback">
             <div class="buttons">
-                {button("restart", fixed("Restart (Home)"), fixed(&icon(RESTART)), flag(|| false), on_click(move |_| step_by(p, Move::First)))}
-                {button("back", fixed("Back one hop (←)"), fixed(&icon(BACK)), flag(move || step.get() == 0), on_click(move |_| step_by(p, Move::Back)))}
+                {button("restart", fixed("Restart (Home)"), fixed(&icon(RESTART)), flag(|| false), on_click(move |_| p.step_by(Move::First)))}
+                {button("back", fixed("Back one hop (←)"), fixed(&icon(BACK)), flag(move || step.get() == 0), on_click(move |_| p.step_by(Move::Back)))}
                 {button("play", text(move || if p.playing.get() { "Pause (space)" } else { "Play (space)" }.to_string()), text(move || icon(if p.playing.get() { PAUSE } else { PLAY })), flag(|| false), play)}
-                {button("next", fixed("Next hop (→)"), fixed(&icon(NEXT)), flag(move || step.get() >= last()), on_click(move |_| step_by(p, Move::Next)))}
+                {button("next", fixed("Next hop (→)"), fixed(&icon(NEXT)), flag(move || step.get() >= last()), on_click(move |_| p.step_by(Move::Next)))}
                 <p class="position" data-testid="position">
                     <span class="now">{text(move || format!("#{}", step.get()))}</span>
                     <span class="of">{text(move || format!(" of {} hops", p.len.get()))}</span>

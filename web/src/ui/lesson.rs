@@ -8,7 +8,7 @@ use super::{controls, drawing, inspector, narration, transcript};
 use crate::deep_link::View;
 use crate::markup::el;
 use crate::model::LessonEntry;
-use crate::playback::{self, Move};
+use crate::playback;
 use leptos::prelude::*;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
@@ -150,13 +150,5 @@ pub fn Broken(index: usize) -> impl IntoView {
             <p class="notice error" role="alert" data-testid="notice">"This lesson cannot be shown: " <code>{error}</code></p>
             <p><a href="#/">"Back to the lessons"</a></p>
         </main>
-    }
-}
-
-/// The move `m` made by a button.
-pub fn step_by(player: Player, m: Move) {
-    if let Some(s) = playback::apply(m, player.step.get_untracked(), player.len.get_untracked()) {
-        player.playing.set(false);
-        player.go(s);
     }
 }

@@ -131,6 +131,15 @@ impl Player {
     }
 
     /// Go to a hop: a new history entry, so back and forward move through steps.
+    /// The move `m` made by a button or a key: stops playing.
+    pub fn step_by(&self, m: crate::playback::Move) {
+        let (step, len) = (self.step.get_untracked(), self.len.get_untracked());
+        if let Some(s) = crate::playback::apply(m, step, len) {
+            self.playing.set(false);
+            self.go(s);
+        }
+    }
+
     pub fn go(&self, step: usize) {
         let len = self.len.get_untracked();
         let step = step.min(len.saturating_sub(1));

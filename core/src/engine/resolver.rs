@@ -1,0 +1,159 @@
+//! DNS in the engine: the glibc resolver's next query, sent when nothing else is in flight,
+//! and CoreDNS answering it from the cluster's Services.
+
+use super::apps::Socket;
+use super::record::{frame, Step};
+use super::{Action, Sim};
+use crate::dns::{DnsMessage, LookupOutcome, QType, Rcode};
+use crate::netfilter::Proto;
+use crate::packet::{Ipv4, Udp, UdpPayload, L4};
+use crate::trace::{Decision, DropReason, Event};
+use crate::vocab::consts::{proto, DEFAULT_TTL};
+
+impl Sim {
+    /// Called when nothing is in flight: send the resolver's next query. False when finished.
+    pub(super) fn next_step(&mut self) -> bool {
+        if self.app.awaiting || self.app.done.is_some() {
+            return false;
+        }
+        let Some(ns) = self.c.ns_index(&self.app.from) else {
+            return false;
+        };
+        let Some(r) = self.app.resolver.as_mut() else {
+            return false;
+        };
+        let candidate = r.current().cloned();
+        let Some((qname, qtype)) = r.next_query() else {
+            if let Some(LookupOutcome::Failed { rcode }) = r.outcome() {
+                let name = match &self.app.action {
+                    Action::Resolve { name } => name.clone(),
+                    _ => String::new(),
+                };
+                self.drop_hop(ns, None, None, DropReason::NxDomain { name: name.clone() }, format!("every candidate failed ({rcode:?}): getent reports that {name} does not resolve"));
+            }
+            return false;
+        };
+        let Some(server) = self.c.netns[ns]
+            .resolv_conf
+            .as_ref()
+            .and_then(|c| c.nameservers.first().copied())
+        else {
+            return false;
+        };
+        // glibc opens a new socket (new source port) per candidate; A and AAAA share it.
+        let sport = match (qtype, self.app.socket) {
+            (QType::Aaaa, Some(s)) => s.local_port,
+            _ => self.rng.range(32768, 60999),
+        };
+        self.app.socket = Some(Socket {
+            ns,
+            proto: proto::UDP,
+            local_port: sport,
+            remote: server,
+            remote_port: 53,
+        });
+        self.app.awaiting = true;
+        self.app.queries += 1;
+        let id = self.rng.range(1, 65535);
+        let msg = DnsMessage {
+            id,
+            response: false,
+            qname: qname.clone(),
+            qtype,
+            rcode: Rcode::NoError,
+            answers: vec![],
+        };
+        let q = if qtype == QType::A { "A" } else { "AAAA" };
+        self.leg = format!("{q}? {qname}");
+        let src = self.source_for(ns, server);
+        let ip = Ipv4 {
+            src,
+            dst: server,
+            ttl: DEFAULT_TTL,
+            df: true,
+            l4: L4::Udp(Udp {
+                sport,
+                dport: 53,
+                payload: UdpPayload::Dns(msg),
+            }),
+        };
+        let why = candidate.map(|c| c.why).unwrap_or_default();
+        let at = self.location(ns, None, None);
+        let d = Decision::Dns {
+            candidate: qname.clone(),
+            reason: why.clone(),
+            answer: String::new(),
+        };
+        self.record(Step::new(at, Event::DnsQuery, format!("glibc tries {qname} ({why}); query {} goes to the nameserver {server} from port {sport}", self.app.queries)).routed(&ip).decision(d));
+        self.ip_output(ns, ip);
+        true
+    }
+
+    /// A packet addressed to this namespace reached the transport layer.
+    pub(super) fn dns_serve(&mut self, ns: usize, ip: &Ipv4, sport: u16, q: DnsMessage) {
+        let Some(l) = self.c.netns[ns].listener(Proto::Udp, 53).cloned() else {
+            self.drop_hop(
+                ns,
+                None,
+                frame(ip),
+                DropReason::NoListener { port: 53 },
+                "nothing listens on UDP 53 here".into(),
+            );
+            return;
+        };
+        let ans = self.c.coredns.answer(&q.qname, q.qtype);
+        let at = self.location(ns, None, None);
+        let rc = match ans.rcode {
+            Rcode::NoError if ans.answers.is_empty() => "NODATA".to_string(),
+            Rcode::NoError => ans
+                .answers
+                .iter()
+                .map(|a| format!("A {}", a.a))
+                .collect::<Vec<_>>()
+                .join(", "),
+            r => format!("{r:?}").to_uppercase(),
+        };
+        let d = Decision::Dns {
+            candidate: q.qname.clone(),
+            reason: ans.why.clone(),
+            answer: rc.clone(),
+        };
+        self.record(
+            Step::new(
+                at,
+                Event::Deliver {
+                    process: l.process.clone(),
+                },
+                ans.why.clone(),
+            )
+            .routed(ip)
+            .decision(d),
+        );
+        self.leg = format!("{} {}", if q.qtype == QType::A { "A" } else { "AAAA" }, rc);
+        let msg = DnsMessage {
+            id: q.id,
+            response: true,
+            qname: q.qname,
+            qtype: q.qtype,
+            rcode: ans.rcode,
+            answers: ans.answers,
+        };
+        let reply = Ipv4 {
+            src: ip.dst,
+            dst: ip.src,
+            ttl: DEFAULT_TTL,
+            df: true,
+            l4: L4::Udp(Udp {
+                sport: 53,
+                dport: sport,
+                payload: UdpPayload::Dns(msg),
+            }),
+        };
+        self.send(
+            ns,
+            &l.process,
+            reply,
+            format!("{} answers {rc} to {}:{sport}", l.process, ip.src),
+        );
+    }
+}
