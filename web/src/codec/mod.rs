@@ -7,7 +7,7 @@
 //! its variant then the variant's fields, a fieldless enum of the vocabulary as its index
 //! in its `ALL` list ([`listed!`]). A hop's fields are also stored column by column
 //! (`site.rs`). Reading never panics: a truncated input, an unknown tag or a bad string is
-//! `None`, and the whole site is refused.
+//! `None`, refused, and the whole site with it.
 //!
 //! | file | holds |
 //! |---|---|
@@ -22,10 +22,14 @@ pub use site::{decode, encode};
 #[derive(Default)]
 pub struct Writer(pub Vec<u8>);
 
-/// Bytes being read.
+/// Bytes being read. A truncated or corrupt input, or a tag that names nothing, sets `bad`
+/// and reads on as zeros and empty strings: it never panics, and [`site::decode`] refuses
+/// the whole site. (A `bad` flag rather than `Option` at every field: `?` after each field
+/// costs several kilobytes of WASM in drop paths.)
 pub struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    pub bad: bool,
 }
 
 impl Writer {
@@ -48,30 +52,57 @@ impl Writer {
 
 impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Reader<'a> {
-        Reader { bytes, at: 0 }
+        Reader {
+            bytes,
+            at: 0,
+            bad: false,
+        }
     }
-    pub fn n(&mut self) -> Option<u64> {
+    pub fn n(&mut self) -> u64 {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
-            let b = *self.bytes.get(self.at)?;
+            let Some(&b) = self.bytes.get(self.at).filter(|_| !self.bad) else {
+                self.bad = true;
+                return 0;
+            };
             self.at += 1;
             v |= u64::from(b & 0x7f) << shift;
             if b < 0x80 {
-                return Some(v);
+                return v;
             }
         }
-        None
+        self.bad = true;
+        0
     }
-    pub fn s(&mut self) -> Option<String> {
-        let len = self.len()?;
-        let b = self.bytes.get(self.at..self.at + len)?;
+    pub fn s(&mut self) -> String {
+        let len = self.len();
+        let Some(b) = self.bytes.get(self.at..self.at + len) else {
+            self.bad = true;
+            return String::new();
+        };
         self.at += len;
-        String::from_utf8(b.to_vec()).ok()
+        String::from_utf8(b.to_vec()).unwrap_or_else(|_| {
+            self.bad = true;
+            String::new()
+        })
     }
     /// A count, refused when larger than the bytes left, so corrupt input cannot allocate much.
-    pub fn len(&mut self) -> Option<usize> {
-        let n = usize::try_from(self.n()?).ok()?;
-        (n <= self.left()).then_some(n)
+    pub fn len(&mut self) -> usize {
+        let n = self.n();
+        if n > self.left() as u64 {
+            self.bad = true;
+            return 0;
+        }
+        n as usize
+    }
+    /// A tag: `n` when it is below `count`, else `bad` and 0.
+    pub fn tag(&mut self, count: usize) -> usize {
+        let t = self.n();
+        if t >= count as u64 {
+            self.bad = true;
+            return 0;
+        }
+        t as usize
     }
     pub fn left(&self) -> usize {
         self.bytes.len().saturating_sub(self.at)
@@ -84,15 +115,14 @@ impl<'a> Reader<'a> {
 /// A value in the byte format.
 pub trait Codec: Sized {
     fn put(&self, w: &mut Writer);
-    /// `None` when the bytes are not a value of this type.
-    fn get(r: &mut Reader) -> Option<Self>;
+    fn get(r: &mut Reader) -> Self;
 }
 
 impl Codec for String {
     fn put(&self, w: &mut Writer) {
         w.s(self)
     }
-    fn get(r: &mut Reader) -> Option<Self> {
+    fn get(r: &mut Reader) -> Self {
         r.s()
     }
 }
@@ -101,7 +131,10 @@ macro_rules! number {
     ($($t:ty),*) => {$(
         impl Codec for $t {
             fn put(&self, w: &mut Writer) { w.n(u64::from(*self)) }
-            fn get(r: &mut Reader) -> Option<Self> { <$t>::try_from(r.n()?).ok() }
+            fn get(r: &mut Reader) -> Self {
+                let v = r.n();
+                <$t>::try_from(v).unwrap_or_else(|_| { r.bad = true; 0 })
+            }
         }
     )*};
 }
@@ -111,12 +144,8 @@ impl Codec for bool {
     fn put(&self, w: &mut Writer) {
         w.n(u64::from(*self))
     }
-    fn get(r: &mut Reader) -> Option<Self> {
-        match r.n()? {
-            0 => Some(false),
-            1 => Some(true),
-            _ => None,
-        }
+    fn get(r: &mut Reader) -> Self {
+        r.tag(2) == 1
     }
 }
 
@@ -125,9 +154,9 @@ impl<T: Codec> Codec for Vec<T> {
         w.n(self.len() as u64);
         self.iter().for_each(|v| v.put(w));
     }
-    fn get(r: &mut Reader) -> Option<Self> {
-        let n = r.len()?;
-        many(r, n)
+    fn get(r: &mut Reader) -> Self {
+        let n = r.len();
+        (0..n).map(|_| T::get(r)).collect()
     }
 }
 
@@ -141,45 +170,9 @@ impl<T: Codec> Codec for Option<T> {
             }
         }
     }
-    fn get(r: &mut Reader) -> Option<Self> {
-        match r.n()? {
-            0 => Some(None),
-            1 => Some(Some(T::get(r)?)),
-            _ => None,
-        }
+    fn get(r: &mut Reader) -> Self {
+        (r.tag(2) == 1).then(|| T::get(r))
     }
-}
-
-impl<A: Codec, B: Codec> Codec for Result<A, B> {
-    fn put(&self, w: &mut Writer) {
-        match self {
-            Ok(v) => {
-                w.n(0);
-                v.put(w)
-            }
-            Err(e) => {
-                w.n(1);
-                e.put(w)
-            }
-        }
-    }
-    fn get(r: &mut Reader) -> Option<Self> {
-        match r.n()? {
-            0 => Some(Ok(A::get(r)?)),
-            1 => Some(Err(B::get(r)?)),
-            _ => None,
-        }
-    }
-}
-
-/// `n` values in a row. A plain loop: `collect::<Option<Vec<_>>>` costs far more WASM per
-/// type it is used with.
-pub fn many<T: Codec>(r: &mut Reader, n: usize) -> Option<Vec<T>> {
-    let mut out = Vec::with_capacity(n.min(r.left()));
-    for _ in 0..n {
-        out.push(T::get(r)?);
-    }
-    Some(out)
 }
 
 /// Declares a struct or an enum (struct-like variants only) and its [`Codec`]: fields in
@@ -191,17 +184,28 @@ macro_rules! embedded {
             fn put(&self, w: &mut $crate::codec::Writer) {
                 $($crate::codec::Codec::put(&self.$f, w);)*
             }
-            fn get(r: &mut $crate::codec::Reader) -> Option<Self> {
-                Some($t { $($f: $crate::codec::Codec::get(r)?),* })
+            fn get(r: &mut $crate::codec::Reader) -> Self {
+                $t { $($f: $crate::codec::Codec::get(r)),* }
             }
         }
     };
-    ($(#[$m:meta])* pub enum $t:ident { $($(#[$vm:meta])* $v:ident { $($(#[$fm:meta])* $f:ident : $ft:ty),* $(,)? }),* $(,)? }) => {
-        $(#[$m])* pub enum $t { $($(#[$vm])* $v { $($(#[$fm])* $f: $ft),* }),* }
+    ($(#[$m:meta])* pub enum $t:ident {
+        $(#[$fvm:meta])* $fv:ident { $($(#[$ffm:meta])* $ff:ident : $fft:ty),* $(,)? }
+        $(, $(#[$vm:meta])* $v:ident { $($(#[$fm:meta])* $f:ident : $ft:ty),* $(,)? })* $(,)?
+    }) => {
+        $(#[$m])* pub enum $t {
+            $(#[$fvm])* $fv { $($(#[$ffm])* $ff: $fft),* },
+            $($(#[$vm])* $v { $($(#[$fm])* $f: $ft),* }),*
+        }
         impl $crate::codec::Codec for $t {
             #[allow(unused_assignments)]
             fn put(&self, w: &mut $crate::codec::Writer) {
-                let mut tag = 0u64;
+                if let $t::$fv { $($ff),* } = self {
+                    w.n(0);
+                    $($crate::codec::Codec::put($ff, w);)*
+                    return;
+                }
+                let mut tag = 1u64;
                 $(
                     if let $t::$v { $($f),* } = self {
                         w.n(tag);
@@ -212,16 +216,18 @@ macro_rules! embedded {
                 )*
             }
             #[allow(unused_assignments)]
-            fn get(r: &mut $crate::codec::Reader) -> Option<Self> {
-                let want = r.n()?;
-                let mut tag = 0u64;
+            fn get(r: &mut $crate::codec::Reader) -> Self {
+                let count = [stringify!($fv) $(, stringify!($v))*].len();
+                let want = r.tag(count);
+                let mut tag = 1;
                 $(
                     if want == tag {
-                        return Some($t::$v { $($f: $crate::codec::Codec::get(r)?),* });
+                        return $t::$v { $($f: $crate::codec::Codec::get(r)),* };
                     }
                     tag += 1;
                 )*
-                None
+                // Tag 0, or a bad one (`r.bad` is set and the site will be refused).
+                $t::$fv { $($ff: $crate::codec::Codec::get(r)),* }
             }
         }
     };
@@ -237,16 +243,17 @@ macro_rules! embedded_columns {
             fn put_columns(items: &[&Self], w: &mut $crate::codec::Writer) {
                 $(for v in items { $crate::codec::Codec::put(&v.$f, w); })*
             }
-            fn get_columns(r: &mut $crate::codec::Reader, n: usize) -> Option<Vec<Self>> {
-                if n > r.left() {
-                    return None;
-                }
-                $(let mut $f = $crate::codec::many::<$ft>(r, n)?.into_iter();)*
-                let mut out = Vec::with_capacity(n);
-                for _ in 0..n {
-                    out.push($t { $($f: $f.next()?),* });
-                }
-                Some(out)
+            fn get_columns(r: &mut $crate::codec::Reader, n: usize) -> Vec<Self> {
+                let n = if n > r.left() { r.bad = true; 0 } else { n };
+                $(
+                    let mut $f = (0..n)
+                        .map(|_| <$ft as $crate::codec::Codec>::get(r))
+                        .collect::<Vec<$ft>>()
+                        .into_iter();
+                )*
+                (0..n)
+                    .filter_map(|_| Some($t { $($f: $f.next()?),* }))
+                    .collect()
             }
         }
     };
@@ -256,7 +263,7 @@ pub(crate) use embedded_columns;
 /// Values stored column by column.
 pub trait Columns: Sized {
     fn put_columns(items: &[&Self], w: &mut Writer);
-    fn get_columns(r: &mut Reader, n: usize) -> Option<Vec<Self>>;
+    fn get_columns(r: &mut Reader, n: usize) -> Vec<Self>;
 }
 
 /// The [`Codec`] of fieldless enums that list their variants
@@ -268,8 +275,9 @@ macro_rules! listed {
             fn put(&self, w: &mut $crate::codec::Writer) {
                 w.n(packetwalk_vocab::Listed::index(*self) as u64)
             }
-            fn get(r: &mut $crate::codec::Reader) -> Option<Self> {
-                <$t as packetwalk_vocab::Listed>::from_index(usize::try_from(r.n()?).ok()?)
+            fn get(r: &mut $crate::codec::Reader) -> Self {
+                let all = <$t as packetwalk_vocab::Listed>::all();
+                all[r.tag(all.len())]
             }
         }
     )*};

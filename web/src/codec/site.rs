@@ -1,7 +1,7 @@
 //! The site's layout: first every lesson's card, topology, walks and pool sizes; then the
 //! hops of all lessons column by column; then all packets; then all table texts.
 
-use super::{many, Codec, Columns, Reader, Writer};
+use super::{Codec, Columns, Reader, Writer};
 use crate::model::{Hop, LessonBody, LessonEntry, Site};
 
 /// The bytes of a site.
@@ -45,16 +45,16 @@ pub fn encode(site: &Site) -> Vec<u8> {
 /// Read the embedded site; `None` when the bytes are not a whole site.
 pub fn decode(bytes: &[u8]) -> Option<Site> {
     let mut r = Reader::new(bytes);
-    let n = r.len()?;
+    let n = r.len();
     let mut lessons = Vec::with_capacity(n);
     let mut sizes = Vec::new();
     for _ in 0..n {
-        let (id, title, summary) = (r.s()?, r.s()?, r.s()?);
-        let (follows, intro) = (Codec::get(&mut r)?, r.s()?);
-        let body = match r.n()? {
+        let (id, title, summary) = (r.s(), r.s(), r.s());
+        let (follows, intro) = (Codec::get(&mut r), r.s());
+        let body = match r.tag(2) {
             0 => {
-                let (topology, walks) = (Codec::get(&mut r)?, Codec::get(&mut r)?);
-                sizes.push([r.len()?, r.len()?, r.len()?]);
+                let (topology, walks) = (Codec::get(&mut r), Codec::get(&mut r));
+                sizes.push([r.len(), r.len(), r.len()]);
                 Ok(LessonBody {
                     topology,
                     walks,
@@ -63,8 +63,7 @@ pub fn decode(bytes: &[u8]) -> Option<Site> {
                     texts: Vec::new(),
                 })
             }
-            1 => Err(r.s()?),
-            _ => return None,
+            _ => Err(r.s()),
         };
         lessons.push(LessonEntry {
             id,
@@ -76,7 +75,7 @@ pub fn decode(bytes: &[u8]) -> Option<Site> {
         });
     }
     let total = sizes.iter().map(|s| s[0]).sum::<usize>();
-    let mut hops = Hop::get_columns(&mut r, total)?.into_iter();
+    let mut hops = Hop::get_columns(&mut r, total).into_iter();
     let mut bodies: Vec<&mut LessonBody> = lessons
         .iter_mut()
         .filter_map(|l| l.body.as_mut().ok())
@@ -85,12 +84,14 @@ pub fn decode(bytes: &[u8]) -> Option<Site> {
         b.hops = hops.by_ref().take(s[0]).collect();
     }
     for (b, s) in bodies.iter_mut().zip(&sizes) {
-        b.packets = many(&mut r, s[1])?;
+        b.packets = (0..s[1].min(r.left()))
+            .map(|_| Codec::get(&mut r))
+            .collect();
     }
     for (b, s) in bodies.iter_mut().zip(&sizes) {
-        b.texts = many(&mut r, s[2])?;
+        b.texts = (0..s[2].min(r.left())).map(|_| r.s()).collect();
     }
-    r.is_empty().then_some(Site { lessons })
+    (!r.bad && r.is_empty()).then_some(Site { lessons })
 }
 
 /// Writing a few values in a row.
