@@ -2,7 +2,8 @@
 //! namespaces, every interface to capture on, the namespaces whose conntrack to watch, and
 //! the learner's command that sends the lesson's traffic.
 
-use crate::{sh_quote, Lab};
+use crate::shell::sh_quote;
+use crate::Lab;
 use packetwalk_lessons::ScenarioKind;
 
 /// The command a learner types to send the lesson's traffic.

@@ -2,7 +2,8 @@
 //! written per lesson. Interfaces are created namespace by namespace in ifindex order, so
 //! the kernel numbers them the way the model does (`eth0@if5`).
 
-use crate::{servers, sh_quote, underlay, Lab};
+use crate::shell::{exec, ip, sh_quote, Script};
+use crate::{plan, servers, underlay, Lab};
 use packetwalk_core::cluster::{Cluster, Network};
 use packetwalk_core::conntrack::Timeouts;
 use packetwalk_core::link::{Iface, IfaceKind};
@@ -12,44 +13,16 @@ use packetwalk_core::show::iptables::iptables_save_nat;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-/// A script being written: commands, and comments for the learner reading it.
-#[derive(Default)]
-pub struct Script(pub String);
-
-impl Script {
-    pub fn line(&mut self, l: impl AsRef<str>) {
-        self.0.push_str(l.as_ref());
-        self.0.push('\n');
+impl Lab {
+    /// The bash script that builds the lesson (run as root).
+    pub fn setup_script(&self) -> String {
+        setup(self)
     }
-    pub fn section(&mut self, title: &str) {
-        let _ = write!(self.0, "\n# ---- {title} ");
-        let pad = 88usize.saturating_sub(title.len() + 8);
-        self.0.push_str(&"-".repeat(pad));
-        self.0.push('\n');
-    }
-    /// A file written with a quoted heredoc (no expansion inside).
-    pub fn file(&mut self, path: &str, text: &str) {
-        let mut tag = String::from("PACKETWALK_EOF");
-        while text.contains(&tag) {
-            tag.push('_');
-        }
-        self.line(format!("cat > {path} <<'{tag}'"));
-        self.0.push_str(text);
-        if !text.ends_with('\n') {
-            self.0.push('\n');
-        }
-        self.line(tag);
-    }
-}
 
-/// `ip -n <real ns> …`
-pub fn ip(lab: &Lab, model_ns: &str, args: &str) -> String {
-    format!("ip -n {} {args}", lab.names.ns(model_ns))
-}
-
-/// `ip netns exec <real ns> …`
-pub fn exec(lab: &Lab, model_ns: &str, args: &str) -> String {
-    format!("ip netns exec {} {args}", lab.names.ns(model_ns))
+    /// The bash script that removes everything the set-up script made (idempotent).
+    pub fn teardown_script(&self) -> String {
+        teardown(self)
+    }
 }
 
 fn by_index(ns: &Netns) -> Vec<&Iface> {
@@ -173,10 +146,7 @@ pub fn setup(lab: &Lab) -> String {
     s.line(format!("echo \"lab {} is up: $(ls /run/netns | grep -c '^{}') namespaces. Try: ip netns exec {} bash\"", l.id, lab.names.prefix(), lab.names.ns(&l.scenario.from)));
     s.line(format!(
         "echo {}",
-        crate::sh_quote(&format!(
-            "The lesson's traffic: {}",
-            crate::plan::traffic(lab)
-        ))
+        sh_quote(&format!("The lesson's traffic: {}", plan::traffic(lab)))
     ));
     s.0
 }

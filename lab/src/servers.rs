@@ -3,7 +3,7 @@
 //! pidfile so the teardown kills exactly them. The DNS answers are the model's: a table of
 //! `CoreDns::answer` for every name the pods' resolvers can ask.
 
-use crate::script::{exec, Script};
+use crate::shell::{exec, Script};
 use crate::Lab;
 use packetwalk_core::dns::{GlibcSearch, QType, Rcode};
 use packetwalk_core::netfilter::Proto;

@@ -11,7 +11,7 @@
 //!   hop stays invisible, as the model says Azure's fabric is. That last part is emulation:
 //!   a Linux router decrements TTL; Azure's SDN is not a Linux router.
 
-use crate::script::{exec, Script};
+use crate::shell::{exec, Script};
 use crate::Lab;
 use packetwalk_core::addr::Mac;
 use packetwalk_core::fabric::{AzureVnet, NextHop, Segment, SegmentKind};
