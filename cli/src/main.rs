@@ -82,7 +82,10 @@ fn run(args: impl Iterator<Item = std::ffi::OsString>, out: &mut dyn Write) -> R
             lesson: l,
             teardown,
         } => {
-            let lab = packetwalk_lab::Lab::new(lesson(&l)?).map_err(Failure::Failed)?;
+            let mut lab = packetwalk_lab::Lab::new(lesson(&l)?).map_err(Failure::Failed)?;
+            if is_path(&l) {
+                lab = lab.from_file(&l);
+            }
             let script = if teardown {
                 lab.teardown_script()
             } else {

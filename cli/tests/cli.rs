@@ -336,6 +336,13 @@ fn a_lesson_can_be_given_as_a_file() {
         "{lab}"
     );
     assert!(lab.contains("ip netns add pw-min-frontend\n"), "{lab}");
+    assert!(
+        lab.contains(&format!(
+            "# Remove it:    packetwalk lab {} --teardown",
+            file.path()
+        )),
+        "{lab}"
+    );
 }
 
 #[test]

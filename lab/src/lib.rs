@@ -60,6 +60,8 @@ pub struct Lab {
     pub lesson: Lesson,
     pub cluster: Cluster,
     pub names: Names,
+    /// What `packetwalk lab` is given for this lesson: its id, or its file's path.
+    pub source: String,
 }
 
 impl Lab {
@@ -67,10 +69,19 @@ impl Lab {
         let cluster = lesson.cluster()?;
         let names = Names::new(&lesson.id, &cluster)?;
         Ok(Lab {
+            source: lesson.id.clone(),
             lesson,
             cluster,
             names,
         })
+    }
+
+    /// The lesson came from this file (`packetwalk lab <path>`): the scripts' hints say so.
+    pub fn from_file(self, path: &str) -> Lab {
+        Lab {
+            source: path.to_string(),
+            ..self
+        }
     }
 
     /// Load an embedded lesson by id.

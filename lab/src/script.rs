@@ -58,7 +58,7 @@ pub fn setup(lab: &Lab) -> String {
     )));
     s.line(comment(&format!(
         "# Remove it:    packetwalk lab {} --teardown | sudo bash",
-        sh_quote(&l.id)
+        sh_quote(&lab.source)
     )));
     s.line("set -euo pipefail");
     s.line(format!("LAB={}", sh_quote(&dir)));

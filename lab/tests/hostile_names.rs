@@ -180,6 +180,7 @@ fn hostile_lab(id: &str) -> (Lab, Vec<String>, Vec<String>) {
         lesson,
         cluster,
         names: n,
+        source: "./my lesson;$(touch PWNEDsrc).toml".into(),
     };
     (lab, model, ifaces)
 }
