@@ -1,151 +1,164 @@
-//! `packetwalk`: the lessons on the command line.
+//! `packetwalk`: the lessons on the command line (`packetwalk --help` says what it does).
 //!
-//! ```text
-//! packetwalk list
-//! packetwalk trace <lesson> [--format text|json]
-//! packetwalk show <lesson> <namespace> <table> [--hop N]
-//! packetwalk lab <lesson> [--teardown]
-//! ```
+//! | module | holds |
+//! |---|---|
+//! | `main.rs` | the commands, the lesson argument (an id or a file), writing the output |
+//! | `args.rs` | the arguments, parsed with `lexopt`, and the help texts |
 
+mod args;
+
+use args::{Cmd, Format, Usage};
 use packetwalk_core::show::{self, Table};
 use packetwalk_lessons::{self as lessons, Lesson};
+use std::io::{self, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage:
-  packetwalk list
-  packetwalk trace <lesson> [--format text|json]
-  packetwalk show <lesson> <namespace> <table> [--hop N]
-  packetwalk lab <lesson> [--teardown]    (a bash script: the lesson in network namespaces)
+/// Why a command did not finish.
+enum Failure {
+    /// The command line asks for something that does not exist or does not apply (exit 2).
+    Usage(Usage),
+    /// What was asked cannot be done: a lesson file unreadable or wrong (exit 1).
+    Failed(String),
+    /// The output could not be written (a closed pipe ends quietly, anything else exit 1).
+    Write(io::Error),
+}
 
-tables: addr link route route-n neigh fdb brctl nat conntrack resolv.conf";
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::Write(e)
+    }
+}
+
+/// A usage error about the values given (not their form): no usage line after it.
+fn wrong(message: impl Into<String>) -> Failure {
+    Failure::Usage(Usage {
+        message: message.into(),
+        usage: "",
+    })
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(out) => {
-            print!("{out}");
-            ExitCode::SUCCESS
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = run(std::env::args_os().skip(1), &mut out).and_then(|()| Ok(out.flush()?));
+    let mut err = io::stderr().lock();
+    // A failed write to stderr has nowhere left to be reported: it is ignored.
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`| head`): like cat, stop quietly.
+        Err(Failure::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Write(e)) => {
+            let _ = writeln!(err, "packetwalk: cannot write the output: {e}");
+            ExitCode::from(1)
         }
-        Err(e) => {
-            eprintln!("packetwalk: {e}");
+        Err(Failure::Failed(m)) => {
+            let _ = writeln!(err, "packetwalk: {m}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(u)) => {
+            let _ = writeln!(err, "packetwalk: {}", u.message);
+            if !u.usage.is_empty() {
+                let _ = writeln!(err, "{}\n(packetwalk --help says more)", u.usage);
+            }
             ExitCode::from(2)
         }
     }
 }
 
-fn run(args: &[String]) -> Result<String, String> {
-    let (positional, flags) = split_flags(args)?;
-    match positional.first().map(String::as_str) {
-        Some("list") => list(),
-        Some("trace") => {
-            let lesson = lesson(positional.get(1))?;
-            let format = flags
-                .iter()
-                .find(|(k, _)| k == "format")
-                .map(|(_, v)| v.as_str())
-                .unwrap_or("text");
-            trace(&lesson, format)
-        }
-        Some("show") => {
-            let lesson = lesson(positional.get(1))?;
-            let ns = positional
-                .get(2)
-                .ok_or_else(|| format!("show needs a namespace\n{USAGE}"))?;
-            let table = positional
-                .get(3)
-                .ok_or_else(|| format!("show needs a table\n{USAGE}"))?;
-            let hop = match flags.iter().find(|(k, _)| k == "hop") {
-                Some((_, v)) => Some(
-                    v.parse::<usize>()
-                        .map_err(|_| format!("--hop wants a hop number, not `{v}`"))?,
-                ),
-                None => None,
-            };
-            show_table(&lesson, ns, table, hop)
-        }
-        Some("lab") => {
-            let id = positional
-                .get(1)
-                .ok_or_else(|| format!("which lesson? one of: {}", lessons::ids().join(", ")))?;
-            let lab = packetwalk_lab::Lab::load(id)?;
-            Ok(if flags.iter().any(|(k, _)| k == "teardown") {
+fn run(args: impl Iterator<Item = std::ffi::OsString>, out: &mut dyn Write) -> Result<(), Failure> {
+    match args::parse(args).map_err(Failure::Usage)? {
+        Cmd::Help(text) => out.write_all(text.as_bytes())?,
+        Cmd::Version => writeln!(out, "packetwalk {}", env!("CARGO_PKG_VERSION"))?,
+        Cmd::List => list(out)?,
+        Cmd::Trace { lesson: l, format } => trace(&lesson(&l)?, format, out)?,
+        Cmd::Show {
+            lesson: l,
+            netns,
+            table,
+            hop,
+        } => show_table(&lesson(&l)?, &netns, &table, hop, out)?,
+        Cmd::Lab {
+            lesson: l,
+            teardown,
+        } => {
+            let mut lab = packetwalk_lab::Lab::new(lesson(&l)?).map_err(Failure::Failed)?;
+            if is_path(&l) {
+                lab = lab.from_file(&l);
+            }
+            let script = if teardown {
                 lab.teardown_script()
             } else {
                 lab.setup_script()
-            })
-        }
-        Some("help") | Some("--help") | Some("-h") | None => Ok(format!("{USAGE}\n")),
-        Some(other) => Err(format!("unknown command `{other}`\n{USAGE}")),
-    }
-}
-
-/// Split `--key value` / `--key=value` flags from positional arguments.
-/// Positional arguments, and `(flag, value)` pairs.
-type Parsed = (Vec<String>, Vec<(String, String)>);
-
-fn split_flags(args: &[String]) -> Result<Parsed, String> {
-    let mut pos = Vec::new();
-    let mut flags = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if let Some(k) = a.strip_prefix("--") {
-            if k == "help" {
-                pos.push(a.clone());
-                continue;
-            }
-            if k == "teardown" {
-                flags.push((k.to_string(), String::new()));
-                continue;
-            }
-            let (k, v) = match k.split_once('=') {
-                Some((k, v)) => (k.to_string(), v.to_string()),
-                None => (
-                    k.to_string(),
-                    it.next()
-                        .ok_or_else(|| format!("--{k} needs a value"))?
-                        .clone(),
-                ),
             };
-            if !["format", "hop"].contains(&k.as_str()) {
-                return Err(format!("unknown option --{k}\n{USAGE}"));
-            }
-            flags.push((k, v));
-        } else {
-            pos.push(a.clone());
+            out.write_all(script.as_bytes())?;
         }
     }
-    Ok((pos, flags))
+    Ok(())
 }
 
-fn lesson(id: Option<&String>) -> Result<Lesson, String> {
-    let id = id.ok_or_else(|| format!("which lesson? one of: {}", lessons::ids().join(", ")))?;
-    match lessons::load(id) {
+/// Is this lesson argument a file's path rather than an id?
+fn is_path(arg: &str) -> bool {
+    arg.contains('/') || arg.ends_with(".toml")
+}
+
+/// A lesson by id, or read and parsed from a file (its mistakes name the path given).
+fn lesson(arg: &str) -> Result<Lesson, Failure> {
+    if is_path(arg) {
+        let text = std::fs::read_to_string(arg)
+            .map_err(|e| Failure::Failed(format!("cannot read the lesson file {arg}: {e}")))?;
+        let id = Path::new(arg)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "lesson".into());
+        return lessons::parse(arg, &id, &text).map_err(|e| Failure::Failed(e.to_string()));
+    }
+    match lessons::load(arg) {
         Some(Ok(l)) => Ok(l),
-        Some(Err(e)) => Err(e.to_string()),
-        None => Err(format!(
-            "no lesson `{id}`; the lessons are: {}",
+        Some(Err(e)) => Err(Failure::Failed(e.to_string())),
+        None => Err(wrong(format!(
+            "no lesson `{arg}`; the lessons are: {} (or give a lesson file's path)",
             lessons::ids().join(", ")
-        )),
+        ))),
     }
 }
 
-fn list() -> Result<String, String> {
-    let mut out = String::new();
+fn list(out: &mut dyn Write) -> Result<(), Failure> {
     for l in lessons::all() {
-        let l = l.map_err(|e| e.to_string())?;
-        out += &format!("{:<20} {}\n{:<20} {}\n", l.id, l.title, "", l.summary);
+        let l = l.map_err(|e| Failure::Failed(e.to_string()))?;
+        writeln!(out, "{:<20} {}\n{:<20} {}", l.id, l.title, "", l.summary)?;
     }
-    Ok(out)
+    Ok(())
 }
 
-fn trace(lesson: &Lesson, format: &str) -> Result<String, String> {
-    let run = lesson.run()?;
+fn trace(lesson: &Lesson, format: Format, out: &mut dyn Write) -> Result<(), Failure> {
+    let run = lesson.run().map_err(Failure::Failed)?;
     match format {
-        "text" => Ok(run.trace.to_text()),
-        "json" => serde_json::to_string_pretty(&run.trace)
-            .map(|s| s + "\n")
-            .map_err(|e| e.to_string()),
-        other => Err(format!("unknown format `{other}` (text or json)")),
+        Format::Text => out.write_all(run.trace.to_text().as_bytes())?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &run.trace).map_err(|e| {
+                if e.is_io() {
+                    Failure::Write(e.into())
+                } else {
+                    Failure::Failed(e.to_string())
+                }
+            })?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// Why a table means nothing in a namespace.
+fn why_not(table: Table) -> &'static str {
+    match table {
+        Table::BridgeFdb | Table::BrctlShow => "it has no bridge and no VXLAN device",
+        Table::IptablesSaveNat | Table::ConntrackL => {
+            "it has no nat rules (kube-proxy's are on the nodes)"
+        }
+        Table::ResolvConf => "the lesson gives it no resolv.conf",
+        _ => "it does not apply there",
     }
 }
 
@@ -154,18 +167,24 @@ fn show_table(
     ns: &str,
     table: &str,
     hop: Option<usize>,
-) -> Result<String, String> {
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let names = |tables: &mut dyn Iterator<Item = Table>| -> String {
+        tables.map(|t| t.name()).collect::<Vec<_>>().join(" ")
+    };
     let table = Table::from_name(table).ok_or_else(|| {
-        let names: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
-        format!("unknown table `{table}`; tables: {}", names.join(" "))
+        wrong(format!(
+            "unknown table `{table}`; tables: {}",
+            names(&mut Table::ALL.into_iter())
+        ))
     })?;
-    let run = lesson.run()?;
+    let run = lesson.run().map_err(Failure::Failed)?;
     if let Some(h) = hop {
         if h >= run.trace.hops.len() {
-            return Err(format!(
+            return Err(wrong(format!(
                 "hop {h} is out of range: this lesson has hops 0 to {}",
                 run.trace.hops.len().saturating_sub(1)
-            ));
+            )));
         }
     }
     // Without --hop: the tables as the lesson leaves them.
@@ -173,11 +192,21 @@ fn show_table(
     let (netns, _) = run.state_at(hop);
     let n = netns.iter().find(|n| n.name == ns).ok_or_else(|| {
         let names: Vec<&str> = netns.iter().map(|n| n.name.as_str()).collect();
-        format!(
+        wrong(format!(
             "no namespace `{ns}` in lesson {}; namespaces: {}",
             lesson.id,
             names.join(", ")
-        )
+        ))
     })?;
-    Ok(show::render(n, table))
+    if !table.applies_to(n) {
+        return Err(wrong(format!(
+            "table `{}` ({}) does not apply to {ns}: {}; tables there: {}",
+            table.name(),
+            table.command(),
+            why_not(table),
+            names(&mut Table::ALL.into_iter().filter(|t| t.applies_to(n)))
+        )));
+    }
+    out.write_all(show::render(n, table).as_bytes())?;
+    Ok(())
 }

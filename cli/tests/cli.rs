@@ -101,3 +101,317 @@ fn mistakes_get_a_clear_message_and_a_non_zero_exit() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+fn packetwalk_os(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_packetwalk"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// A file in a directory of this test's own, removed when dropped.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str, text: &str) -> TempFile {
+        let dir =
+            std::env::temp_dir().join(format!("packetwalk-cli-test-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("temp file");
+        TempFile(path)
+    }
+    fn path(&self) -> &str {
+        self.0.to_str().expect("a UTF-8 temp path")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+#[test]
+fn an_argument_that_is_not_utf8_is_a_usage_error_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"clu\xffsterip");
+    for args in [
+        vec![std::ffi::OsStr::new("trace"), bad],
+        vec![bad],
+        vec![
+            std::ffi::OsStr::new("show"),
+            std::ffi::OsStr::new("dns"),
+            bad,
+        ],
+        vec![
+            std::ffi::OsStr::new("trace"),
+            std::ffi::OsStr::new("dns"),
+            std::ffi::OsStr::new("-f"),
+            bad,
+        ],
+        vec![
+            std::ffi::OsStr::new("lab"),
+            std::ffi::OsStr::from_bytes(b"--\xff"),
+        ],
+    ] {
+        let (code, out, err) = packetwalk_os(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert!(
+            err.starts_with("packetwalk: ") && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_success() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // The JSON trace of the DNS lesson is far over the 64 KB of a pipe's buffer.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_packetwalk"))
+        .args(["trace", "dns", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 10];
+    stdout.read_exact(&mut first).expect("reads 10 bytes");
+    drop(stdout);
+    let out = child.wait_with_output().expect("waits");
+    assert!(out.status.success(), "{:?}", out.status);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(&first[..2], b"{\n");
+}
+
+#[test]
+fn a_write_that_fails_otherwise_is_one_line_and_exit_1() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let out = Command::new(env!("CARGO_BIN_EXE_packetwalk"))
+        .args(["trace", "dns"])
+        .stdout(full)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("packetwalk: cannot write the output: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn extra_misplaced_and_repeated_arguments_are_refused() {
+    for (args, says) in [
+        (vec!["list", "extra", "args"], "unexpected argument `extra`"),
+        (
+            vec!["trace", "clusterip", "extra"],
+            "unexpected argument `extra`",
+        ),
+        (
+            vec!["show", "clusterip", "frontend", "route", "x"],
+            "unexpected argument `x`",
+        ),
+        (vec!["lab", "clusterip", "x"], "unexpected argument `x`"),
+        (
+            vec!["trace", "clusterip", "--hop", "3"],
+            "invalid option '--hop'",
+        ),
+        (vec!["trace", "clusterip", "-x"], "invalid option '-x'"),
+        (
+            vec!["show", "clusterip", "frontend", "route", "--format", "json"],
+            "invalid option '--format'",
+        ),
+        (vec!["list", "--teardown"], "invalid option '--teardown'"),
+        (
+            vec!["trace", "clusterip", "--format", "json", "--format", "text"],
+            "--format is given twice",
+        ),
+        (
+            vec!["trace", "clusterip", "-f", "json", "--format=json"],
+            "--format is given twice",
+        ),
+        (
+            vec![
+                "show",
+                "clusterip",
+                "frontend",
+                "route",
+                "--hop",
+                "1",
+                "--hop",
+                "2",
+            ],
+            "--hop is given twice",
+        ),
+        (
+            vec!["lab", "clusterip", "--teardown", "--teardown"],
+            "--teardown is given twice",
+        ),
+        (
+            vec!["show", "clusterip", "frontend", "route", "--hop", "x"],
+            "--hop wants a hop number",
+        ),
+        (vec!["trace", "clusterip", "--format"], "missing argument"),
+        (vec!["trace"], "trace needs a lesson"),
+        (vec!["show", "clusterip", "frontend"], "show needs a table"),
+        (vec!["--bogus"], "invalid option '--bogus'"),
+    ] {
+        let (code, out, err) = packetwalk(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    // -f is --format's short form, not something ignored.
+    let (code, out, _) = packetwalk(&["trace", "clusterip", "-f", "json"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("{\n"), "{out}");
+}
+
+#[test]
+fn every_command_has_help() {
+    let (code, main, _) = packetwalk(&["--help"]);
+    assert_eq!(code, 0);
+    for cmd in ["list", "trace", "show", "lab"] {
+        assert!(
+            main.contains(&format!("packetwalk {cmd}")),
+            "{cmd} missing from --help"
+        );
+        for args in [
+            vec![cmd, "--help"],
+            vec![cmd, "-h"],
+            vec!["help", cmd],
+            vec![cmd, "clusterip", "--help"],
+        ] {
+            let (code, out, err) = packetwalk(&args);
+            assert_eq!(code, 0, "{args:?}: {err}");
+            assert!(
+                out.starts_with(&format!("usage: packetwalk {cmd}")),
+                "{args:?}: {out}"
+            );
+        }
+    }
+    assert_eq!(packetwalk(&["help"]).1, main);
+    assert_eq!(packetwalk(&[]).1, main);
+    assert_eq!(packetwalk(&["-h"]).1, main);
+}
+
+#[test]
+fn a_lesson_can_be_given_as_a_file() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../lessons/clusterip.toml"
+    ))
+    .expect("the lesson file")
+    .replace("Calling a ClusterIP Service", "My own ClusterIP lesson");
+    let file = TempFile::new("mine.toml", &text);
+    let (code, by_path, err) = packetwalk(&["trace", file.path()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(by_path, packetwalk(&["trace", "clusterip"]).1);
+    let (code, out, _) = packetwalk(&["show", file.path(), "worker-node-1", "nat"]);
+    assert_eq!(
+        (code, out),
+        (
+            0,
+            packetwalk(&["show", "clusterip", "worker-node-1", "nat"]).1
+        )
+    );
+    let (code, lab, _) = packetwalk(&["lab", file.path()]);
+    assert_eq!(code, 0);
+    assert!(
+        lab.contains("# packetwalk lab mine: My own ClusterIP lesson\n"),
+        "{lab}"
+    );
+    assert!(lab.contains("ip netns add pw-min-frontend\n"), "{lab}");
+    assert!(
+        lab.contains(&format!(
+            "# Remove it:    packetwalk lab {} --teardown",
+            file.path()
+        )),
+        "{lab}"
+    );
+}
+
+#[test]
+fn a_bad_lesson_file_is_reported_with_its_path_and_line() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../lessons/clusterip.toml"
+    ))
+    .expect("the lesson file")
+    .replace("ip = \"10.244.0.15\"", "ip = \"10.244.9.15\"");
+    let file = TempFile::new("bad.toml", &text);
+    let line = text
+        .lines()
+        .position(|l| l.contains("10.244.9.15"))
+        .unwrap()
+        + 1;
+    for cmd in ["trace", "lab"] {
+        let (code, _, err) = packetwalk(&[cmd, file.path()]);
+        assert_eq!(code, 1, "{err}");
+        assert_eq!(
+            err,
+            format!(
+                "packetwalk: {}:{line}: cluster.nodes[0].pods[1].ip: pod IP 10.244.9.15 is outside its node's pod CIDR 10.244.0.0/24\n",
+                file.path()
+            )
+        );
+    }
+    let (code, _, err) = packetwalk(&["trace", "/nonexistent/lesson.toml"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("packetwalk: cannot read the lesson file /nonexistent/lesson.toml: "),
+        "{err}"
+    );
+    let (code, _, err) = packetwalk(&["trace", "nosuch.toml"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("nosuch.toml"), "{err}");
+}
+
+#[test]
+fn a_table_that_does_not_apply_says_so_in_one_line() {
+    for (args, says) in [
+        (
+            vec!["show", "clusterip", "frontend", "brctl"],
+            "table `brctl` (brctl show) does not apply to frontend",
+        ),
+        (vec!["show", "clusterip", "frontend", "fdb"], "no bridge"),
+        (
+            vec!["show", "dns", "worker-node-1", "resolv.conf"],
+            "no resolv.conf",
+        ),
+        (vec!["show", "clusterip", "frontend", "nat"], "no nat rules"),
+    ] {
+        let (code, out, err) = packetwalk(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.contains(says) && err.contains("tables there: addr link route"),
+            "{args:?}: {err}"
+        );
+    }
+    let (_, _, err) = packetwalk(&["show", "clusterip", "nosuch", "route"]);
+    assert!(
+        err.contains("namespaces: worker-node-1, worker-node-2, frontend"),
+        "{err}"
+    );
+    let (_, _, err) = packetwalk(&["show", "clusterip", "frontend", "nosuch"]);
+    assert!(
+        err.contains("tables: addr link route route-n neigh fdb brctl nat conntrack resolv.conf"),
+        "{err}"
+    );
+}

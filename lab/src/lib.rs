@@ -10,24 +10,34 @@
 //! every interface, sends the lesson's traffic and hands the captures and tables to the
 //! `packetwalk-conform` binary, which compares them with the trace.
 //!
+//! The modules, each using only those listed above it (no two import each other, directly
+//! or around a loop):
+//!
 //! | module | holds |
 //! |---|---|
+//! | `lib.rs` | [`Lab`]: a lesson, its built cluster and its namespaces' real names |
 //! | [`names`] | `pw-<tag>-<namespace>`: the real names of the model's namespaces |
-//! | [`script`] | the set-up and teardown scripts |
+//! | [`shell`] | writing bash: [`shell::Script`], quoting ([`shell::sh_quote`]), the `ip -n` / `ip netns exec` prefixes |
+//! | [`plan`] | what the conformance run captures, the traffic it sends, the tables it dumps |
 //! | [`underlay`] | the underlay as namespaces: an Ethernet switch, or the Azure fabric as a router |
 //! | [`servers`] | the TCP listeners and the DNS server that answers like the model's CoreDNS |
-//! | [`plan`] | what the conformance run captures, the traffic it sends, the tables it dumps |
+//! | [`script`] | the set-up and teardown scripts ([`Lab::setup_script`], [`Lab::teardown_script`]) |
 //! | [`pcap`] | a small pcap reader and frame parser (Ethernet, ARP, IPv4, TCP/UDP/ICMP, VXLAN, DNS) |
 //! | [`observe`] | the frames the model says each interface sees, and those the kernel's captures hold |
 //! | [`mapping`] | values that are legitimately random, mapped consistently between model and kernel |
-//! | [`compare`] | captures against the trace: interfaces crossed, fields at each |
-//! | [`tables`] | `ip route`, `ip link`, `ip addr`, `ip neigh`, `iptables-save -t nat` against the renderers |
-//! | [`tables_ct`] | conntrack entries and their states (`conntrack -L`, `conntrack -E`) against the trace |
-//! | [`known`] | the differences that are understood: emulation, timers, simplifications, model bugs |
+//! | [`findings`] | what a comparison finds: a difference, a table's tally |
+//! | [`fields`] | one captured frame against the model's, field by field |
+//! | [`compare`] | captures against the trace: the frames at each interface, the interfaces each crossed |
+//! | [`conntrack`] | conntrack entries and their states (`conntrack -L`, `conntrack -E`) against the trace |
+//! | [`tables`] | `ip route`, `ip link`, `ip addr`, `ip neigh`, `iptables-save -t nat` against the renderers, then [`conntrack`] |
+//! | [`known_differences`] | the differences that are understood: emulation, timers, simplifications, model bugs |
 //! | [`report`] | the per-lesson Markdown report |
 
 pub mod compare;
-pub mod known;
+pub mod conntrack;
+pub mod fields;
+pub mod findings;
+pub mod known_differences;
 pub mod mapping;
 pub mod names;
 pub mod observe;
@@ -36,8 +46,8 @@ pub mod plan;
 pub mod report;
 pub mod script;
 pub mod servers;
+pub mod shell;
 pub mod tables;
-pub mod tables_ct;
 pub mod underlay;
 
 use names::Names;
@@ -50,6 +60,8 @@ pub struct Lab {
     pub lesson: Lesson,
     pub cluster: Cluster,
     pub names: Names,
+    /// What `packetwalk lab` is given for this lesson: its id, or its file's path.
+    pub source: String,
 }
 
 impl Lab {
@@ -57,10 +69,19 @@ impl Lab {
         let cluster = lesson.cluster()?;
         let names = Names::new(&lesson.id, &cluster)?;
         Ok(Lab {
+            source: lesson.id.clone(),
             lesson,
             cluster,
             names,
         })
+    }
+
+    /// The lesson came from this file (`packetwalk lab <path>`): the scripts' hints say so.
+    pub fn from_file(self, path: &str) -> Lab {
+        Lab {
+            source: path.to_string(),
+            ..self
+        }
     }
 
     /// Load an embedded lesson by id.
@@ -74,25 +95,4 @@ impl Lab {
             )),
         }
     }
-
-    /// The bash script that builds the lesson (run as root).
-    pub fn setup_script(&self) -> String {
-        script::setup(self)
-    }
-
-    /// The bash script that removes everything the set-up script made (idempotent).
-    pub fn teardown_script(&self) -> String {
-        script::teardown(self)
-    }
-}
-
-/// Quote a string for bash (single quotes).
-pub fn sh_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c))
-    {
-        return s.to_string();
-    }
-    format!("'{}'", s.replace('\'', "'\\''"))
 }

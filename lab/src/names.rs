@@ -7,14 +7,22 @@
 use packetwalk_core::cluster::Cluster;
 
 /// The short tag of a lesson: the initials of a dashed id (`cross-node-vxlan` → `cnv`), or
-/// the first three letters of a one-word id (`clusterip` → `clu`).
+/// the first three letters of a one-word id (`clusterip` → `clu`); ASCII letters and digits
+/// only (a lesson file's name may hold anything), `lab` when none is left.
 pub fn tag_for(lesson_id: &str) -> String {
-    let parts: Vec<&str> = lesson_id.split('-').filter(|p| !p.is_empty()).collect();
+    let id: String = lesson_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let parts: Vec<&str> = id.split('-').filter(|p| !p.is_empty()).collect();
     let tag: String = if parts.len() > 1 {
         parts.iter().filter_map(|p| p.chars().next()).collect()
     } else {
-        lesson_id.chars().take(3).collect()
+        id.chars().filter(|c| *c != '-').take(3).collect()
     };
+    if tag.is_empty() {
+        return "lab".into();
+    }
     tag.to_ascii_lowercase()
 }
 

@@ -295,9 +295,9 @@ fn parse_dns(b: &[u8]) -> Option<Dns> {
 mod tests {
     use super::*;
 
-    /// The reference's VXLAN frame (§5.3): outer headers, VXLAN, inner Ethernet and IPv4/ICMP.
+    /// A VXLAN frame laid out as RFC 7348 §5 has it: outer headers, VXLAN, inner Ethernet and IPv4/ICMP.
     #[test]
-    fn the_reference_vxlan_frame_parses_outer_and_inner() {
+    fn a_vxlan_frame_parses_outer_and_inner() {
         let hex = "3e456244a4ed22377de1bb2e08004500008".to_string()
             + "6b05700004011"
             + "46aac0a8010ac0a8010b"

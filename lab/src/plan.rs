@@ -2,23 +2,29 @@
 //! namespaces, every interface to capture on, the namespaces whose conntrack to watch, and
 //! the learner's command that sends the lesson's traffic.
 
-use crate::{sh_quote, Lab};
+use crate::shell::{ns as qns, sh_quote};
+use crate::Lab;
 use packetwalk_lessons::ScenarioKind;
 
 /// The command a learner types to send the lesson's traffic.
 pub fn traffic(lab: &Lab) -> String {
     let s = &lab.lesson.scenario;
-    let ns = lab.names.ns(&s.from);
+    let ns = qns(lab, &s.from);
     let to = s.to.clone().unwrap_or_default();
     match s.kind {
         ScenarioKind::Tcp => {
             let (ip, port) = to.split_once(':').unwrap_or((to.as_str(), "80"));
-            format!("ip netns exec {ns} timeout 5 bash -c 'exec 3<>/dev/tcp/{ip}/{port}'")
+            // quoted twice: for the inner bash, then as its -c argument
+            let connect = format!("exec 3<>/dev/tcp/{}/{}", sh_quote(ip), sh_quote(port));
+            format!(
+                "ip netns exec {ns} timeout 5 bash -c {}",
+                sh_quote(&connect)
+            )
         }
-        ScenarioKind::Ping => format!("ip netns exec {ns} ping -c 1 -W 2 {to}"),
+        ScenarioKind::Ping => format!("ip netns exec {ns} ping -c 1 -W 2 {}", sh_quote(&to)),
         ScenarioKind::Resolve => format!(
             "ip netns exec {ns} getent ahosts {}",
-            s.name.clone().unwrap_or_default()
+            sh_quote(s.name.as_deref().unwrap_or_default())
         ),
     }
 }

@@ -1,10 +1,10 @@
 //! The per-lesson report: what was compared, what matched, and every difference with its
 //! explanation, in Markdown.
 
-use crate::compare::{taps_matched, Comparison, Finding};
-use crate::known::{self, Class};
+use crate::compare::{taps_matched, Comparison};
+use crate::findings::{Finding, TableCheck};
+use crate::known_differences::{self as known, Class};
 use crate::mapping::Mapper;
-use crate::tables::TableCheck;
 use crate::Lab;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -2,7 +2,8 @@
 //! written per lesson. Interfaces are created namespace by namespace in ifindex order, so
 //! the kernel numbers them the way the model does (`eth0@if5`).
 
-use crate::{servers, sh_quote, underlay, Lab};
+use crate::shell::{comment, exec, in_dq, ip, ns as qns, sh_quote, Script};
+use crate::{plan, servers, underlay, Lab};
 use packetwalk_core::cluster::{Cluster, Network};
 use packetwalk_core::conntrack::Timeouts;
 use packetwalk_core::link::{Iface, IfaceKind};
@@ -12,44 +13,16 @@ use packetwalk_core::show::iptables::iptables_save_nat;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-/// A script being written: commands, and comments for the learner reading it.
-#[derive(Default)]
-pub struct Script(pub String);
-
-impl Script {
-    pub fn line(&mut self, l: impl AsRef<str>) {
-        self.0.push_str(l.as_ref());
-        self.0.push('\n');
+impl Lab {
+    /// The bash script that builds the lesson (run as root).
+    pub fn setup_script(&self) -> String {
+        setup(self)
     }
-    pub fn section(&mut self, title: &str) {
-        let _ = write!(self.0, "\n# ---- {title} ");
-        let pad = 88usize.saturating_sub(title.len() + 8);
-        self.0.push_str(&"-".repeat(pad));
-        self.0.push('\n');
-    }
-    /// A file written with a quoted heredoc (no expansion inside).
-    pub fn file(&mut self, path: &str, text: &str) {
-        let mut tag = String::from("PACKETWALK_EOF");
-        while text.contains(&tag) {
-            tag.push('_');
-        }
-        self.line(format!("cat > {path} <<'{tag}'"));
-        self.0.push_str(text);
-        if !text.ends_with('\n') {
-            self.0.push('\n');
-        }
-        self.line(tag);
-    }
-}
 
-/// `ip -n <real ns> …`
-pub fn ip(lab: &Lab, model_ns: &str, args: &str) -> String {
-    format!("ip -n {} {args}", lab.names.ns(model_ns))
-}
-
-/// `ip netns exec <real ns> …`
-pub fn exec(lab: &Lab, model_ns: &str, args: &str) -> String {
-    format!("ip netns exec {} {args}", lab.names.ns(model_ns))
+    /// The bash script that removes everything the set-up script made (idempotent).
+    pub fn teardown_script(&self) -> String {
+        teardown(self)
+    }
 }
 
 fn by_index(ns: &Netns) -> Vec<&Iface> {
@@ -71,30 +44,30 @@ pub fn setup(lab: &Lab) -> String {
     let dir = lab.names.dir();
     let mut s = Script::default();
     s.line("#!/usr/bin/env bash");
-    s.line(format!("# packetwalk lab {}: {}", l.id, l.title));
+    s.line(comment(&format!("# packetwalk lab {}: {}", l.id, l.title)));
     s.line("#");
     s.line("# Builds this lesson's cluster in private network namespaces on this machine (run as root).");
-    s.line(format!(
+    s.line(comment(&format!(
         "# Every namespace is named {}<name>; nothing touches the host's own interfaces.",
         lab.names.prefix()
-    ));
-    s.line(format!(
+    )));
+    s.line(comment(&format!(
         "# Look around:  ip netns list | grep {}    ip -n {} route",
-        lab.names.prefix(),
-        lab.names.ns(&c.netns[0].name)
-    ));
-    s.line(format!(
+        sh_quote(&lab.names.prefix()),
+        qns(lab, &c.netns[0].name)
+    )));
+    s.line(comment(&format!(
         "# Remove it:    packetwalk lab {} --teardown | sudo bash",
-        l.id
-    ));
+        sh_quote(&lab.source)
+    )));
     s.line("set -euo pipefail");
-    s.line(format!("LAB={dir}"));
+    s.line(format!("LAB={}", sh_quote(&dir)));
     s.section("preflight");
     s.line("[ \"$(id -u)\" = 0 ] || { echo \"run me as root (ip netns needs it)\" >&2; exit 1; }");
     s.line("for tool in ip bridge iptables-restore sysctl python3; do");
     s.line("  command -v \"$tool\" >/dev/null || { echo \"missing $tool: apt-get install -y iproute2 iptables python3\" >&2; exit 1; }");
     s.line("done");
-    s.line(format!("if ls /run/netns/{}* >/dev/null 2>&1; then echo \"lab {} is already built: tear it down first\" >&2; exit 1; fi", lab.names.prefix(), l.id));
+    s.line(format!("if ls /run/netns/{}* >/dev/null 2>&1; then echo \"lab {} is already built: tear it down first\" >&2; exit 1; fi", sh_quote(&lab.names.prefix()), in_dq(&l.id)));
     s.line("mkdir -p \"$LAB\"");
     if needs_br_netfilter(c) {
         s.line("# br_netfilter makes bridged IPv4 frames traverse iptables (kube-proxy's DNAT on the bridge).");
@@ -105,7 +78,7 @@ pub fn setup(lab: &Lab) -> String {
     }
     s.section("namespaces");
     for ns in &c.netns {
-        s.line(format!("ip netns add {}", lab.names.ns(&ns.name)));
+        s.line(format!("ip netns add {}", qns(lab, &ns.name)));
     }
     underlay::create(lab, &mut s);
     s.section("links, in ifindex order (lo is 1 everywhere)");
@@ -127,7 +100,8 @@ pub fn setup(lab: &Lab) -> String {
         "iptables: the nat table exactly as the model prints it (kube-proxy, kubenet, flannel)",
     );
     for ns in c.netns.iter().filter(|n| !n.nat.is_empty()) {
-        let file = format!("$LAB/{}.nat", ns.name);
+        // $LAB is plain: /tmp/packetwalk-lab/<tag>, the tag letters and digits only
+        let file = format!("$LAB/{}", sh_quote(&format!("{}.nat", ns.name)));
         s.file(&file, &iptables_save_nat(&ns.nat));
         s.line(exec(lab, &ns.name, &format!("iptables-restore < {file}")));
         if ns.conntrack.timeouts != Timeouts::default() {
@@ -140,14 +114,14 @@ pub fn setup(lab: &Lab) -> String {
             );
             s.line(format!(
                 "{cmd} || echo \"note: could not set the conntrack timeout in {}\" >&2",
-                lab.names.ns(&ns.name)
+                in_dq(&lab.names.ns(&ns.name))
             ));
         }
     }
     underlay::netfilter(lab, &mut s);
     s.section("DNS: /etc/netns/<ns>/ files are bind-mounted over /etc by `ip netns exec`");
     for ns in c.netns.iter().filter(|n| n.resolv_conf.is_some()) {
-        let etc = format!("/etc/netns/{}", lab.names.ns(&ns.name));
+        let etc = format!("/etc/netns/{}", qns(lab, &ns.name));
         s.line(format!("mkdir -p {etc}"));
         s.file(
             &format!("{etc}/resolv.conf"),
@@ -165,18 +139,19 @@ pub fn setup(lab: &Lab) -> String {
         for i in ns.ifaces.iter().filter(|i| i.bridge().is_some()) {
             let got = format!(
                 "$({} | awk '{{print $3}}')",
-                ip(lab, &ns.name, &format!("-br link show {}", i.name))
+                ip(
+                    lab,
+                    &ns.name,
+                    &format!("-br link show {}", sh_quote(&i.name))
+                )
             );
-            s.line(format!("[ \"{got}\" = {} ] || echo \"note: {} in {} took MAC {got}, the lesson shows {}\" >&2", i.mac, i.name, lab.names.ns(&ns.name), i.mac));
+            s.line(format!("[ \"{got}\" = {} ] || echo \"note: {} in {} took MAC {got}, the lesson shows {}\" >&2", i.mac, in_dq(&i.name), in_dq(&lab.names.ns(&ns.name)), i.mac));
         }
     }
-    s.line(format!("echo \"lab {} is up: $(ls /run/netns | grep -c '^{}') namespaces. Try: ip netns exec {} bash\"", l.id, lab.names.prefix(), lab.names.ns(&l.scenario.from)));
+    s.line(format!("echo \"lab {} is up: $(ls /run/netns | grep -c {}) namespaces. Try: ip netns exec {} bash\"", in_dq(&l.id), sh_quote(&format!("^{}", lab.names.prefix())), in_dq(&qns(lab, &l.scenario.from))));
     s.line(format!(
         "echo {}",
-        crate::sh_quote(&format!(
-            "The lesson's traffic: {}",
-            crate::plan::traffic(lab)
-        ))
+        sh_quote(&format!("The lesson's traffic: {}", plan::traffic(lab)))
     ));
     s.0
 }
@@ -203,7 +178,7 @@ fn links(lab: &Lab, s: &mut Script) {
                     s.line(ip(
                         lab,
                         &ns.name,
-                        &format!("link add {} type bridge", i.name),
+                        &format!("link add {} type bridge", sh_quote(&i.name)),
                     ));
                 }
                 IfaceKind::Vxlan(vx) => {
@@ -213,7 +188,11 @@ fn links(lab: &Lab, s: &mut Script) {
                         &ns.name,
                         &format!(
                             "link add {} type vxlan id {} local {} dev {} dstport {} nolearning",
-                            i.name, vx.vni, vx.local, vx.dev, vx.dstport
+                            sh_quote(&i.name),
+                            vx.vni,
+                            vx.local,
+                            sh_quote(&vx.dev),
+                            vx.dstport
                         ),
                     ));
                 }
@@ -226,9 +205,10 @@ fn links(lab: &Lab, s: &mut Script) {
                         lab,
                         &ns.name,
                         &format!(
-                            "link add {} type veth peer name {peer_name} netns {}",
-                            i.name,
-                            lab.names.ns(peer_netns)
+                            "link add {} type veth peer name {} netns {}",
+                            sh_quote(&i.name),
+                            sh_quote(peer_name),
+                            qns(lab, peer_netns)
                         ),
                     ));
                     made.insert((peer_netns.clone(), peer_name.clone()));
@@ -244,13 +224,13 @@ fn configure(lab: &Lab, ns: &Netns, s: &mut Script) {
         if i.is_loopback() {
             continue;
         }
-        let mut set = format!("link set dev {}", i.name);
+        let mut set = format!("link set dev {}", sh_quote(&i.name));
         if i.bridge().is_none() {
             let _ = write!(set, " address {}", i.mac);
         }
         let _ = write!(set, " mtu {}", i.mtu);
         if let Some(m) = &i.master {
-            let _ = write!(set, " master {m}");
+            let _ = write!(set, " master {}", sh_quote(m));
         }
         s.line(ip(lab, &ns.name, &format!("{set} up")));
         if let IfaceKind::Veth { hairpin: true, .. } = i.kind {
@@ -258,12 +238,19 @@ fn configure(lab: &Lab, ns: &Netns, s: &mut Script) {
                 s.line(ip(
                     lab,
                     &ns.name,
-                    &format!("link set dev {} type bridge_slave hairpin on", i.name),
+                    &format!(
+                        "link set dev {} type bridge_slave hairpin on",
+                        sh_quote(&i.name)
+                    ),
                 ));
             }
         }
         for a in &i.addrs {
-            s.line(ip(lab, &ns.name, &format!("addr add {a} dev {}", i.name)));
+            s.line(ip(
+                lab,
+                &ns.name,
+                &format!("addr add {a} dev {}", sh_quote(&i.name)),
+            ));
         }
     }
 }
@@ -278,13 +265,14 @@ fn routes_and_neighbours(lab: &Lab, ns: &Netns, s: &mut Script) {
                 &ns.name,
                 &format!(
                     "neigh replace {} lladdr {mac} dev {} nud permanent",
-                    n.ip, n.dev
+                    n.ip,
+                    sh_quote(&n.dev)
                 ),
             )),
-            _ => s.line(format!(
+            _ => s.line(comment(&format!(
                 "# (the model starts with {n}in {}: left to ARP)",
                 ns.name
-            )),
+            ))),
         }
     }
     for i in &ns.ifaces {
@@ -292,9 +280,9 @@ fn routes_and_neighbours(lab: &Lab, ns: &Netns, s: &mut Script) {
             for f in &vx.fdb {
                 s.line(format!(
                     "bridge -n {} fdb append {} dev {} dst {} self permanent",
-                    lab.names.ns(&ns.name),
+                    qns(lab, &ns.name),
                     f.mac,
-                    i.name,
+                    sh_quote(&i.name),
                     f.dst
                 ));
             }
@@ -311,7 +299,7 @@ fn routes_and_neighbours(lab: &Lab, ns: &Netns, s: &mut Script) {
         s.line(ip(
             lab,
             &ns.name,
-            &format!("route add {dst}{via} dev {}{onlink}", r.dev),
+            &format!("route add {dst}{via} dev {}{onlink}", sh_quote(&r.dev)),
         ));
     }
 }
@@ -342,13 +330,13 @@ pub fn teardown(lab: &Lab) -> String {
     let dir = lab.names.dir();
     let mut s = Script::default();
     s.line("#!/usr/bin/env bash");
-    s.line(format!(
+    s.line(comment(&format!(
         "# packetwalk lab {} --teardown: removes the lab's processes, namespaces and files.",
         lab.lesson.id
-    ));
+    )));
     s.line("# Safe to run twice, or after a set-up that failed half way.");
     s.line("set -uo pipefail");
-    s.line(format!("LAB={dir}"));
+    s.line(format!("LAB={}", sh_quote(&dir)));
     s.line("# the lab's servers, by the pid each wrote when it started");
     s.line("for f in \"$LAB\"/*.pid; do");
     s.line("  [ -e \"$f\" ] || continue");
@@ -372,16 +360,21 @@ pub fn teardown(lab: &Lab) -> String {
     );
     s.line("  ip netns del \"$ns\"");
     s.line("done");
-    s.line(format!("rm -rf /etc/netns/{}*", lab.names.prefix()));
+    s.line(format!(
+        "rm -rf /etc/netns/{}*",
+        sh_quote(&lab.names.prefix())
+    ));
     s.line("rmdir /etc/netns 2>/dev/null || true   # only if the lab left it empty");
     s.line("rm -rf \"$LAB\"");
     s.line(format!(
         "rmdir {} 2>/dev/null || true",
-        dir.rsplit_once('/')
-            .map(|(p, _)| p)
-            .unwrap_or("/tmp/packetwalk-lab")
+        sh_quote(
+            dir.rsplit_once('/')
+                .map(|(p, _)| p)
+                .unwrap_or("/tmp/packetwalk-lab")
+        )
     ));
-    s.line(format!("echo \"lab {} removed\"", lab.lesson.id));
+    s.line(format!("echo \"lab {} removed\"", in_dq(&lab.lesson.id)));
     s.0
 }
 

@@ -3,7 +3,7 @@
 //! pidfile so the teardown kills exactly them. The DNS answers are the model's: a table of
 //! `CoreDns::answer` for every name the pods' resolvers can ask.
 
-use crate::script::{exec, Script};
+use crate::shell::{comment, exec, in_dq, sh_quote, Script};
 use crate::Lab;
 use packetwalk_core::dns::{GlibcSearch, QType, Rcode};
 use packetwalk_core::netfilter::Proto;
@@ -126,19 +126,20 @@ pub fn start(lab: &Lab, s: &mut Script) {
             .iter()
             .map(|l| format!("{} {}/{}", l.process, l.proto.name(), l.port))
             .collect();
-        s.line(format!("# {}: {}", ns.name, what.join(", ")));
+        s.line(comment(&format!("# {}: {}", ns.name, what.join(", "))));
         let cmd = format!(
-            "python3 \"$LAB/server.py\" --name {0} --pidfile \"$LAB/{0}.pid\" {args}",
-            ns.name
+            "python3 \"$LAB/server.py\" --name {} --pidfile \"$LAB/{}.pid\" {args}",
+            sh_quote(&ns.name),
+            in_dq(&ns.name)
         );
         s.line(format!(
             "{} >\"$LAB/{}.log\" 2>&1 </dev/null &",
             exec(lab, &ns.name, &cmd),
-            ns.name
+            in_dq(&ns.name)
         ));
     }
     s.line("# wait until every server has bound its sockets (each writes its pidfile then)");
-    let names: Vec<&str> = with.iter().map(|(n, _)| n.name.as_str()).collect();
+    let names: Vec<String> = with.iter().map(|(n, _)| sh_quote(&n.name)).collect();
     s.line(format!("for n in {}; do", names.join(" ")));
     s.line("  for _ in $(seq 100); do [ -s \"$LAB/$n.pid\" ] && break; sleep 0.05; done");
     s.line("  [ -s \"$LAB/$n.pid\" ] || { echo \"the server in $n did not start:\" >&2; cat \"$LAB/$n.log\" >&2; exit 1; }");

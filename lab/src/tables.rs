@@ -4,7 +4,8 @@
 //! conntrack entry by entry, with each entry's states (from `conntrack -E`) compared up
 //! to the model's last leg.
 
-use crate::compare::Finding;
+use crate::conntrack;
+use crate::findings::{Finding, TableCheck};
 use crate::mapping::Mapper;
 use crate::Lab;
 use packetwalk_core::engine::Run;
@@ -13,16 +14,6 @@ use packetwalk_core::netns::Netns;
 use packetwalk_core::show::{self, Table};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-#[derive(Clone, Debug, Default)]
-pub struct TableCheck {
-    pub ns: String,
-    pub table: String,
-    /// Rows compared and rows equal.
-    pub rows: usize,
-    pub matched: usize,
-    pub notes: Vec<String>,
-}
 
 fn read(dir: &Path, real: &str, table: &str) -> Option<String> {
     std::fs::read_to_string(dir.join(format!("{real}.{table}"))).ok()
@@ -62,9 +53,7 @@ pub fn compare(
         if !ns.nat.is_empty() {
             let k = read(dir, &real, "conntrack").unwrap_or_default();
             let ev = read(dir, &real, "events").unwrap_or_default();
-            out.push(crate::tables_ct::conntrack(
-                run, ns, &k, &ev, mapper, findings,
-            ));
+            out.push(conntrack::conntrack(run, ns, &k, &ev, mapper, findings));
         }
     }
     out

@@ -11,7 +11,7 @@
 //!   hop stays invisible, as the model says Azure's fabric is. That last part is emulation:
 //!   a Linux router decrements TTL; Azure's SDN is not a Linux router.
 
-use crate::script::{exec, Script};
+use crate::shell::{comment, exec, ns, sh_quote, Script};
 use crate::Lab;
 use packetwalk_core::addr::Mac;
 use packetwalk_core::fabric::{AzureVnet, NextHop, Segment, SegmentKind};
@@ -71,7 +71,7 @@ pub fn ports(lab: &Lab) -> Vec<Port> {
 
 pub fn create(lab: &Lab, s: &mut Script) {
     let Some(seg) = segment(lab) else { return };
-    let ul = lab.names.underlay_ns();
+    let ul = sh_quote(&lab.names.underlay_ns());
     match &seg.kind {
         SegmentKind::Ethernet => s.section(&format!(
             "underlay: the Ethernet segment {} as a bridge in {ul}",
@@ -99,19 +99,22 @@ pub fn create(lab: &Lab, s: &mut Script) {
 /// Plug a model NIC into the underlay: the veth is created from the underlay's side, so the
 /// NIC appears in its namespace as `eth0` with the next ifindex there.
 pub fn attach(lab: &Lab, model_ns: &str, nic: &Iface, s: &mut Script) {
-    let ul = lab.names.underlay_ns();
+    let ul = sh_quote(&lab.names.underlay_ns());
     let Some(p) = ports(lab)
         .into_iter()
         .find(|p| p.ns == model_ns && p.nic == nic.name)
     else {
-        s.line(format!("# {model_ns} {} is not on the underlay", nic.name));
+        s.line(comment(&format!(
+            "# {model_ns} {} is not on the underlay",
+            nic.name
+        )));
         return;
     };
     s.line(format!(
         "ip -n {ul} link add {} type veth peer name {} netns {}",
         p.name,
-        nic.name,
-        lab.names.ns(model_ns)
+        sh_quote(&nic.name),
+        ns(lab, model_ns)
     ));
     if vnet(lab).is_none() {
         s.line(format!("ip -n {ul} link set {} master lan up", p.name));
@@ -147,10 +150,10 @@ pub fn attach(lab: &Lab, model_ns: &str, nic: &Iface, s: &mut Script) {
 /// static neighbour entries (Azure knows every VM's MAC; it never ARPs).
 pub fn routes(lab: &Lab, s: &mut Script) {
     let Some(v) = vnet(lab) else { return };
-    let ul = lab.names.underlay_ns();
-    s.line(format!(
+    let ul = sh_quote(&lab.names.underlay_ns());
+    s.line(comment(&format!(
         "# {ul}: Azure's effective routes for the subnet, as Linux routes"
-    ));
+    )));
     let ports = ports(lab);
     for p in &ports {
         let Some(addr) = p.ip else { continue };
@@ -169,11 +172,11 @@ pub fn routes(lab: &Lab, s: &mut Script) {
                     .iter()
                     .find(|p| p.ip == Some(n))
                     .map(|p| p.name.clone())
-                    .unwrap_or_else(|| "vm?".into());
-                s.line(format!(
+                    .unwrap_or_else(|| sh_quote("vm?"));
+                s.line(comment(&format!(
                     "# route table {} row `{}`: {} -> VirtualAppliance {n}",
                     v.route_table, r.name, r.prefix
-                ));
+                )));
                 s.line(format!(
                     "ip -n {ul} route add {} via {n} dev {dev}",
                     r.prefix

@@ -9,10 +9,11 @@
 //! `tables/<ns>.<route|link|addr|neigh|nat|conntrack|events>` and `env.txt`.
 
 use packetwalk_core::engine::{self, Run};
-use packetwalk_lab::compare::{self, Finding};
+use packetwalk_lab::compare;
+use packetwalk_lab::conntrack::parse as parse_ct;
+use packetwalk_lab::findings::Finding;
 use packetwalk_lab::mapping::Mapper;
 use packetwalk_lab::observe::{kernel_obs, model_obs};
-use packetwalk_lab::tables_ct::parse as parse_ct;
 use packetwalk_lab::{plan, report, tables, Lab};
 use std::net::SocketAddrV4;
 use std::path::Path;
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
             true
         }),
         ["known"] => {
-            for k in packetwalk_lab::known::KNOWN {
+            for k in packetwalk_lab::known_differences::KNOWN {
                 println!("{}", k.id);
             }
             Ok(true)

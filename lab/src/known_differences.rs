@@ -6,7 +6,7 @@
 //! taps whose frames a rule explained. A rule that explained nothing in a run of every lesson
 //! is listed as stale in the summary, so the list shrinks when the model is fixed.
 
-use crate::compare::Finding;
+use crate::findings::Finding;
 use crate::observe::path_key;
 use crate::Lab;
 
@@ -47,7 +47,7 @@ pub const KNOWN: &[Known] = &[
     Known {
         id: "bridge-link-local",
         class: Class::Simplification,
-        explain: "A bridge's IPv6 link-local address comes from the random MAC the bridge had when it was brought up, before its first port gave it the lowest port MAC (the reference's own lab shows it: cni0 32:21:e7:f2:4b:87 with fe80::8cc9:abff:feb9:ae7e, §3.2). That MAC is random and never visible afterwards, so the model prints a stand-in derived from the bridge's name (core/src/show/ip.rs), not one derived from the final MAC.",
+        explain: "A bridge's IPv6 link-local address comes from the random MAC the bridge had when it was brought up, before its first port gave it the lowest port MAC (the random MAC: br_dev_setup in net/bridge/br_device.c; the link-local made from it at NETDEV_UP: net/ipv6/addrconf.c; the lowest port's MAC taken later: br_stp_recalculate_bridge_id in net/bridge/br_stp_if.c). That MAC is random and never visible afterwards, so the model prints a stand-in derived from the bridge's name (core/src/show/ip.rs), not one derived from the final MAC.",
         matches: |f, lab| f.area == "addr" && f.what.matches("inet6 fe80::").count() == 2 && bridges(lab).iter().any(|b| f.at.contains(&format!(" {b} line"))),
     },
     Known {

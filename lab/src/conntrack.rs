@@ -5,9 +5,8 @@
 //! confirmed), must be the beginning of the kernel's, taken from `conntrack -E`. What the
 //! kernel did after the model's last leg (the final ACK, the FINs) is listed, not compared.
 
-use crate::compare::Finding;
+use crate::findings::{Finding, TableCheck};
 use crate::mapping::Mapper;
-use crate::tables::TableCheck;
 use packetwalk_core::engine::Run;
 use packetwalk_core::netns::Netns;
 
