@@ -124,8 +124,14 @@ fn imports(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
         }
         let here = module_of(&me);
         let text = std::fs::read_to_string(f).unwrap();
+        // Inline tests (`mod tests { use super::*; … }`, at the end by convention) are
+        // not the file's own imports.
+        let text = match text.find("#[cfg(test)]\nmod tests {") {
+            Some(i) => &text[..i],
+            None => &text[..],
+        };
         let mut deps = BTreeSet::new();
-        for (reexport, path) in use_paths(&text) {
+        for (reexport, path) in use_paths(text) {
             let mut parts: Vec<&str> = path.split("::").collect();
             let mut target: Vec<String> = match parts.first().copied() {
                 Some("crate") => {

@@ -9,6 +9,8 @@ mod args;
 
 use args::{Cmd, Format, Usage};
 use packetwalk_core::show::{self, Table};
+use packetwalk_core::trace::{fabric_name, Location};
+use packetwalk_core::vocab::PlaceKind;
 use packetwalk_lessons::{self as lessons, Lesson};
 use std::io::{self, Write};
 use std::path::Path;
@@ -158,6 +160,7 @@ fn why_not(table: Table) -> &'static str {
             "it has no nat rules (kube-proxy's are on the nodes)"
         }
         Table::ResolvConf => "the lesson gives it no resolv.conf",
+        Table::AzureRoutes => "it is the Azure VNet's table (show LESSON azure:vnet azure-routes)",
         _ => "it does not apply there",
     }
 }
@@ -189,7 +192,27 @@ fn show_table(
     }
     // Without --hop: the tables as the lesson leaves them.
     let hop = hop.or(run.trace.hops.len().checked_sub(1));
-    let (netns, _) = run.state_at(hop);
+    let (netns, segments) = run.state_at(hop);
+    // The cloud fabric's one table: the Azure route table.
+    if let Some(seg) = segments.iter().find(|s| fabric_name(&s.name) == ns) {
+        let at = Location {
+            node: None,
+            netns: fabric_name(&seg.name),
+            device: None,
+            direction: None,
+            place: PlaceKind::Fabric,
+        };
+        let tables = show::at::tables(netns, segments, &at);
+        let Some((_, text)) = tables.iter().find(|(t, _)| *t == table) else {
+            return Err(wrong(format!(
+                "table `{}` does not apply to {ns}, the cloud's fabric; tables there: {}",
+                table.name(),
+                names(&mut tables.iter().map(|(t, _)| *t))
+            )));
+        };
+        out.write_all(text.as_bytes())?;
+        return Ok(());
+    }
     let n = netns.iter().find(|n| n.name == ns).ok_or_else(|| {
         let names: Vec<&str> = netns.iter().map(|n| n.name.as_str()).collect();
         wrong(format!(
@@ -198,13 +221,13 @@ fn show_table(
             names.join(", ")
         ))
     })?;
-    if !table.applies_to(n) {
+    if !show::applies_to(table, n) {
         return Err(wrong(format!(
             "table `{}` ({}) does not apply to {ns}: {}; tables there: {}",
             table.name(),
             table.command(),
             why_not(table),
-            names(&mut Table::ALL.into_iter().filter(|t| t.applies_to(n)))
+            names(&mut Table::ALL.into_iter().filter(|t| show::applies_to(*t, n)))
         )));
     }
     out.write_all(show::render(n, table).as_bytes())?;

@@ -13,7 +13,7 @@
 #
 # Not root, or no network namespaces here: prints why and exits 0, except under CI=true,
 # where that is a failure. PACKETWALK_CONFORMANCE_STRICT=1 also fails on the differences
-# classed as the model's own (see lab/src/known.rs). Leaves no namespace, process or file
+# classed as the model's own (see lab/src/known_differences.rs). Leaves no namespace, process or file
 # behind (besides the reports), also when a step fails; PACKETWALK_CONFORMANCE_KEEP=<dir>
 # keeps the captures and tables there.
 set -uo pipefail
@@ -188,9 +188,9 @@ fi
   if [ $# -gt 0 ]; then
     echo "Lessons run: $*."
   elif [ -n "$stale" ]; then
-    echo "Known differences (lab/src/known.rs) that explained nothing in this run, perhaps fixed in the model:$stale"
+    echo "Known differences (lab/src/known_differences.rs) that explained nothing in this run, perhaps fixed in the model:$stale"
   else
-    echo "Every known difference in lab/src/known.rs was seen in this run."
+    echo "Every known difference in lab/src/known_differences.rs was seen in this run."
   fi
 } >"$REPORTS/summary.md"
 
