@@ -5,7 +5,7 @@
 use super::azure::azure_vnet;
 use super::check::{check, parse_listen};
 use super::coredns::coredns;
-use super::nat::node_nat;
+use super::node_rules::node_nat;
 use super::spec::*;
 use super::{Cluster, SpecError};
 use crate::addr::Mac;

@@ -6,7 +6,7 @@ mod build;
 mod check;
 mod coredns;
 mod error;
-mod nat;
+mod node_rules;
 mod spec;
 
 pub use build::{host_veth_name, FLANNEL_MTU, FLANNEL_VNI, VXLAN_PORT};

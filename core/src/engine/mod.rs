@@ -10,16 +10,16 @@
 //! | `brnf.rs` | br_netfilter: iptables for frames crossing the bridge, and bridged DNAT |
 //! | `l3.rs` | IP output, input and forwarding, neighbours, VXLAN encap/decap |
 //! | `record.rs` | a hop being recorded ([`Step`]), and where it is ([`Location`]s) |
-//! | `nat.rs` | conntrack and the nat table at the hooks |
+//! | `conntrack_nat.rs` | conntrack and the nat table at the hooks |
 //! | `underlay.rs` | the Ethernet segment between nodes, and Azure's VNet fabric |
 //! | `apps.rs` | the processes: TCP client/server, ping, the client's sockets and replies |
 //! | `resolver.rs` | DNS: the glibc resolver's queries one by one, CoreDNS's answers |
 
 mod apps;
 mod brnf;
+mod conntrack_nat;
 mod l2;
 mod l3;
-mod nat;
 mod record;
 mod resolver;
 mod underlay;

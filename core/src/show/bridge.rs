@@ -72,7 +72,7 @@ pub fn brctl_show(ns: &Netns) -> String {
 mod tests {
     use super::*;
     use crate::link::{Bridge, FdbEntry};
-    use crate::show::lab;
+    use crate::show::fixtures as lab;
 
     #[test]
     fn bridge_fdb_show_on_node1_matches_the_lab_without_the_multicast_rows() {

@@ -1,7 +1,7 @@
 use super::*;
 use crate::cluster::{Cluster, ClusterSpec};
 use crate::route::Route;
-use crate::show::lab::{self, ip, lines, net};
+use crate::show::fixtures::{self as lab, ip, lines, net};
 use crate::show::{render, Table};
 
 /// The block of one interface (`N: …` up to the next `M: …`) in `ip addr`/`ip link` output.

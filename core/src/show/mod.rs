@@ -4,10 +4,10 @@
 pub mod at;
 pub mod bridge;
 pub mod conntrack;
+#[cfg(test)]
+mod fixtures;
 pub mod ip;
 pub mod iptables;
-#[cfg(test)]
-mod lab;
 
 use crate::netns::Netns;
 

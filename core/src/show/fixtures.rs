@@ -1,5 +1,6 @@
-//! Test fixtures: the reference's lab namespaces (Appendix A) rebuilt by hand with the lab's
-//! MACs and ifindexes, so the renderers can be compared with its output byte for byte.
+//! Test fixtures: namespaces as a kernel lab built them (flannel-style nodes, a CNI bridge,
+//! kube-proxy rules), rebuilt by hand with that lab's MACs and ifindexes, so the renderers
+//! can be compared with what iproute2, bridge-utils and iptables printed there byte for byte.
 
 use crate::addr::Mac;
 use crate::link::{Bridge, FdbEntry, Iface, IfaceKind, VxlanDev, VxlanFdb};
