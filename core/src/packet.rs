@@ -1,5 +1,6 @@
 //! Typed headers: Ethernet, ARP, IPv4, ICMP/TCP/UDP, VXLAN and DNS. Packets are data;
-//! bytes are produced only where someone needs them (the pcap writer).
+//! bytes are produced only where someone needs them (none in this crate yet: the lab reads
+//! the kernel's captures, `lab/src/pcap.rs`).
 
 use crate::addr::Mac;
 use crate::dns::DnsMessage;

@@ -1,5 +1,5 @@
-//! Escaping text into HTML and SVG, shared by the build-time renderer (`digest::render`)
-//! and the components (through `#[path]` in the build script too).
+//! Escaping text into HTML and SVG, shared by the read-only renderers (`render`) and the
+//! components.
 
 /// Text made safe for HTML and SVG, in content and in quoted attributes.
 pub fn esc(s: &str) -> String {

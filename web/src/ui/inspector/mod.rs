@@ -3,7 +3,7 @@
 //!
 //! | file | holds |
 //! |---|---|
-//! | `mod.rs` | the panes; the header tree and the decision card come rendered (`digest::render`) |
+//! | `mod.rs` | the panes; the header tree and the decision card come as HTML text from `render` |
 //! | [`tables`] | the namespace's tables as the tools print them, in a terminal |
 
 pub mod tables;
