@@ -57,6 +57,16 @@ pub enum Direction {
     Reply,
 }
 
+impl Direction {
+    /// As conntrack(8) names the two tuples: `original` and `reply`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Original => "original",
+            Direction::Reply => "reply",
+        }
+    }
+}
+
 /// Timeouts a fresh kernel uses, and the one kube-proxy overrides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timeouts {

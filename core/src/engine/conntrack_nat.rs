@@ -51,7 +51,7 @@ impl Sim {
             }
             let d = Decision::Conntrack {
                 entry: e.to_string(),
-                direction: format!("{dir:?}").to_lowercase(),
+                direction: dir,
             };
             self.record(
                 Step::new(at, Event::ConntrackReply, why)
@@ -110,7 +110,7 @@ impl Sim {
             let change = self.change(ns, Changed::Conntrack, line.clone());
             let d = Decision::Conntrack {
                 entry: line,
-                direction: "original".into(),
+                direction: CtDir::Original,
             };
             self.record(Step::new(at, Event::Dnat, format!("DNAT: destination {before} becomes {to}. Conntrack remembers it, so the reply can be turned back")).routed(ip).decision(d).change(change));
         } else {
@@ -138,7 +138,7 @@ impl Sim {
                 ip.l4.set_sport(e.original.dport);
                 let d = Decision::Conntrack {
                     entry: e.to_string(),
-                    direction: "reply".into(),
+                    direction: CtDir::Reply,
                 };
                 self.record(Step::new(at, Event::ConntrackReply, format!("reverse the DNAT: source {before} becomes {}:{} again, the address the client asked for", e.original.dst, e.original.dport)).routed(ip).decision(d));
             } else if dir == CtDir::Original && e.is_snat() {
@@ -206,7 +206,7 @@ impl Sim {
             let change = self.change(ns, Changed::Conntrack, line.clone());
             let d = Decision::Conntrack {
                 entry: line,
-                direction: "original".into(),
+                direction: CtDir::Original,
             };
             let ports = if random_fully {
                 format!(", source port {old_port} → {port} (--random-fully)")

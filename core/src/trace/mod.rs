@@ -174,8 +174,9 @@ pub enum Decision {
     },
     Nat(NatWalk),
     Conntrack {
+        /// The entry as `conntrack -L` prints it.
         entry: String,
-        direction: String,
+        direction: crate::conntrack::Direction,
     },
     Vxlan {
         vni: u32,

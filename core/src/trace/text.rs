@@ -90,7 +90,7 @@ impl Decision {
                 v
             }
             Decision::Conntrack { entry, direction } => {
-                vec![format!("conntrack ({direction}): {entry}")]
+                vec![format!("conntrack ({}): {entry}", direction.name())]
             }
             Decision::Vxlan {
                 vni,

@@ -67,7 +67,7 @@ pub fn decision(d: &Core) -> Decision {
         },
         Core::Conntrack { entry, direction } => Decision::Conntrack {
             entry: entry.trim_end().to_string(),
-            direction: direction.clone(),
+            direction: direction.name().to_string(),
         },
         Core::Vxlan {
             vni,
