@@ -133,7 +133,7 @@ impl Sim {
             );
             return Some(("lo".into(), ip.dst));
         }
-        let table = n.routes.lines();
+        let table = n.routes.routes.clone();
         match n.routes.lookup(ip.dst) {
             Ok(m) => {
                 let next_hop = m.route.via.unwrap_or(ip.dst);

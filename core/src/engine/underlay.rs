@@ -86,7 +86,7 @@ impl Sim {
             Body::Arp(_) => {}
             Body::Ipv4(mut ip) => {
                 let at = self.fabric_location(seg);
-                let table: Vec<String> = vnet.routes.iter().map(AzureVnet::row_text).collect();
+                let table = vnet.routes.clone();
                 // Inbound reply to the outbound public IP: undo the outbound SNAT first.
                 if Some(ip.dst) == vnet.outbound_ip {
                     let Some(port) = ip.l4.ports().map(|p| p.1) else {

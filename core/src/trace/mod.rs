@@ -4,8 +4,10 @@
 //! CLI's.
 
 use crate::addr::SubnetCheck;
+use crate::fabric::AzureRoute;
 use crate::netfilter::NatWalk;
 use crate::packet::Frame;
+use crate::route::Route;
 use crate::vocab::{Changed, EventKind, PlaceKind};
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
@@ -150,14 +152,15 @@ pub enum Decision {
     },
     /// A route lookup: every row in `ip route` order, the one matched, each row's subnet test.
     Route {
-        table: Vec<String>,
+        /// Every row of the table, in `ip route` order.
+        table: Vec<Route>,
         matched: usize,
         checks: Vec<SubnetCheck>,
         next_hop: Ipv4Addr,
         dev: String,
     },
     NoRoute {
-        table: Vec<String>,
+        table: Vec<Route>,
         checks: Vec<SubnetCheck>,
     },
     /// The neighbour table gave (or did not give) the next hop's MAC.
@@ -185,7 +188,8 @@ pub enum Decision {
         sport: u16,
     },
     Fabric {
-        table: Vec<String>,
+        /// The subnet's effective routes, as `az network nic show-effective-route-table` lists them.
+        table: Vec<AzureRoute>,
         matched: usize,
         next_hop: String,
     },

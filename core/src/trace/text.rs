@@ -2,6 +2,7 @@
 //! changes. It is the snapshot format and the CLI's.
 
 use super::*;
+use crate::fabric::AzureVnet;
 use crate::vocab::consts::FLANNEL_VXLAN_PORT;
 use std::fmt::Write as _;
 
@@ -108,7 +109,10 @@ impl Decision {
                 let mut v: Vec<String> = table
                     .iter()
                     .enumerate()
-                    .map(|(i, r)| format!("{} {r}", if i == *matched { "→" } else { " " }))
+                    .map(|(i, r)| {
+                        let mark = if i == *matched { "→" } else { " " };
+                        format!("{mark} {}", AzureVnet::row_text(r))
+                    })
                     .collect();
                 v.push(format!("next hop: {next_hop}"));
                 v
@@ -125,7 +129,7 @@ impl Decision {
     }
 }
 
-fn route_lines(table: &[String], matched: Option<usize>, checks: &[SubnetCheck]) -> Vec<String> {
+fn route_lines(table: &[Route], matched: Option<usize>, checks: &[SubnetCheck]) -> Vec<String> {
     table
         .iter()
         .enumerate()
@@ -138,7 +142,8 @@ fn route_lines(table: &[String], matched: Option<usize>, checks: &[SubnetCheck])
                     "no match".into()
                 }
             });
-            format!("{m} {:<60} {}", r.trim_end(), c.unwrap_or_default())
+            let row = r.to_string();
+            format!("{m} {:<60} {}", row.trim_end(), c.unwrap_or_default())
         })
         .collect()
 }

@@ -3,7 +3,9 @@
 
 use crate::model::{Decision, RouteRow, RuleRow};
 use packetwalk_core::addr::SubnetCheck;
+use packetwalk_core::fabric::AzureVnet;
 use packetwalk_core::netfilter::NatVerdict;
+use packetwalk_core::route::Route;
 use packetwalk_core::trace::Decision as Core;
 
 pub fn decision(d: &Core) -> Decision {
@@ -85,7 +87,10 @@ pub fn decision(d: &Core) -> Decision {
             matched,
             next_hop,
         } => Decision::Fabric {
-            rows: table.iter().map(|r| r.trim_end().to_string()).collect(),
+            rows: table
+                .iter()
+                .map(|r| AzureVnet::row_text(r).trim_end().to_string())
+                .collect(),
             matched: *matched as u32,
             next_hop: next_hop.clone(),
         },
@@ -101,14 +106,14 @@ pub fn decision(d: &Core) -> Decision {
     }
 }
 
-fn route_rows(table: &[String], checks: &[SubnetCheck]) -> Vec<RouteRow> {
+fn route_rows(table: &[Route], checks: &[SubnetCheck]) -> Vec<RouteRow> {
     table
         .iter()
         .enumerate()
-        .map(|(i, text)| {
+        .map(|(i, route)| {
             let check = checks.get(i);
             RouteRow {
-                text: text.trim_end().to_string(),
+                text: route.to_string().trim_end().to_string(),
                 prefix_len: check.map(|c| c.cidr.prefix_len()).unwrap_or(0),
                 matches: check.is_some_and(|c| c.matches),
                 binary: check.map(|c| c.binary_lines().to_vec()).unwrap_or_default(),
