@@ -11,6 +11,8 @@
 #   binaryen@132, playwright-core,      npm ci, from package.json + package-lock.json
 #   axe-core
 #   the crates in Cargo.lock            cargo fetch (Trunk builds with --offline)
+#   cargo-fuzz 0.13.2 (with nightly     cargo install --locked; and fuzz/'s crates
+#     only)                             (cargo fetch), for scripts/fuzz.sh
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -116,6 +118,16 @@ if ! npm_current; then
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 run npm-ci npm ci --no-audit --no-fund
   echo "$LOCK_SUM" >"$STAMP"
   npm_current || die "node_modules still does not hold the pinned tools after npm ci"
+fi
+
+# --- cargo-fuzz, for scripts/fuzz.sh: only where a nightly toolchain is installed -------------
+CARGO_FUZZ_VERSION=0.13.2
+if cargo +nightly --version >/dev/null 2>&1; then
+  if [ "$(cargo +nightly fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION (cargo install, ~3 min)"
+    run cargo-fuzz cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
+  run cargo-fetch-fuzz cargo fetch --manifest-path fuzz/Cargo.toml
 fi
 
 # --- crates: Trunk builds offline, so everything in Cargo.lock must be downloaded -----------

@@ -2,6 +2,8 @@
 # THE test command (CI runs it through .ci/run). In order, stopping at the first failure:
 #   setup        scripts/setup.sh installs whatever is missing (quiet when nothing is)
 #   native       cargo test --workspace
+#   fuzz smoke   scripts/fuzz.sh --smoke: fuzz/regressions/*.toml replayed, each fuzz target
+#                15 s (skipped, visibly, without nightly Rust and cargo-fuzz)
 #   wasm         the web crate's #[wasm_bindgen_test]s, compiled to wasm32, run in Node
 #   site         trunk build --release --offline into dist/
 #   size         scripts/size-report.sh (reports/size.txt; fails over the 170 KB budget)
@@ -25,6 +27,9 @@ export TRUNK_SKIP_VERSION_CHECK=true
 
 section "native: cargo test --workspace"
 cargo test --workspace
+
+section "fuzz smoke: scripts/fuzz.sh --smoke"
+bash scripts/fuzz.sh --smoke
 
 section "wasm: cargo test -p packetwalk-web --target wasm32-unknown-unknown (Node)"
 # Always `-p packetwalk-web`: switching to --workspace here would rebuild (feature unification).
