@@ -2,8 +2,15 @@
 //! names compressed to a pointer at the question when they repeat it, §4.1.4), and for
 //! NXDOMAIN and NODATA the SOA in the authority section that the model's `0/1/0` counts.
 
-use crate::frame::Ctx;
 use packetwalk_core::dns::{DnsMessage, QType, Rcode};
+
+/// Where the DNS messages' authority section takes its SOA from.
+pub struct Ctx<'a> {
+    /// The cluster's zone (`cluster.local`), which CoreDNS is authoritative for.
+    pub zone: &'a str,
+    /// CoreDNS's TTL, for the SOA it returns with NXDOMAIN and NODATA.
+    pub ttl: u32,
+}
 
 const CLASS_IN: u16 = 1;
 const TYPE_A: u16 = 1;

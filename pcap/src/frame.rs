@@ -2,7 +2,7 @@
 //! UDP and ICMP headers (lengths and checksums computed); the VXLAN header (RFC 7348 §5) is
 //! eight bytes written here, followed by the inner frame; DNS messages come from [`crate::dns`].
 
-use crate::dns;
+use crate::dns::{self, Ctx};
 use etherparse::{
     ArpHardwareId, ArpOperation, ArpPacket, EtherType, IpHeaders, IpNumber, Ipv4Header,
     PacketBuilder, TcpHeader,
@@ -16,14 +16,6 @@ pub const SERVER_ISN: u32 = 2_000_000;
 /// The windows Linux 6.1 advertises in a SYN and a SYN-ACK on a 1500-byte link.
 const SYN_WINDOW: u16 = 64240;
 const SYN_ACK_WINDOW: u16 = 65160;
-
-/// Where the DNS messages' authority section takes its SOA from.
-pub struct Ctx<'a> {
-    /// The cluster's zone (`cluster.local`), which CoreDNS is authoritative for.
-    pub zone: &'a str,
-    /// CoreDNS's TTL, for the SOA it returns with NXDOMAIN and NODATA.
-    pub ttl: u32,
-}
 
 /// The bytes of `f` on the wire, from the Ethernet header on; `None` for a packet without
 /// a link header (one the kernel is still routing: not on a wire).

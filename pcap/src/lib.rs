@@ -13,7 +13,7 @@
 //! |---|---|
 //! | `lib.rs` | [`pcapng`]: the whole file |
 //! | [`taps`] | which hops put a frame on a wire, and the interface that sees it |
-//! | [`dns`] | a DNS message's bytes (RFC 1035 §4.1) |
+//! | [`dns`] | a DNS message's bytes (RFC 1035 §4.1), and the zone its SOA comes from ([`dns::Ctx`]) |
 //! | [`frame`] | a model frame's bytes: etherparse's headers, VXLAN's, DNS's |
 //! | [`comment`] | each frame's comment: its hop, the decisions that led to it, a drop after it |
 //! | [`names`] | the Name Resolution Block's records |
@@ -53,7 +53,7 @@ pub fn pcapng(run: &Run, title: &str) -> Vec<u8> {
     let seen = taps::seen(run);
     let comments = comment::comments(&run.trace.hops, &seen);
     let cluster = run.cluster();
-    let ctx = frame::Ctx {
+    let ctx = dns::Ctx {
         zone: &cluster.coredns.zone,
         ttl: cluster.coredns.ttl,
     };
