@@ -8,6 +8,7 @@
 #   wasm-bindgen-cli = Cargo.lock's     cargo install (plain: --locked fails for 0.2.130)
 #   chromium, chromium-driver           apt-get (update only when needed)
 #   node + npm (if missing)             apt-get
+#   tshark                              apt-get (the pcapng test reads every lesson's capture)
 #   binaryen@132, playwright-core,      npm ci, from package.json + package-lock.json
 #   axe-core
 #   the crates in Cargo.lock            cargo fetch (Trunk builds with --offline)
@@ -99,6 +100,15 @@ fi
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   say "installing nodejs and npm (apt-get)"
   apt_install nodejs npm
+fi
+
+# --- Debian: tshark, for packetwalk-pcap's test (tshark reads every lesson's capture) ------
+if ! command -v tshark >/dev/null; then
+  say "installing tshark (apt-get)"
+  # wireshark-common asks whether non-root users may capture: no (nothing here captures).
+  echo "wireshark-common wireshark-common/install-setuid boolean false" \
+    | as_root debconf-set-selections
+  apt_install tshark
 fi
 
 # --- npm: binaryen (wasm-opt), playwright-core, axe-core -----------------------------------

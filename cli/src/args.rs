@@ -16,6 +16,9 @@ usage:
                                                    one table of one namespace, as the tool prints it
   packetwalk lab <lesson> [--teardown]             a bash script rebuilding the lesson in
                                                    network namespaces (run it as root)
+  packetwalk pcap <lesson> [-o|--output FILE]      the walk as a pcapng file for Wireshark:
+                                                   every frame at every interface, each
+                                                   commented with its hop
   packetwalk help [<command>]                      this, or one command's help
   packetwalk <command> --help                      the same
 
@@ -75,6 +78,21 @@ script that removes everything it made.
   --teardown    the teardown script instead (safe to run twice)
 ";
 
+pub const PCAP_HELP: &str = "\
+usage: packetwalk pcap <lesson> [-o|--output FILE]
+
+Writes the lesson's walk as a pcapng file: the bytes of every frame at every interface it
+crossed (one interface per namespace and device: worker-node-1/cni0, frontend/eth0, and
+azure:vnet for the cloud's fabric), in the trace's order, each frame commented with its
+hop, the decisions that led to it (route row, iptables rule, conntrack entry) and a drop
+after it. Open it with `wireshark FILE`; VXLAN is on UDP 8472, flannel's port, so
+`tshark -r FILE -d udp.port==8472,vxlan` (or Decode As... in Wireshark) shows the inner frame.
+
+  <lesson>             a lesson id (packetwalk list) or a lesson file's path
+  -o, --output FILE    write the file there (and say how many frames it holds); without it
+                       the file goes to standard output, which must then not be a terminal
+";
+
 /// What the command line asks for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Cmd {
@@ -94,6 +112,10 @@ pub enum Cmd {
     Lab {
         lesson: String,
         teardown: bool,
+    },
+    Pcap {
+        lesson: String,
+        output: Option<String>,
     },
 }
 
@@ -124,6 +146,7 @@ fn help_of(command: &str) -> Option<&'static str> {
         "trace" => TRACE_HELP,
         "show" => SHOW_HELP,
         "lab" => LAB_HELP,
+        "pcap" => PCAP_HELP,
         "help" => HELP,
         _ => return None,
     })
@@ -158,6 +181,7 @@ where
     let mut format: Option<Format> = None;
     let mut hop: Option<usize> = None;
     let mut teardown: Option<bool> = None;
+    let mut output: Option<String> = None;
     while let Some(arg) = p.next().map_err(lex(help))? {
         match arg {
             Long("help") | Short('h') => return Ok(Cmd::Help(help)),
@@ -178,13 +202,17 @@ where
                 once(&mut hop, "--hop", n, help)?;
             }
             Long("teardown") if command == "lab" => once(&mut teardown, "--teardown", true, help)?,
+            Long("output") | Short('o') if command == "pcap" => {
+                let v = p.value().map_err(lex(help))?.string().map_err(lex(help))?;
+                once(&mut output, "--output", v, help)?;
+            }
             Value(v) => positional.push(v.string().map_err(lex(help))?),
             other => return Err(usage(other.unexpected().to_string(), help)),
         }
     }
     let wants: &[&str] = match command.as_str() {
         "list" => &[],
-        "trace" | "lab" => &["lesson"],
+        "trace" | "lab" | "pcap" => &["lesson"],
         "show" => &["lesson", "namespace", "table"],
         _ => &["command"],
     };
@@ -228,6 +256,10 @@ where
             netns: next(),
             table: next(),
             hop,
+        },
+        "pcap" => Cmd::Pcap {
+            lesson: next(),
+            output,
         },
         _ => Cmd::Lab {
             lesson: next(),
@@ -286,6 +318,20 @@ mod tests {
                 teardown: true
             }
         );
+        let pcap = Cmd::Pcap {
+            lesson: "dns".into(),
+            output: Some("walk.pcapng".into()),
+        };
+        assert_eq!(ok(&["pcap", "dns", "-o", "walk.pcapng"]), pcap);
+        assert_eq!(ok(&["pcap", "--output=walk.pcapng", "dns"]), pcap);
+        assert_eq!(
+            ok(&["pcap", "dns"]),
+            Cmd::Pcap {
+                lesson: "dns".into(),
+                output: None
+            }
+        );
+        assert_eq!(ok(&["help", "pcap"]), Cmd::Help(PCAP_HELP));
         assert_eq!(ok(&["help", "show"]), Cmd::Help(SHOW_HELP));
         assert_eq!(ok(&["list", "--help"]), Cmd::Help(LIST_HELP));
     }
@@ -298,6 +344,9 @@ mod tests {
             err(&["show", "dns", "web", "route", "--hop", "1", "--hop", "2"]).contains("twice")
         );
         assert!(err(&["lab", "dns", "--teardown", "--teardown"]).contains("twice"));
+        assert!(err(&["pcap", "dns", "-o", "a", "-o", "b"]).contains("twice"));
+        assert!(err(&["pcap", "dns", "-o"]).contains("missing argument"));
+        assert!(err(&["trace", "dns", "-o", "x"]).contains("invalid option '-o'"));
         assert!(err(&["lab", "dns", "--teardown=yes"])
             .contains("unexpected argument for option '--teardown'"));
         assert!(err(&["trace", "dns", "--hop", "1"]).contains("invalid option '--hop'"));

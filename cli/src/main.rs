@@ -2,7 +2,7 @@
 //!
 //! | module | holds |
 //! |---|---|
-//! | `main.rs` | the commands, the lesson argument (an id or a file), writing the output |
+//! | `main.rs` | the commands, the lesson argument (an id or a file), writing the output (the pcapng file through `packetwalk-pcap`) |
 //! | `args.rs` | the arguments, parsed with `lexopt`, and the help texts |
 
 mod args;
@@ -12,7 +12,7 @@ use packetwalk_core::show::{self, Table};
 use packetwalk_core::trace::{fabric_name, Location};
 use packetwalk_core::vocab::PlaceKind;
 use packetwalk_lessons::{self as lessons, Lesson};
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -95,7 +95,42 @@ fn run(args: impl Iterator<Item = std::ffi::OsString>, out: &mut dyn Write) -> R
             };
             out.write_all(script.as_bytes())?;
         }
+        Cmd::Pcap { lesson: l, output } => pcap(&lesson(&l)?, output.as_deref(), out)?,
     }
+    Ok(())
+}
+
+/// The walk as a pcapng file: into `output`, or to standard output when that is not a
+/// terminal (binary on a terminal helps no one).
+fn pcap(lesson: &Lesson, output: Option<&str>, out: &mut dyn Write) -> Result<(), Failure> {
+    if output.is_none() && io::stdout().is_terminal() {
+        return Err(Failure::Usage(Usage {
+            message: "pcap writes a binary file: give -o FILE, or redirect standard output \
+                      (packetwalk pcap LESSON > walk.pcapng)"
+                .into(),
+            usage: args::PCAP_HELP.lines().next().unwrap_or(""),
+        }));
+    }
+    let run = lesson.run().map_err(Failure::Failed)?;
+    let title = format!("packetwalk lesson {}: {}", lesson.id, lesson.title);
+    let bytes = packetwalk_pcap::pcapng(&run, &title);
+    let Some(path) = output else {
+        out.write_all(&bytes)?;
+        return Ok(());
+    };
+    std::fs::write(path, &bytes)
+        .map_err(|e| Failure::Failed(format!("cannot write {path}: {e}")))?;
+    let seen = packetwalk_pcap::taps::seen(&run);
+    let mut taps: Vec<&str> = seen.iter().map(|s| s.tap.name.as_str()).collect();
+    taps.sort_unstable();
+    taps.dedup();
+    writeln!(
+        out,
+        "wrote {path}: {} frames at {} interfaces ({} bytes); open it with: wireshark {path}",
+        seen.len(),
+        taps.len(),
+        bytes.len()
+    )?;
     Ok(())
 }
 

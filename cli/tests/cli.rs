@@ -285,7 +285,7 @@ fn extra_misplaced_and_repeated_arguments_are_refused() {
 fn every_command_has_help() {
     let (code, main, _) = packetwalk(&["--help"]);
     assert_eq!(code, 0);
-    for cmd in ["list", "trace", "show", "lab"] {
+    for cmd in ["list", "trace", "show", "lab", "pcap"] {
         assert!(
             main.contains(&format!("packetwalk {cmd}")),
             "{cmd} missing from --help"
@@ -414,4 +414,35 @@ fn a_table_that_does_not_apply_says_so_in_one_line() {
         err.contains("tables: addr link route route-n neigh fdb brctl nat conntrack resolv.conf"),
         "{err}"
     );
+}
+
+#[test]
+fn pcap_writes_a_pcapng_file_to_a_path_or_to_a_pipe() {
+    let lesson = TempFile::new("my-lesson.toml", packetwalk_lessons_clusterip());
+    let out_file = lesson.0.with_file_name("walk.pcapng");
+    let out_path = out_file.to_str().unwrap();
+    let (code, out, err) = packetwalk(&["pcap", lesson.path(), "-o", out_path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with(&format!("wrote {out_path}: ")), "{out}");
+    let bytes = std::fs::read(&out_file).expect("the file is written");
+    // A pcapng Section Header Block: type 0x0A0D0D0A, then the byte-order magic.
+    assert_eq!(&bytes[..4], &[0x0a, 0x0d, 0x0d, 0x0a]);
+    assert_eq!(&bytes[8..12], &0x1A2B3C4Du32.to_le_bytes());
+    // Standard output here is a pipe: the same bytes go there.
+    let piped = Command::new(env!("CARGO_BIN_EXE_packetwalk"))
+        .args(["pcap", lesson.path()])
+        .output()
+        .expect("runs");
+    assert!(piped.status.success());
+    assert_eq!(piped.stdout, bytes);
+    let (code, _, err) = packetwalk(&["pcap", "clusterip", "-o", "/nonexistent-dir/x.pcapng"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("cannot write /nonexistent-dir/x.pcapng"),
+        "{err}"
+    );
+}
+
+fn packetwalk_lessons_clusterip() -> &'static str {
+    include_str!("../../lessons/clusterip.toml")
 }
