@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The crates' source folders, from the workspace root.
-const CRATES: &[&str] = &["vocab", "core", "lessons", "cli", "lab", "web", "pcap", "tests"];
+const CRATES: &[&str] = &[
+    "vocab", "core", "lessons", "cli", "lab", "web", "pcap", "tests",
+];
 const MAX_LINES: usize = 400;
 
 fn root() -> PathBuf {

@@ -90,7 +90,7 @@ pub fn summary(d: &Decision) -> String {
             dev,
             ..
         } => match table.get(*matched) {
-            Some(row) => format!("route `{}`", row.trim()),
+            Some(row) => format!("route `{}`", row.to_string().trim()),
             None => format!("route via {next_hop} dev {dev}"),
         },
         Decision::Fabric {
@@ -99,7 +99,12 @@ pub fn summary(d: &Decision) -> String {
             next_hop,
         } => format!(
             "route `{}` -> {next_hop}",
-            table.get(*matched).map_or("", |r| r.trim())
+            table
+                .get(*matched)
+                .map(|r| packetwalk_core::fabric::AzureVnet::row_text(r)
+                    .trim()
+                    .to_string())
+                .unwrap_or_default()
         ),
         Decision::Nat(w) => {
             let verdict = match &w.verdict {

@@ -1,9 +1,11 @@
 //! Checks a spec before anything is built. Each failure names the field (a path into the
 //! lesson file) and the value, and says which rule it breaks.
 
+use super::names::{dns1035_label, dns1123_label, dns1123_subdomain};
 use super::spec::*;
 use super::SpecError;
 use crate::netfilter::Proto;
+use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
@@ -47,6 +49,29 @@ pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
         }
         claim_ip(gw, "cluster.underlay.gateway".into())?;
     }
+    for (field, net) in [
+        ("cluster.pod_cidr", spec.pod_cidr),
+        ("cluster.service_cidr", spec.service_cidr),
+        ("cluster.underlay.cidr", spec.underlay.cidr),
+    ] {
+        no_host_bits(field, net)?;
+    }
+    if overlap(spec.pod_cidr, spec.service_cidr) {
+        return Err(SpecError::new(
+            "cluster.service_cidr",
+            spec.service_cidr,
+            format!(
+                "the service CIDR {} overlaps the pod CIDR {}: an address would be both a pod and a Service",
+                spec.service_cidr, spec.pod_cidr
+            ),
+        ));
+    }
+    if let Some(gw) = spec.underlay.gateway {
+        not_in_cluster_ranges(spec, "cluster.underlay.gateway", gw, "the underlay gateway")?;
+    }
+    if let Some(ip) = spec.underlay.outbound_ip {
+        not_in_cluster_ranges(spec, "cluster.underlay.outbound_ip", ip, "the outbound IP")?;
+    }
     if spec.nodes.is_empty() {
         return Err(SpecError::new(
             "cluster.nodes",
@@ -56,8 +81,23 @@ pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
     }
     for (n, node) in spec.nodes.iter().enumerate() {
         let f = format!("cluster.nodes[{n}]");
+        dns1123_subdomain(&format!("{f}.name"), &node.name, "a node name")?;
         claim_name(&node.name, format!("{f}.name"))?;
         claim_ip(node.ip, format!("{f}.ip"))?;
+        no_host_bits(&format!("{f}.pod_cidr"), node.pod_cidr)?;
+        if node.ip == gateway_of(node.pod_cidr) {
+            return Err(SpecError::new(
+                format!("{f}.ip"),
+                node.ip,
+                format!(
+                    "node IP {} is the address of its own bridge {} (the first address of {})",
+                    node.ip,
+                    spec.network.bridge_name(),
+                    node.pod_cidr
+                ),
+            ));
+        }
+        not_in_cluster_ranges(spec, &format!("{f}.ip"), node.ip, "a node IP")?;
         if !spec.underlay.cidr.contains(&node.ip) {
             return Err(SpecError::new(
                 format!("{f}.ip"),
@@ -94,6 +134,16 @@ pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
             ));
         }
         for (r, route) in node.routes.iter().enumerate() {
+            if route.via == node.ip {
+                return Err(SpecError::new(
+                    format!("{f}.routes[{r}].via"),
+                    route.via,
+                    format!(
+                        "gateway {} is this node's own address: a packet sent to it never leaves",
+                        route.via
+                    ),
+                ));
+            }
             if !spec.underlay.cidr.contains(&route.via) {
                 return Err(SpecError::new(
                     format!("{f}.routes[{r}].via"),
@@ -107,6 +157,8 @@ pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
         }
         for (p, pod) in node.pods.iter().enumerate() {
             let f = format!("{f}.pods[{p}]");
+            dns1123_subdomain(&format!("{f}.name"), &pod.name, "a pod name")?;
+            dns1123_label(&format!("{f}.namespace"), &pod.namespace, "a namespace")?;
             claim_name(&pod.name, format!("{f}.name"))?;
             claim_ip(pod.ip, format!("{f}.ip"))?;
             if !node.pod_cidr.contains(&pod.ip) {
@@ -139,7 +191,20 @@ pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
                     "a pod needs at least one container",
                 ));
             }
+            let mut ctr_names: BTreeMap<&str, usize> = BTreeMap::new();
             for (c, ctr) in pod.containers.iter().enumerate() {
+                let cf = format!("{f}.containers[{c}].name");
+                dns1123_label(&cf, &ctr.name, "a container name")?;
+                if let Some(prev) = ctr_names.insert(&ctr.name, c) {
+                    return Err(SpecError::new(
+                        cf,
+                        &ctr.name,
+                        format!(
+                            "duplicate container name `{}` (also used by {f}.containers[{prev}])",
+                            ctr.name
+                        ),
+                    ));
+                }
                 for l in &ctr.listen {
                     parse_listen(l)
                         .map_err(|m| SpecError::new(format!("{f}.containers[{c}].listen"), l, m))?;
@@ -147,8 +212,21 @@ pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
             }
         }
     }
+    let mut services: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for (s, svc) in spec.services.iter().enumerate() {
         let f = format!("cluster.services[{s}]");
+        dns1035_label(&format!("{f}.name"), &svc.name, "a Service name")?;
+        dns1123_label(&format!("{f}.namespace"), &svc.namespace, "a namespace")?;
+        if let Some(prev) = services.insert((&svc.name, &svc.namespace), s) {
+            return Err(SpecError::new(
+                format!("{f}.name"),
+                &svc.name,
+                format!(
+                    "duplicate Service `{}` in namespace `{}` (also cluster.services[{prev}])",
+                    svc.name, svc.namespace
+                ),
+            ));
+        }
         if !spec.service_cidr.contains(&svc.cluster_ip) {
             return Err(SpecError::new(
                 format!("{f}.cluster_ip"),
@@ -179,6 +257,7 @@ pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
     }
     for (h, host) in spec.hosts.iter().enumerate() {
         let f = format!("cluster.hosts[{h}]");
+        dns1123_subdomain(&format!("{f}.name"), &host.name, "a host name")?;
         claim_name(&host.name, format!("{f}.name"))?;
         claim_ip(host.ip, format!("{f}.ip"))?;
         for l in &host.listen {
@@ -202,6 +281,9 @@ pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
                     "internet hosts need an azure-vnet underlay (the fabric is the way out)",
                 ))
             }
+            HostLocation::Lan => {
+                not_in_cluster_ranges(spec, &format!("{f}.ip"), host.ip, "a LAN host's IP")?
+            }
             HostLocation::Internet
                 if spec.underlay.cidr.contains(&host.ip) || spec.pod_cidr.contains(&host.ip) =>
             {
@@ -212,6 +294,62 @@ pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
                 ))
             }
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A network written with host bits set (`10.244.0.77/24`) is a mistake: the kernel and
+/// kube-controller-manager would take `10.244.0.0/24`, not what the file says.
+fn no_host_bits(field: &str, net: Ipv4Net) -> Result<(), SpecError> {
+    if net.addr() != net.network() {
+        return Err(SpecError::new(
+            field,
+            net,
+            format!("{net} has host bits set: the network is {}", net.trunc()),
+        ));
+    }
+    Ok(())
+}
+
+fn overlap(a: Ipv4Net, b: Ipv4Net) -> bool {
+    a.contains(&b.network()) || b.contains(&a.network())
+}
+
+/// An address on the underlay (a node, the gateway, a LAN host) must not also be a pod or
+/// a Service address: routed by the pod routes, the node's own traffic to it would go into
+/// the bridge or the overlay (for flannel, the outer VXLAN packet back into `flannel.1`).
+fn not_in_cluster_ranges(
+    spec: &ClusterSpec,
+    field: &str,
+    ip: Ipv4Addr,
+    what: &str,
+) -> Result<(), SpecError> {
+    if let Some((m, node)) = spec
+        .nodes
+        .iter()
+        .enumerate()
+        .find(|(_, n)| n.pod_cidr.contains(&ip))
+    {
+        return Err(SpecError::new(
+            field,
+            ip,
+            format!(
+                "{what} {ip} is inside the pod CIDR {} of node {} (cluster.nodes[{m}]): its packets would be routed to pods",
+                node.pod_cidr, node.name
+            ),
+        ));
+    }
+    for (range, name) in [
+        (spec.pod_cidr, "pod CIDR"),
+        (spec.service_cidr, "service CIDR"),
+    ] {
+        if range.contains(&ip) {
+            return Err(SpecError::new(
+                field,
+                ip,
+                format!("{what} {ip} is inside the cluster's {name} {range}"),
+            ));
         }
     }
     Ok(())

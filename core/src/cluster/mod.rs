@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod coredns;
 mod error;
+mod names;
 mod node_rules;
 mod spec;
 
@@ -31,6 +32,11 @@ pub struct Cluster {
 impl Cluster {
     pub fn build(spec: &ClusterSpec) -> Result<Cluster, SpecError> {
         build::build(spec)
+    }
+    /// Build a spec the checks would refuse, to test that the engine bounds what they prevent.
+    #[cfg(test)]
+    pub(crate) fn build_unchecked(spec: &ClusterSpec) -> Result<Cluster, SpecError> {
+        build::assemble(spec)
     }
     pub fn ns(&self, name: &str) -> Option<&Netns> {
         self.netns.iter().find(|n| n.name == name)

@@ -41,6 +41,9 @@ pub(super) fn tuple_of(ip: &Ipv4) -> Tuple {
 impl Sim {
     /// A packet a process in `ns` sends: route, OUTPUT, POSTROUTING, neighbour, transmit.
     pub(super) fn ip_output(&mut self, ns: usize, mut ip: Ipv4) {
+        if self.over_budget() {
+            return;
+        }
         let Some((dev, next_hop)) = self.route(ns, &ip) else {
             return;
         };
@@ -193,6 +196,9 @@ impl Sim {
 
     /// Find the next hop's MAC (ARP if needed) and transmit; VXLAN devices encapsulate.
     pub(super) fn neigh_output(&mut self, ns: usize, dev: &str, next_hop: Ipv4Addr, ip: Ipv4) {
+        if self.over_budget() {
+            return;
+        }
         let Some(iface) = self.c.netns[ns].iface(dev).cloned() else {
             return;
         };
@@ -230,7 +236,13 @@ impl Sim {
                 };
                 self.record(Step::new(at, Event::Transmit, format!("the neighbour table knows {next_hop} is at {mac}: build the Ethernet header (src {}, dst {mac})", iface.mac)).frame(f.clone()).decision(d));
                 if let IfaceKind::Vxlan(_) = iface.kind {
+                    if self.xmit_depth >= super::XMIT_RECURSION_LIMIT {
+                        self.drop_hop(ns, Some(dev), Some(f), DropReason::RecursionLimit { dev: dev.into() }, format!("{dev}'s outer packet is routed back into a tunnel again, {} transmits deep: the kernel stops at XMIT_RECURSION_LIMIT ({}) and drops it (\"Dead loop on virtual device {dev}\")", self.xmit_depth, super::XMIT_RECURSION_LIMIT));
+                        return;
+                    }
+                    self.xmit_depth += 1;
                     self.vxlan_encap(ns, dev, f);
+                    self.xmit_depth -= 1;
                 } else {
                     self.dispatch(ns, dev, f);
                 }

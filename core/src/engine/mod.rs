@@ -92,6 +92,13 @@ impl Run {
 /// guards against a topology that floods forever.
 pub const HOP_BUDGET: usize = 5000;
 
+/// How deep transmits may nest (a VXLAN device's outer packet sent from inside its own
+/// transmit), as the kernel's per-CPU `dev_xmit_recursion()` counter allows:
+/// `XMIT_RECURSION_LIMIT` = 8 in include/linux/netdevice.h, checked in `__dev_queue_xmit`
+/// (net/core/dev.c), which drops with SKB_DROP_REASON_RECURSION_LIMIT and logs "Dead loop on
+/// virtual device".
+pub const XMIT_RECURSION_LIMIT: u32 = 8;
+
 /// Run `scenario` over `cluster`.
 pub fn run(cluster: &Cluster, scenario: &Scenario) -> Run {
     let mut sim = Sim::new(cluster.clone(), scenario);
@@ -159,6 +166,8 @@ pub(crate) struct Sim {
     leg: String,
     app: apps::Apps,
     failed: Option<(usize, String)>,
+    /// Nested transmits in progress (the kernel's `dev_xmit_recursion()` counter).
+    xmit_depth: u32,
 }
 
 impl Sim {
@@ -174,6 +183,7 @@ impl Sim {
             leg: String::new(),
             app: apps::Apps::new(scenario),
             failed: None,
+            xmit_depth: 0,
         }
     }
 

@@ -126,3 +126,69 @@ fn the_same_scenario_gives_the_same_trace_byte_for_byte() {
         .collect();
     assert_eq!(ports.len(), 1, "{ports:?}");
 }
+
+/// Issue 14: a node whose underlay IP lies inside another node's pod CIDR. The outer VXLAN
+/// packet to that node routes back into flannel.1 and is encapsulated again; the check
+/// refuses the spec, and the engine (built here without the check) stops at the kernel's
+/// nesting limit instead of recursing until the stack overflows.
+pub(crate) const VXLAN_LOOP: &str = r#"
+    network = "flannel-vxlan"
+    pod_cidr = "10.244.0.0/16"
+    service_cidr = "10.96.0.0/12"
+    underlay = { kind = "ethernet", cidr = "10.0.0.0/8" }
+    [[nodes]]
+    name = "n1"
+    ip = "10.0.0.10"
+    pod_cidr = "10.244.0.0/24"
+    pods = [{ name = "p", ip = "10.244.0.5", containers = [{ name = "c" }] }]
+    [[nodes]]
+    name = "n2"
+    ip = "10.244.1.10"
+    pod_cidr = "10.244.1.0/24"
+    pods = [{ name = "q", ip = "10.244.1.5", containers = [{ name = "c" }] }]
+"#;
+
+#[test]
+fn vxlan_routed_back_into_itself_stops_at_the_xmit_recursion_limit() {
+    let spec: crate::cluster::ClusterSpec = toml::from_str(VXLAN_LOOP).expect("spec");
+    let e = Cluster::build(&spec).expect_err("the check refuses it");
+    assert_eq!(e.field, "cluster.nodes[1].ip", "{e}");
+    let cluster = Cluster::build_unchecked(&spec).expect("builds unchecked");
+    let sc = Scenario {
+        from: "p".into(),
+        action: Action::Ping {
+            to: "10.244.1.5".parse().unwrap(),
+        },
+        seed: 1,
+        pin_endpoint: None,
+    };
+    let r = run(&cluster, &sc);
+    let encaps = r
+        .trace
+        .hops
+        .iter()
+        .filter(|h| h.event == Event::VxlanEncap)
+        .count();
+    assert_eq!(
+        encaps,
+        XMIT_RECURSION_LIMIT as usize,
+        "{}",
+        r.trace.to_text()
+    );
+    let last = r.trace.hops.last().expect("hops");
+    assert_eq!(
+        last.event,
+        Event::Drop {
+            reason: crate::trace::DropReason::RecursionLimit {
+                dev: "flannel.1".into()
+            }
+        },
+        "{}",
+        r.trace.to_text()
+    );
+    assert!(last.explain.contains("Dead loop"), "{}", last.explain);
+    match r.trace.outcome {
+        Outcome::Failed { hop, .. } => assert_eq!(hop, r.trace.hops.len() - 1),
+        o => panic!("{o:?}"),
+    }
+}

@@ -139,6 +139,12 @@ pub enum DropReason {
         name: String,
     },
     HopBudget,
+    /// Transmits nested deeper than the kernel allows on one CPU (`dev_xmit_recursion()`,
+    /// `XMIT_RECURSION_LIMIT` = 8 in include/linux/netdevice.h, checked in net/core/dev.c):
+    /// a virtual device whose output routes back into itself, as VXLAN inside VXLAN.
+    RecursionLimit {
+        dev: String,
+    },
 }
 
 /// Why a packet went where it went.
