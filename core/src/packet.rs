@@ -1,6 +1,5 @@
 //! Typed headers: Ethernet, ARP, IPv4, ICMP/TCP/UDP, VXLAN and DNS. Packets are data;
-//! bytes are produced only where someone needs them (none in this crate yet: the lab reads
-//! the kernel's captures, `lab/src/pcap.rs`).
+//! bytes are produced only where someone needs them (the pcapng writer, `pcap/`).
 
 use crate::addr::Mac;
 use crate::dns::DnsMessage;
