@@ -10,7 +10,6 @@ mod args;
 use args::{Cmd, Format, Usage};
 use packetwalk_core::show::{self, Table};
 use packetwalk_core::trace::{fabric_name, Location};
-use packetwalk_core::vocab::PlaceKind;
 use packetwalk_lessons::{self as lessons, Lesson};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -230,13 +229,7 @@ fn show_table(
     let (netns, segments) = run.state_at(hop);
     // The cloud fabric's one table: the Azure route table.
     if let Some(seg) = segments.iter().find(|s| fabric_name(&s.name) == ns) {
-        let at = Location {
-            node: None,
-            netns: fabric_name(&seg.name),
-            device: None,
-            direction: None,
-            place: PlaceKind::Fabric,
-        };
+        let at = Location::fabric(&seg.name);
         let tables = show::at::tables(netns, segments, &at);
         let Some((_, text)) = tables.iter().find(|(t, _)| *t == table) else {
             return Err(wrong(format!(

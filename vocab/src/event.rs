@@ -87,11 +87,6 @@ impl EventKind {
     pub fn from_name(s: &str) -> Option<EventKind> {
         EventKind::ALL.iter().copied().find(|k| k.name() == s)
     }
-
-    /// Every name, for error messages.
-    pub fn names() -> Vec<&'static str> {
-        EventKind::ALL.iter().map(|k| k.name()).collect()
-    }
 }
 
 #[cfg(test)]

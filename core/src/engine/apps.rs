@@ -8,7 +8,7 @@ use crate::dns::{GlibcSearch, LookupOutcome, Rcode};
 use crate::netfilter::Proto;
 use crate::packet::{Icmp, IcmpKind, Ipv4, Tcp, TcpFlags, Udp, UdpPayload, L4};
 use crate::trace::{DropReason, Event};
-use crate::vocab::consts::{proto, DEFAULT_TTL};
+use crate::vocab::consts::{proto, DEFAULT_TTL, DNS_PORT};
 use std::net::Ipv4Addr;
 
 /// The client's socket: what a reply must look like to be accepted.
@@ -236,7 +236,7 @@ impl Sim {
             }
             L4::Udp(Udp {
                 sport,
-                dport: 53,
+                dport: DNS_PORT,
                 payload: UdpPayload::Dns(q),
             }) if !q.response => self.dns_serve(ns, &ip, sport, q),
             _ => self.client_receive(ns, ip),

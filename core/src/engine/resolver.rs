@@ -8,7 +8,7 @@ use crate::dns::{DnsMessage, LookupOutcome, QType, Rcode};
 use crate::netfilter::Proto;
 use crate::packet::{Ipv4, Udp, UdpPayload, L4};
 use crate::trace::{Decision, DropReason, Event};
-use crate::vocab::consts::{proto, DEFAULT_TTL};
+use crate::vocab::consts::{proto, DEFAULT_TTL, DNS_PORT};
 
 impl Sim {
     /// Called when nothing is in flight: send the resolver's next query. False when finished.
@@ -50,7 +50,7 @@ impl Sim {
             proto: proto::UDP,
             local_port: sport,
             remote: server,
-            remote_port: 53,
+            remote_port: DNS_PORT,
         });
         self.app.awaiting = true;
         self.app.queries += 1;
@@ -73,7 +73,7 @@ impl Sim {
             df: true,
             l4: L4::Udp(Udp {
                 sport,
-                dport: 53,
+                dport: DNS_PORT,
                 payload: UdpPayload::Dns(msg),
             }),
         };
@@ -91,12 +91,12 @@ impl Sim {
 
     /// A packet addressed to this namespace reached the transport layer.
     pub(super) fn dns_serve(&mut self, ns: usize, ip: &Ipv4, sport: u16, q: DnsMessage) {
-        let Some(l) = self.c.netns[ns].listener(Proto::Udp, 53).cloned() else {
+        let Some(l) = self.c.netns[ns].listener(Proto::Udp, DNS_PORT).cloned() else {
             self.drop_hop(
                 ns,
                 None,
                 frame(ip),
-                DropReason::NoListener { port: 53 },
+                DropReason::NoListener { port: DNS_PORT },
                 "nothing listens on UDP 53 here".into(),
             );
             return;
@@ -144,7 +144,7 @@ impl Sim {
             ttl: DEFAULT_TTL,
             df: true,
             l4: L4::Udp(Udp {
-                sport: 53,
+                sport: DNS_PORT,
                 dport: sport,
                 payload: UdpPayload::Dns(msg),
             }),

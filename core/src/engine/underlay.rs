@@ -9,7 +9,7 @@ use crate::fabric::{AzureVnet, FabricSnat, NextHop, SegmentKind};
 use crate::packet::{Arp, ArpOp, Body, Ethernet, Frame};
 use crate::trace::fabric_name;
 use crate::trace::{Decision, DropReason, Event, Location};
-use crate::vocab::{Changed, PlaceKind};
+use crate::vocab::Changed;
 
 impl Sim {
     /// The underlay carries a frame from one NIC to another.
@@ -45,16 +45,6 @@ impl Sim {
         }
     }
 
-    fn fabric_location(&self, seg: &str) -> Location {
-        Location {
-            node: None,
-            netns: fabric_name(seg),
-            device: None,
-            direction: None,
-            place: PlaceKind::Fabric,
-        }
-    }
-
     /// Azure's SDN: answers ARP itself, routes IP by the effective routes, never decrements TTL.
     fn azure_fabric(
         &mut self,
@@ -79,13 +69,13 @@ impl Sim {
                         tpa: arp.spa,
                     }),
                 };
-                let at = self.fabric_location(seg);
+                let at = Location::fabric(seg);
                 self.record(Step::new(at, Event::ArpReply, format!("Azure's virtual network answers every ARP request itself, always with {}: all traffic goes through the fabric", Mac::AZURE_FABRIC)).frame(reply.clone()));
                 self.enqueue(from_ns, from_dev, reply);
             }
             Body::Arp(_) => {}
             Body::Ipv4(mut ip) => {
-                let at = self.fabric_location(seg);
+                let at = Location::fabric(seg);
                 let table = vnet.routes.clone();
                 // Inbound reply to the outbound public IP: undo the outbound SNAT first.
                 if Some(ip.dst) == vnet.outbound_ip {
@@ -179,7 +169,7 @@ impl Sim {
                 });
                 let Some((dns, ddev)) = dest else {
                     self.drop_hop_at(
-                        self.fabric_location(seg),
+                        Location::fabric(seg),
                         Some(Frame {
                             eth: None,
                             body: Body::Ipv4(ip.clone()),

@@ -51,6 +51,19 @@ pub fn fabric_name(segment: &str) -> String {
     format!("azure:{segment}")
 }
 
+impl Location {
+    /// A place in the cloud fabric of `segment`: no node, no device.
+    pub fn fabric(segment: &str) -> Location {
+        Location {
+            node: None,
+            netns: fabric_name(segment),
+            device: None,
+            direction: None,
+            place: PlaceKind::Fabric,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Hop {
     pub at: Location,
