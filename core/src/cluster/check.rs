@@ -255,6 +255,15 @@ pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
             ));
         }
     }
+    if let Some(dns) = spec.dns_ip {
+        if !spec.services.iter().any(|s| s.cluster_ip == dns) {
+            return Err(SpecError::new(
+                "cluster.dns_ip",
+                dns,
+                format!("dns_ip {dns} is not the cluster IP of any Service (kube-dns)"),
+            ));
+        }
+    }
     for (h, host) in spec.hosts.iter().enumerate() {
         let f = format!("cluster.hosts[{h}]");
         dns1123_subdomain(&format!("{f}.name"), &host.name, "a host name")?;

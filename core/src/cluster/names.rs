@@ -63,6 +63,9 @@ pub(super) fn dns1035_label(field: &str, name: &str, what: &str) -> Result<(), S
 pub(super) fn dns1123_subdomain(field: &str, name: &str, what: &str) -> Result<(), SpecError> {
     const MAX: usize = 253;
     let rule = "a DNS-1123 subdomain";
+    if name.is_empty() {
+        return Err(name_error(field, name, what, rule, "must not be empty".into()));
+    }
     if name.len() > MAX {
         let why = format!("is {} characters, at most {MAX} are allowed", name.len());
         return Err(name_error(field, name, what, rule, why));
