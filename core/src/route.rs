@@ -87,14 +87,18 @@ pub struct RouteMatch {
 impl RouteTable {
     /// Add a route, keeping print order: by network address, longer prefix first
     /// (`10.244.0.0/24` before `10.244.0.0/16`, as the kernel's FIB dump shows).
+    /// A route goes after every row with the same key, as the stable sort this replaces
+    /// put it.
     pub fn add(&mut self, r: Route) {
-        self.routes.push(r);
-        self.routes.sort_by_key(|r| {
+        let key = |r: &Route| {
             (
                 u32::from(r.dst.network()),
                 std::cmp::Reverse(r.dst.prefix_len()),
             )
-        });
+        };
+        let k = key(&r);
+        let at = self.routes.partition_point(|x| key(x) <= k);
+        self.routes.insert(at, r);
     }
 
     /// Longest-prefix match. Every row's subnet test is returned so the learner sees them all.
@@ -195,5 +199,31 @@ mod tests {
             r.to_string(),
             "10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink "
         );
+    }
+
+    /// The binary-search insert gives the order the stable sort on every insert gave.
+    #[test]
+    fn insertion_keeps_the_order_a_stable_sort_gives() {
+        let mut seed = 7u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            seed >> 8
+        };
+        let mut t = RouteTable::default();
+        let mut sorted: Vec<Route> = Vec::new();
+        for i in 0..300 {
+            let len = (next() % 4) as u8 * 8;
+            let dst = Ipv4Net::new(Ipv4Addr::from((next() % 4) << 24), len).unwrap();
+            let r = Route::via(dst, Ipv4Addr::from(i), &format!("dev{i}"));
+            t.add(r.clone());
+            sorted.push(r);
+            sorted.sort_by_key(|r| {
+                (
+                    u32::from(r.dst.network()),
+                    std::cmp::Reverse(r.dst.prefix_len()),
+                )
+            });
+            assert_eq!(t.routes, sorted);
+        }
     }
 }

@@ -6,13 +6,16 @@
 //! |---|---|
 //! | `lib.rs` | the embedded files, [`Lesson`], loading, running |
 //! | [`narration`] | the narration attached to hops, and how a note finds its hop |
+//! | `spans` | where each field of a file is (line, path), from toml's own spans |
 
 pub mod narration;
+mod spans;
 
 use narration::Narration;
 use packetwalk_core::cluster::{Cluster, ClusterSpec};
 use packetwalk_core::engine::{self, Action, Run, Scenario};
 use serde::{Deserialize, Serialize};
+use spans::Spans;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use thiserror::Error;
 
@@ -72,6 +75,29 @@ pub struct ScenarioSpec {
     pub pin_endpoint: Option<SocketAddrV4>,
 }
 
+/// The endpoints (pod IP:target port) kube-proxy may pick for a packet to `to:port`: a
+/// Service's cluster IP and port, or a node's address and a node port.
+fn service_endpoints(cluster: &Cluster, to: Ipv4Addr, port: u16) -> Vec<SocketAddrV4> {
+    let spec = &cluster.spec;
+    let node_ip = spec.nodes.iter().any(|n| n.ip == to);
+    let mut out = Vec::new();
+    for svc in &spec.services {
+        for p in &svc.ports {
+            let reached =
+                (svc.cluster_ip == to && p.port == port) || (node_ip && p.node_port == Some(port));
+            if !reached {
+                continue;
+            }
+            for ep in &svc.endpoints {
+                if let Some((_, pod)) = packetwalk_core::cluster::find_pod(spec, ep) {
+                    out.push(SocketAddrV4::new(pod.ip, p.target_port));
+                }
+            }
+        }
+    }
+    out
+}
+
 fn one() -> u64 {
     1
 }
@@ -115,31 +141,64 @@ pub fn all() -> Vec<Result<Lesson, LessonError>> {
         .collect()
 }
 
-/// Parse and check a lesson file: TOML syntax, fields, the cluster and the scenario.
+/// Parse and check a lesson file given by path (the CLI's `trace path/to/x.toml`): the
+/// id is the file name without `.toml`, and errors name `file` as given.
+pub fn parse_file(file: &str, text: &str) -> Result<Lesson, LessonError> {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let id = name.strip_suffix(".toml").unwrap_or(name);
+    parse(file, id, text)
+}
+
+/// Parse and check a lesson file: TOML syntax, fields, the cluster and the scenario. An
+/// error names `file`, the line and the field's path as the TOML parser saw them.
 pub fn parse(file: &str, id: &str, text: &str) -> Result<Lesson, LessonError> {
-    let err = |line: usize, field: &str, message: String| LessonError {
+    let err = |line: usize, field: &str, message: &str| LessonError {
         file: file.into(),
         line,
         field: field.into(),
-        message,
+        message: one_line(message),
     };
+    let spans = Spans::parse(text).map_err(|e| {
+        let line = e.span().map(|s| spans::line_in(text, s.start)).unwrap_or(1);
+        err(line, "toml syntax", e.message())
+    })?;
     let mut lesson: Lesson = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-        let field = e.span().map(|s| key_at(text, s.start)).unwrap_or_default();
-        err(line, &field, e.message().to_string())
+        let offset = e.span().map(|s| s.start).unwrap_or(0);
+        let mut field = spans.path_at(offset).to_string();
+        let line = spans.line(offset);
+        // serde names a missing or unknown field only in its message; the span is its
+        // table's (missing) or its key's, which lies in its table's span (unknown).
+        let named = ["missing field `", "unknown field `"].iter().find_map(|p| {
+            e.message()
+                .strip_prefix(p)
+                .and_then(|m| m.split('`').next())
+        });
+        if let Some(key) = named {
+            field = if field.is_empty() {
+                key.to_string()
+            } else {
+                format!("{field}.{key}")
+            };
+        }
+        err(line, &field, e.message())
     })?;
     lesson.id = id.to_string();
-    let cluster = Cluster::build(&lesson.cluster).map_err(|e| {
-        err(
-            find_line(text, &e.field, &e.value),
-            &e.field,
-            e.message.clone(),
-        )
-    })?;
+    let cluster = Cluster::build(&lesson.cluster)
+        .map_err(|e| err(spans.line_of_path(&e.field), &e.field, &e.message))?;
     lesson
         .scenario_checked(&cluster)
-        .map_err(|(field, value, message)| err(find_line(text, &field, &value), &field, message))?;
+        .map_err(|(field, _, message)| err(spans.line_of_path(&field), &field, &message))?;
     Ok(lesson)
+}
+
+/// toml's messages may run over several lines (`invalid table header\nexpected ...`).
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 impl Lesson {
@@ -188,9 +247,56 @@ impl Lesson {
                 format!("no pod or host named `{}`", s.from),
             ));
         }
-        if let Err(m) = self.scenario() {
-            let value = s.to.clone().or_else(|| s.name.clone()).unwrap_or_default();
-            return Err(("scenario.to".into(), value, m));
+        let scenario = match self.scenario() {
+            Ok(sc) => sc,
+            Err(m) => {
+                let value = s.to.clone().or_else(|| s.name.clone()).unwrap_or_default();
+                return Err(("scenario.to".into(), value, m));
+            }
+        };
+        let spec = &cluster.spec;
+        let from_host = spec.hosts.iter().any(|h| h.name == s.from);
+        let (to, port) = match scenario.action {
+            Action::Tcp { to, port, .. } => (Some(to), Some(port)),
+            Action::Ping { to } => (Some(to), None),
+            Action::Resolve { .. } if from_host => {
+                return Err((
+                    "scenario.from".into(),
+                    s.from.clone(),
+                    format!(
+                        "`{}` is an outside host: it has no resolv.conf pointing at the cluster's DNS; resolve from a pod",
+                        s.from
+                    ),
+                ))
+            }
+            Action::Resolve { .. } => match spec.dns_ip {
+                Some(ip) => (Some(ip), Some(53)),
+                None => {
+                    return Err((
+                        "cluster.dns_ip".into(),
+                        String::new(),
+                        "a resolve scenario needs `dns_ip`, the kube-dns Service IP kubelet writes into resolv.conf".into(),
+                    ))
+                }
+            },
+        };
+        if let Some(pin) = s.pin_endpoint {
+            let endpoints = to
+                .zip(port)
+                .map(|(to, port)| service_endpoints(cluster, to, port))
+                .unwrap_or_default();
+            if !endpoints.contains(&pin) {
+                let why = if endpoints.is_empty() {
+                    "the scenario reaches no Service, so kube-proxy picks no endpoint".to_string()
+                } else {
+                    let list: Vec<String> = endpoints.iter().map(|e| e.to_string()).collect();
+                    format!(
+                        "{pin} is not an endpoint of the Service the scenario reaches (its endpoints: {})",
+                        list.join(", ")
+                    )
+                };
+                return Err(("scenario.pin_endpoint".into(), pin.to_string(), why));
+            }
         }
         Ok(())
     }
@@ -205,41 +311,6 @@ impl Lesson {
         let scenario = self.scenario()?;
         Ok(engine::run(&cluster, &scenario))
     }
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
-/// The key written at or before `offset` on its line (`ip = …` → `ip`).
-fn key_at(text: &str, offset: usize) -> String {
-    let start = text[..offset.min(text.len())]
-        .rfind('\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let line = text[start..].lines().next().unwrap_or("");
-    line.split('=')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_matches(['[', ']'])
-        .to_string()
-}
-
-/// The line where `field`'s last key is set to `value` (e.g. `ip = "10.244.0.5"`), or
-/// where the value appears, or 1.
-fn find_line(text: &str, field: &str, value: &str) -> usize {
-    let key = field.rsplit('.').next().unwrap_or(field);
-    let key = key.split('[').next().unwrap_or(key);
-    let hit = |l: &str| l.trim_start().starts_with(key) && l.contains(value);
-    text.lines()
-        .position(hit)
-        .or_else(|| {
-            text.lines()
-                .position(|l| !value.is_empty() && l.contains(value))
-        })
-        .map(|i| i + 1)
-        .unwrap_or(1)
 }
 
 #[cfg(test)]

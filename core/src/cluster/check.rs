@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
+    super::limits::within_limits(spec)?;
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut ips: BTreeMap<Ipv4Addr, String> = BTreeMap::new();
     let mut claim_name =

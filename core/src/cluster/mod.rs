@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod coredns;
 mod error;
+mod limits;
 mod names;
 mod node_rules;
 mod spec;
@@ -13,6 +14,7 @@ mod spec;
 pub use build::{host_veth_name, FLANNEL_MTU, FLANNEL_VNI, VXLAN_PORT};
 pub use check::{find_pod, parse_listen};
 pub use error::SpecError;
+pub use limits::{MAX_ENDPOINTS, MAX_HOSTS, MAX_NODES, MAX_PODS, MAX_SERVICES};
 pub use spec::*;
 
 use crate::dns::CoreDns;
