@@ -12,7 +12,6 @@ use packetwalk_core::show::{self, Table};
 use packetwalk_core::trace::{fabric_name, Location};
 use packetwalk_lessons::{self as lessons, Lesson};
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
 use std::process::ExitCode;
 
 /// Why a command did not finish.
@@ -143,12 +142,7 @@ fn lesson(arg: &str) -> Result<Lesson, Failure> {
     if is_path(arg) {
         let text = std::fs::read_to_string(arg)
             .map_err(|e| Failure::Failed(format!("cannot read the lesson file {arg}: {e}")))?;
-        let id = Path::new(arg)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "lesson".into());
-        return lessons::parse(arg, &id, &text).map_err(|e| Failure::Failed(e.to_string()));
+        return lessons::parse_file(arg, &text).map_err(|e| Failure::Failed(e.to_string()));
     }
     match lessons::load(arg) {
         Some(Ok(l)) => Ok(l),
