@@ -1,5 +1,5 @@
 // Every lesson, stepped through to its end by button and by keyboard; what the inspector
-// shows at chosen hops; playing; the transcript; a what-if.
+// shows at chosen hops; playing; the transcript; a Break-it switch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, loadApp, atHop, position, hopCount, tickTitles, packetField } from './harness.mjs';
@@ -141,22 +141,28 @@ export function lessonSuite(ctx) {
     }
   });
 
-  test('a what-if reruns the lesson: without bridge-nf-call-iptables the ClusterIP reply is not un-NATed', async () => {
+  test('a Break-it switch reruns the lesson: without bridge-nf-call-iptables the ClusterIP reply is not un-NATed', async () => {
     const { context, page, problems } = await openPage(ctx.browser);
     try {
       await loadApp(page, `${ctx.server.url}#/clusterip/0`);
-      await page.getByTestId('what-if').selectOption('bridge-nf-off');
-      await page.waitForFunction(() => location.hash === '#/clusterip/0?what-if=bridge-nf-off');
+      await page.getByTestId('open-break').click();
+      const select = page.locator('[data-testid^="switch-net.bridge.bridge-nf-call-iptables"]').first();
+      await select.waitFor();
+      await select.selectOption('0');
+      await page.waitForFunction(() => decodeURIComponent(location.hash).includes('set=net.bridge.bridge-nf-call-iptables=0'));
+      await page.waitForFunction(() => !/Loading the engine|Running your change/.test(document.querySelector('[data-testid="engine-status"]').textContent));
       await page.keyboard.press('End');
       const n = await hopCount(page);
       await atHop(page, n - 1);
       assert.match(await page.getByTestId('outcome').textContent(), /The walk ends here: /);
       await page.reload();
       await page.waitForFunction(() => typeof window.__packetwalkReady === 'number');
+      await page.waitForFunction((n) => document.querySelector('[data-testid="position"]')?.textContent.includes(` of ${n} hops`), n);
       await atHop(page, n - 1);
-      assert.equal(await page.getByTestId('what-if').inputValue(), 'bridge-nf-off', 'a reload keeps the what-if');
-      await page.getByTestId('what-if').selectOption('');
-      await page.waitForFunction(() => !location.hash.includes('what-if'));
+      await page.getByTestId('open-break').click();
+      assert.equal(await select.inputValue(), '0', 'a reload keeps the switch');
+      await page.getByTestId('reset').click();
+      await page.waitForFunction(() => !location.hash.includes('set='));
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

@@ -46,7 +46,6 @@ export function navigationSuite(ctx) {
     ['an unknown lesson', '#/no-such-lesson/3', /no lesson called “no-such-lesson”/],
     ['a hop out of range', '#/clusterip/999', /there is no hop 999/],
     ['a hop that is not a number', '#/clusterip/abc', /not a hop number/],
-    ['an unknown what-if', '#/clusterip/2?what-if=nope', /no what-if called “nope”/],
   ]) {
     test(`${what} shows a clear message and the lesson list`, async () => {
       const { context, page, problems } = await openPage(ctx.browser);

@@ -11,6 +11,7 @@ import { pageSuite } from './page.mjs';
 import { lessonSuite } from './lessons.mjs';
 import { navigationSuite } from './navigation.mjs';
 import { lookSuite } from './look.mjs';
+import { engineSuite } from './engine.mjs';
 
 const ctx = {};
 
@@ -28,3 +29,4 @@ pageSuite(ctx);
 lessonSuite(ctx);
 navigationSuite(ctx);
 lookSuite(ctx);
+engineSuite(ctx);

@@ -1,5 +1,7 @@
-//! The URL fragment holds the lesson, the hop and the what-if: `#/clusterip/12`,
-//! `#/clusterip/12?what-if=ip-forward-off`. Parsing, formatting, and checking a link
+//! The URL fragment holds the lesson, the hop, and what the learner changed: the Break-it
+//! settings and their own edit of the file: `#/clusterip/12`,
+//! `#/clusterip/12?set=net.ipv4.ip_forward=0@node-1,ndots=1&edit=PACKED`. A reload or a
+//! shared link opens the same changed cluster. Parsing, formatting, and checking a link
 //! against the lessons, with a message for the learner when it points nowhere.
 
 use crate::model::Site;
@@ -13,8 +15,23 @@ pub enum Route {
         id: String,
         /// The hop, or the text that is not a hop number.
         step: Result<usize, String>,
-        what_if: Option<String>,
+        live: Live,
     },
+}
+
+/// What the learner changed, which only the engine (in its worker) can run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Live {
+    /// Break-it settings, `NAME=VALUE` or `NAME=VALUE@WHERE`, in the order chosen.
+    pub settings: Vec<String>,
+    /// The edited lesson file, packed (`live::pack` in the worker: deflate + base64url).
+    pub edit: Option<String>,
+}
+
+impl Live {
+    pub fn is_empty(&self) -> bool {
+        self.settings.is_empty() && self.edit.is_none()
+    }
 }
 
 /// What the page shows for a route.
@@ -44,29 +61,43 @@ pub fn parse(fragment: &str) -> Route {
         None => Ok(0),
         Some(s) => s.parse::<usize>().map_err(|_| s.to_string()),
     };
-    let what_if = query
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("what-if="))
-        .filter(|s| !s.is_empty())
-        .map(String::from);
+    let param = |name: &str| {
+        query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+            .filter(|s| !s.is_empty())
+    };
+    let live = Live {
+        settings: param("set")
+            .map(|s| s.split(',').filter(|s| !s.is_empty()).map(String::from).collect())
+            .unwrap_or_default(),
+        edit: param("edit").map(String::from),
+    };
     Route::Lesson {
         id: id.to_string(),
         step,
-        what_if,
+        live,
     }
 }
 
 /// The fragment for a lesson at a hop.
-pub fn format(id: &str, step: usize, what_if: Option<&str>) -> String {
-    match what_if {
-        Some(w) => format!("#/{id}/{step}?what-if={w}"),
-        None => format!("#/{id}/{step}"),
+pub fn format(id: &str, step: usize, live: &Live) -> String {
+    let mut query = Vec::new();
+    if !live.settings.is_empty() {
+        query.push(format!("set={}", live.settings.join(",")));
+    }
+    if let Some(e) = &live.edit {
+        query.push(format!("edit={e}"));
+    }
+    match query.is_empty() {
+        true => format!("#/{id}/{step}"),
+        false => format!("#/{id}/{step}?{}", query.join("&")),
     }
 }
 
 /// Check a route against the lessons.
 pub fn resolve(route: &Route, site: &Site) -> View {
-    let Route::Lesson { id, step, what_if } = route else {
+    let Route::Lesson { id, step, live } = route else {
         return View::Home { notice: None };
     };
     let home = |notice: String| View::Home {
@@ -81,15 +112,16 @@ pub fn resolve(route: &Route, site: &Site) -> View {
     let Ok(body) = &lesson.body else {
         return View::Broken { index };
     };
-    let Some(walk) = body.walk_index(what_if.as_deref()) else {
-        return home(format!(
-            "“{}” has no what-if called “{}”. Pick a lesson to start again.",
-            lesson.title,
-            what_if.as_deref().unwrap_or("")
-        ));
-    };
+    let walk = 0;
     let len = body.walks[walk].hops.len();
     match step {
+        // A changed lesson's walk is the engine's to measure: the page clamps the hop
+        // when the answer comes.
+        Ok(s) if !live.is_empty() => View::Lesson {
+            index,
+            walk,
+            step: *s,
+        },
         Err(text) => home(format!(
             "“{text}” is not a hop number. Hops of “{}” are numbered 0 to {}.",
             lesson.title,
@@ -112,50 +144,78 @@ pub fn resolve(route: &Route, site: &Site) -> View {
 mod tests {
     use super::*;
 
-    fn lesson(id: &str, step: Result<usize, String>, what_if: Option<&str>) -> Route {
+    fn lesson(id: &str, step: Result<usize, String>, live: Live) -> Route {
         Route::Lesson {
             id: id.into(),
             step,
-            what_if: what_if.map(Into::into),
+            live,
+        }
+    }
+
+    fn set(settings: &[&str]) -> Live {
+        Live {
+            settings: settings.iter().map(|s| s.to_string()).collect(),
+            edit: None,
         }
     }
 
     #[test]
-    fn fragments_parse_into_lesson_hop_and_what_if() {
+    fn fragments_parse_into_lesson_hop_and_changes() {
+        let none = Live::default();
         assert_eq!(parse(""), Route::Home);
         assert_eq!(parse("#/"), Route::Home);
-        assert_eq!(parse("#/clusterip"), lesson("clusterip", Ok(0), None));
-        assert_eq!(parse("#/clusterip/12"), lesson("clusterip", Ok(12), None));
-        assert_eq!(parse("#/clusterip/12/"), lesson("clusterip", Ok(12), None));
+        assert_eq!(parse("#/clusterip"), lesson("clusterip", Ok(0), none.clone()));
+        assert_eq!(parse("#/clusterip/12"), lesson("clusterip", Ok(12), none.clone()));
+        assert_eq!(parse("#/clusterip/12/"), lesson("clusterip", Ok(12), none.clone()));
         assert_eq!(
-            parse("#clusterip/3?what-if=ip-forward-off"),
-            lesson("clusterip", Ok(3), Some("ip-forward-off"))
+            parse("#clusterip/3?set=net.ipv4.ip_forward=0@node-1,ndots=1"),
+            lesson(
+                "clusterip",
+                Ok(3),
+                set(&["net.ipv4.ip_forward=0@node-1", "ndots=1"])
+            )
+        );
+        assert_eq!(
+            parse("#/dns/0?edit=abc_-&set="),
+            lesson(
+                "dns",
+                Ok(0),
+                Live {
+                    settings: Vec::new(),
+                    edit: Some("abc_-".into())
+                }
+            )
         );
         assert_eq!(
             parse("#/clusterip/abc"),
-            lesson("clusterip", Err("abc".into()), None)
+            lesson("clusterip", Err("abc".into()), none.clone())
         );
         assert_eq!(
             parse("#/clusterip/-1"),
-            lesson("clusterip", Err("-1".into()), None)
+            lesson("clusterip", Err("-1".into()), none)
         );
     }
 
     #[test]
     fn a_formatted_fragment_parses_back_to_itself() {
-        for (id, step, w) in [
-            ("dns", 0, None),
-            ("clusterip", 79, Some("endpoint-10.244.0.15")),
-            ("same-node", 7, None),
+        let edited = Live {
+            settings: vec!["kube-proxy.endpoint=10.244.0.15:8080".into()],
+            edit: Some("eJzLSM3JyQcABiwCFQ".into()),
+        };
+        for (id, step, live) in [
+            ("dns", 0, Live::default()),
+            ("clusterip", 79, set(&["kube-proxy.endpoint=10.244.0.15:8080"])),
+            ("same-node", 7, edited),
         ] {
-            assert_eq!(parse(&format(id, step, w)), lesson(id, Ok(step), w));
+            assert_eq!(parse(&format(id, step, &live)), lesson(id, Ok(step), live));
         }
-        assert_eq!(format("clusterip", 12, None), "#/clusterip/12");
+        assert_eq!(format("clusterip", 12, &Live::default()), "#/clusterip/12");
     }
 
     #[test]
     fn links_are_checked_against_the_lessons() {
         let site = crate::digest::site();
+        let none = Live::default();
         let len = site
             .lesson("clusterip")
             .unwrap()
@@ -167,7 +227,7 @@ mod tests {
             .len();
         assert_eq!(resolve(&Route::Home, &site), View::Home { notice: None });
         assert!(matches!(
-            resolve(&lesson("clusterip", Ok(12), None), &site),
+            resolve(&lesson("clusterip", Ok(12), none.clone()), &site),
             View::Lesson {
                 walk: 0,
                 step: 12,
@@ -175,24 +235,29 @@ mod tests {
             }
         ));
         assert!(matches!(
-            resolve(&lesson("clusterip", Ok(len - 1), None), &site),
+            resolve(&lesson("clusterip", Ok(len - 1), none.clone()), &site),
             View::Lesson { .. }
         ));
         let notice = |v: View| match v {
             View::Home { notice: Some(n) } => n,
             other => panic!("expected a notice, got {other:?}"),
         };
-        assert!(notice(resolve(&lesson("nope", Ok(0), None), &site))
+        assert!(notice(resolve(&lesson("nope", Ok(0), none.clone()), &site))
             .contains("no lesson called “nope”"));
-        assert!(notice(resolve(&lesson("clusterip", Ok(len), None), &site))
-            .contains(&format!("there is no hop {len}")));
         assert!(
-            notice(resolve(&lesson("clusterip", Err("x".into()), None), &site))
+            notice(resolve(&lesson("clusterip", Ok(len), none.clone()), &site))
+                .contains(&format!("there is no hop {len}"))
+        );
+        assert!(
+            notice(resolve(&lesson("clusterip", Err("x".into()), none), &site))
                 .contains("not a hop number")
         );
         assert!(
-            notice(resolve(&lesson("clusterip", Ok(0), Some("nope")), &site))
-                .contains("no what-if")
+            matches!(
+                resolve(&lesson("clusterip", Ok(len + 5), set(&["ndots=1"])), &site),
+                View::Lesson { .. }
+            ),
+            "a changed lesson's length is the engine's to say"
         );
     }
 }

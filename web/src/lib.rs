@@ -15,6 +15,7 @@
 //! |---|---|
 //! | [`model`] | the embedded data, each type declared once: lessons, hops, packets, decisions, tables, topology |
 //! | `digest` | (native only: the build script and tests) lessons → [`model`], with the engine, and the read-only parts rendered to HTML |
+//! | `live` | (the engine feature: the worker and tests) a request from the page → a lesson run live, its digest and switches |
 //! | [`codec`] | the embedded bytes' format: varints, strings, lists, columns; each type's from its declaration |
 //! | [`data`] | reads the embedded bytes |
 //! | [`markup`] | escaping text into HTML and SVG |
@@ -27,8 +28,10 @@
 pub mod codec;
 pub mod data;
 pub mod deep_link;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(feature = "engine")]
 pub mod digest;
+#[cfg(feature = "engine")]
+pub mod live;
 pub mod layout;
 pub mod markup;
 pub mod model;

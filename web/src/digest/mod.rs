@@ -1,6 +1,7 @@
 //! The build-time digest: each lesson file parsed by the lessons crate, its cluster built,
-//! its scenario run by the engine (and again for each what-if), and everything the page
-//! shows at each hop computed here, natively. `web/build.rs` embeds the result.
+//! its scenario run by the engine, and everything the page shows at each hop computed
+//! here: natively for `web/build.rs`, which embeds the result, and in the engine worker
+//! for a lesson the learner changed (`crate::live`).
 //!
 //! | module | holds |
 //! |---|---|
@@ -9,15 +10,15 @@
 //! | [`packet`] | a frame → its header tree, with what changed since its previous hop |
 //! | [`decision`] | the engine's decision, ready to show |
 //! | [`tables`] | a namespace's tables after a hop, in the tools' own words |
-//! | [`what_if`] | the lesson with one setting flipped |
 
 pub mod decision;
 pub mod packet;
 pub mod tables;
 pub mod topology;
-pub mod what_if;
 
-use crate::model::{At, Change, Hop, LessonBody, LessonEntry, Outcome, Packet, Site, Walk};
+use crate::model::{
+    At, Change, Hop, LessonBody, LessonEntry, Outcome, Packet, Site, Walk, WhatIf,
+};
 use packetwalk_core::engine::Run;
 use packetwalk_core::packet::{Body, Frame};
 use packetwalk_core::trace::{Direction, Event, Outcome as CoreOutcome};
@@ -46,49 +47,50 @@ pub fn site() -> Site {
 }
 
 pub fn entry(lesson: &Lesson) -> LessonEntry {
+    changed(lesson, lesson, None)
+}
+
+/// `lesson` changed from `written` (Break-it switches, an edit) and run: its one walk, with
+/// the written lesson's narration up to where the two runs part. The lesson's words were
+/// written for the run as written: past the first difference only the engine's own
+/// explanation is sure to be true.
+pub fn changed(written: &Lesson, lesson: &Lesson, what_if: Option<WhatIf>) -> LessonEntry {
     LessonEntry {
         id: lesson.id.clone(),
         title: lesson.title.clone(),
         summary: lesson.summary.clone(),
         follows: lesson.follows.clone(),
         intro: lesson.intro.trim().to_string(),
-        body: body(lesson),
+        body: body(written, lesson, what_if),
     }
 }
 
-fn body(lesson: &Lesson) -> Result<LessonBody, String> {
+fn body(written: &Lesson, lesson: &Lesson, what_if: Option<WhatIf>) -> Result<LessonBody, String> {
     let run = lesson.run()?;
-    let mut pools = Pools::default();
-    let base = hops(lesson, &run, &mut pools, None);
-    let mut walks = vec![Walk {
-        what_if: None,
-        hops: base.clone(),
-        outcome: outcome(&run.trace.outcome),
-    }];
-    for (what_if, variant) in what_if::variants(lesson) {
-        let Ok(other) = variant.run() else { continue };
-        if other.trace == run.trace {
-            continue;
-        }
-        // The lesson's words were written for the run as written: past the first
-        // difference only the engine's own explanation is sure to be true.
-        let same = run
-            .trace
-            .hops
-            .iter()
-            .zip(&other.trace.hops)
-            .take_while(|(a, b)| a == b)
-            .count();
-        let hops = hops(&variant, &other, &mut pools, Some(same));
-        walks.push(Walk {
-            what_if: Some(what_if),
-            hops,
-            outcome: outcome(&other.trace.outcome),
+    let narrated_until = if std::ptr::eq(written, lesson) {
+        None
+    } else {
+        let base = written.run().ok();
+        let same = base.as_ref().map_or(0, |b| {
+            b.trace
+                .hops
+                .iter()
+                .zip(&run.trace.hops)
+                .take_while(|(a, b)| a == b)
+                .count()
         });
-    }
+        let whole = base.is_some_and(|b| b.trace == run.trace);
+        (!whole).then_some(same)
+    };
+    let mut pools = Pools::default();
+    let hops = hops(lesson, &run, &mut pools, narrated_until);
     Ok(LessonBody {
         topology: topology::topology(run.cluster()),
-        walks,
+        walks: vec![Walk {
+            what_if,
+            hops,
+            outcome: outcome(&run.trace.outcome),
+        }],
         hops: pools.hops.list,
         packets: pools.packets.list,
         texts: pools.texts.list,
@@ -226,40 +228,5 @@ mod tests {
             .expect_err("the pod IP is outside its node's pod CIDR");
         assert!(err.contains("10.99.0.5"), "{err}");
         assert_eq!(entry.title, lesson.title);
-    }
-
-    #[test]
-    fn what_ifs_are_offered_only_where_they_change_the_walk() {
-        let site = site();
-        let slugs = |id: &str| -> Vec<String> {
-            site.lesson(id)
-                .unwrap()
-                .body
-                .as_ref()
-                .unwrap()
-                .walks
-                .iter()
-                .filter_map(|w| w.what_if.as_ref())
-                .map(|w| w.slug.clone())
-                .collect()
-        };
-        assert!(slugs("clusterip").contains(&"bridge-nf-off".to_string()));
-        assert!(slugs("clusterip")
-            .iter()
-            .any(|s| s.starts_with("endpoint-")));
-        assert!(
-            slugs("inside-a-pod").is_empty(),
-            "nothing a sysctl changes happens inside one pod"
-        );
-        for l in &site.lessons {
-            let body = l.body.as_ref().unwrap();
-            for w in &body.walks[1..] {
-                assert_ne!(
-                    w.hops, body.walks[0].hops,
-                    "{}: {:?} changes nothing",
-                    l.id, w.what_if
-                );
-            }
-        }
     }
 }

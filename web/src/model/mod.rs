@@ -10,10 +10,13 @@
 //! |---|---|
 //! | `mod.rs` | the site, its lessons, walks, hops, packets, decisions, tables |
 //! | `topology.rs` | the cluster as drawn: what the layout places |
+//! | `live.rs` | the engine worker's answer: the file as run, its switches, its error |
 
+mod live;
 mod topology;
 
 pub use packetwalk_vocab::{Changed, EventKind, Listed, PlaceKind, Table};
+pub use live::*;
 pub use topology::*;
 
 use crate::codec::{embedded, embedded_columns, listed};
@@ -40,7 +43,7 @@ pub struct LessonEntry {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LessonBody {
     pub topology: Topology,
-    /// `walks[0]` is the lesson as written; the others are what-ifs.
+    /// One walk: the lesson as written (embedded), or as changed (from the engine).
     pub walks: Vec<Walk>,
     /// Every distinct hop of every walk; walks list theirs by index.
     pub hops: Vec<Hop>,
@@ -64,7 +67,7 @@ embedded! {
     /// A change to the lesson's cluster or scenario, and the run it gives.
     #[derive(Clone, Debug, PartialEq)]
     pub struct WhatIf {
-        /// In the URL: `#/clusterip/12?what-if=ip-forward-off`.
+        /// The settings, as the URL's `set=` holds them.
         pub slug: String,
         /// The setting as an admin would write it: `net.ipv4.ip_forward = 0`.
         pub setting: String,
@@ -315,17 +318,6 @@ impl Site {
 }
 
 impl LessonBody {
-    /// The what-if with this slug (none: the lesson as written).
-    pub fn walk_index(&self, slug: Option<&str>) -> Option<usize> {
-        match slug {
-            None => Some(0),
-            Some(s) => self
-                .walks
-                .iter()
-                .position(|w| w.what_if.as_ref().is_some_and(|x| x.slug == s)),
-        }
-    }
-
     /// Every hop of walk `index`, in order.
     pub fn walk_hops(&self, index: usize) -> Vec<&Hop> {
         let Some(walk) = self.walks.get(index) else {

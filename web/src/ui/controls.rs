@@ -1,6 +1,6 @@
 //! The controls: restart, back, play/pause, next, speed; the hop timeline (ticks coloured by
 //! what happened, grouped by the packet's leg) with a slider for keyboards and screen
-//! readers; and the what-if picker.
+//! readers.
 
 use super::erase::{flag, on_click, on_event, text, Handler};
 use super::state::Player;
@@ -177,63 +177,4 @@ fn Timeline() -> impl IntoView {
             <p class="key" aria-hidden="true" inner_html=KEY></p>
         </div>
     }
-}
-
-/// The what-if picker: the lesson as written, or one setting flipped.
-#[component]
-pub fn WhatIfs() -> impl IntoView {
-    let p = expect_context::<Player>();
-    let options: String = p.lesson.with_value(|l| {
-        l.body()
-            .walks
-            .iter()
-            .filter_map(|w| w.what_if.as_ref())
-            .map(|w| {
-                format!(
-                    "<option value=\"{}\">{}</option>",
-                    esc(&w.slug),
-                    esc(&w.setting)
-                )
-            })
-            .collect()
-    });
-    if options.is_empty() {
-        return ().into_any();
-    }
-    let options = format!("<option value=\"\">the lesson as written</option>{options}");
-    let detail = move || {
-        let walk = p.walk.get();
-        p.lesson
-            .with_value(|l| {
-                l.body()
-                    .walks
-                    .get(walk)
-                    .and_then(|w| w.what_if.as_ref())
-                    .map(|w| w.detail.clone())
-            })
-            .unwrap_or_default()
-    };
-    let change = on_event(move |ev| {
-        let v = event_target_value(&ev);
-        let slug = if v.is_empty() { None } else { Some(v.as_str()) };
-        p.playing.set(false);
-        let len = p.lesson.with_value(|l| {
-            l.body()
-                .walk_index(slug)
-                .and_then(|w| l.body().walks.get(w))
-                .map(|w| w.hops.len())
-                .unwrap_or(1)
-        });
-        p.switch(slug, p.step.get_untracked().min(len.saturating_sub(1)));
-    });
-    view! {
-        <div class="what-if">
-            <label>
-                <span>"What if…"</span>
-                <select data-testid="what-if" on:change=change inner_html=options prop:value=text(move || p.what_if().unwrap_or_default())></select>
-            </label>
-            <p class="what-if-detail">{text(detail)}</p>
-        </div>
-    }
-    .into_any()
 }

@@ -16,22 +16,11 @@ pub fn cards_html(site: &Site) -> String {
             .and_then(|b| b.walks.first())
             .map(|w| w.hops.len())
             .unwrap_or(0);
-        let what_ifs = l
-            .body
-            .as_ref()
-            .map(|b| b.walks.len().saturating_sub(1))
-            .unwrap_or(0);
-        let mut meta = if hops > 0 {
+        let meta = if hops > 0 {
             format!("{hops} hops")
         } else {
             "cannot be shown".to_string()
         };
-        if what_ifs > 0 {
-            meta += &format!(
-                " · {what_ifs} what-if{}",
-                if what_ifs == 1 { "" } else { "s" }
-            );
-        }
         out += &format!(
             "<li class=\"card{}\" data-testid=\"lesson-{id}\"><a href=\"#/{id}/0\"><span class=\"card-no\">{:02}</span>{}</a>{}{}{}</li>",
             if l.body.is_err() { " broken" } else { "" },

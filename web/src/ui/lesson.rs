@@ -1,29 +1,86 @@
-//! One lesson: its head (title, intro, what-ifs), the stage (drawing, controls, narration)
-//! and the inspector, or the transcript. Owns the player and the two outside-world effects
-//! that drive it: the keyboard and the playback timer.
+//! One lesson: its head (title, intro), the workbench (Break it, Edit), the stage (drawing,
+//! controls, narration) and the inspector, or the transcript.
 
 use super::erase::{flag, on_click, text};
+use super::engine::Engine;
 use super::state::{Lesson, Player, RouteCtx, SiteCtx};
-use super::{controls, drawing, inspector, narration, transcript};
-use crate::deep_link::View;
+use super::{controls, drawing, inspector, narration, transcript, workbench};
+use crate::deep_link::{Live, Route, View};
 use crate::markup::el;
 use crate::model::LessonEntry;
 use crate::playback;
 use leptos::prelude::*;
+use std::sync::Arc;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 
+/// A lesson page: its head and workbench stay put while the stage below is rebuilt for
+/// each walk the engine answers (the learner's switches and edits).
 #[component]
 pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
     let SiteCtx(site) = expect_context::<SiteCtx>();
     let RouteCtx(route) = expect_context::<RouteCtx>();
-    let lesson = Lesson::new(site, index);
+    let engine = expect_context::<Engine>();
+    let embedded = Arc::new(site.lessons[index].clone());
+    let id = embedded.id.clone();
+    let live = Memo::new(move |_| match route.get() {
+        Route::Lesson { live, .. } => live,
+        Route::Home => Live::default(),
+    });
+    // The engine's walk when it answers what the URL asks; the embedded one otherwise.
+    let shown = {
+        let (embedded, id) = (embedded.clone(), id.clone());
+        Memo::new(move |_| {
+            let live = live.get();
+            if live.is_empty() {
+                return embedded.clone();
+            }
+            engine
+                .answer
+                .with(|a| {
+                    a.as_ref()
+                        .filter(|a| workbench::answers(a, &id, &live))
+                        .and_then(|a| a.entry.clone())
+                })
+                .map(Arc::new)
+                .unwrap_or_else(|| embedded.clone())
+        })
+    };
+    let head = head_html(index, &embedded);
+    document().set_title(&format!("{} · packetwalk", embedded.title));
+    let transcript = RwSignal::new(false);
+    view! {
+        <main class="page lesson" id="main" data-testid="lesson" data-lesson=embedded.id.clone()>
+            <div class="lesson-head">
+                <div class="lesson-title" inner_html=head></div>
+                <div class="lesson-tools">
+                    <button
+                        class="button"
+                        data-testid="transcript-toggle"
+                        aria-pressed=text(move || transcript.get().to_string())
+                        on:click=on_click(move |_| transcript.update(|t| *t = !*t))
+                    >
+                        {text(move || if transcript.get() { "Back to the animation" } else { "Read as text" }.to_string())}
+                    </button>
+                </div>
+            </div>
+            <workbench::Workbench lesson=id.clone() live=live/>
+            {move || {
+                let lesson = Lesson::new(shown.get(), index);
+                view! { <Stage lesson=lesson view=view transcript=transcript/> }
+            }}
+        </main>
+    }
+}
+
+/// The stage (drawing, controls, narration, inspector) or the transcript, for one walk.
+/// Owns the player and the two outside-world effects that drive it: the keyboard and the
+/// playback timer.
+#[component]
+fn Stage(lesson: Lesson, view: Memo<View>, transcript: RwSignal<bool>) -> impl IntoView {
+    let RouteCtx(route) = expect_context::<RouteCtx>();
     let walk = Memo::new(move |_| match view.get() {
         View::Lesson { walk, .. } => walk,
-        _ => 0,
-    });
-    let step = Memo::new(move |_| match view.get() {
-        View::Lesson { step, .. } => step,
         _ => 0,
     });
     let stored = StoredValue::new(lesson.clone());
@@ -36,6 +93,11 @@ pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
                 .unwrap_or(0)
         })
     });
+    // A changed walk can be shorter than the hop the URL names: the last hop, then.
+    let step = Memo::new(move |_| match view.get() {
+        View::Lesson { step, .. } => step.min(len.get().saturating_sub(1)),
+        _ => 0,
+    });
     let player = Player {
         lesson: stored,
         walk,
@@ -43,7 +105,7 @@ pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
         len,
         playing: RwSignal::new(false),
         speed: RwSignal::new(1),
-        transcript: RwSignal::new(false),
+        transcript,
         route,
     };
     provide_context(player);
@@ -90,38 +152,18 @@ pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
         }
     });
 
-    let entry = lesson.entry();
-    let head = head_html(index, entry);
-    // The tab and history entries name the lesson.
-    document().set_title(&format!("{} · packetwalk", entry.title));
     view! {
-        <main class="page lesson" id="main" data-testid="lesson" data-lesson=entry.id.clone()>
-            <div class="lesson-head">
-                <div class="lesson-title" inner_html=head></div>
-                <div class="lesson-tools">
-                    <controls::WhatIfs/>
-                    <button
-                        class="button"
-                        data-testid="transcript-toggle"
-                        aria-pressed=text(move || player.transcript.get().to_string())
-                        on:click=on_click(move |_| player.transcript.update(|t| *t = !*t))
-                    >
-                        {text(move || if player.transcript.get() { "Back to the animation" } else { "Read as text" }.to_string())}
-                    </button>
-                </div>
+        <div class="workspace" hidden=flag(move || player.transcript.get())>
+            <section class="stage" aria-label="The cluster and the packet">
+                <drawing::Drawing/>
+                <controls::Controls/>
+            </section>
+            <div class="side">
+                <narration::Narration/>
+                <inspector::Inspector/>
             </div>
-            <div class="workspace" hidden=flag(move || player.transcript.get())>
-                <section class="stage" aria-label="The cluster and the packet">
-                    <drawing::Drawing/>
-                    <controls::Controls/>
-                </section>
-                <div class="side">
-                    <narration::Narration/>
-                    <inspector::Inspector/>
-                </div>
-            </div>
-            <transcript::Transcript/>
-        </main>
+        </div>
+        <transcript::Transcript/>
     }
 }
 

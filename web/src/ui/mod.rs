@@ -8,7 +8,9 @@
 //! | [`home`] | the lesson list |
 //! | [`lesson`] | one lesson: drawing, controls, narration, inspector, transcript |
 //! | [`drawing`] | the cluster as SVG, the path so far, the packet |
-//! | [`controls`] | back, play, next, restart, speed, the hop timeline, what-ifs |
+//! | [`controls`] | back, play, next, restart, speed, the hop timeline |
+//! | [`workbench`] | Break it (switches) and Edit (the lesson's TOML), run by the engine |
+//! | [`engine`] | the engine's worker: started after the first frame, asked, answered |
 //! | [`narration`] | the hop's story and the engine's explanation |
 //! | [`inspector`] | packet headers, the decision, the namespace's tables |
 //! | [`transcript`] | the whole lesson as text |
@@ -17,6 +19,7 @@
 
 pub mod controls;
 pub mod drawing;
+pub mod engine;
 pub mod erase;
 pub mod home;
 pub mod inspector;
@@ -25,6 +28,7 @@ pub mod narration;
 pub mod state;
 pub mod theme;
 pub mod transcript;
+pub mod workbench;
 
 use crate::deep_link::resolve;
 use leptos::prelude::*;
@@ -49,6 +53,7 @@ pub fn App() -> impl IntoView {
             });
             provide_context(SiteCtx(site.clone()));
             provide_context(RouteCtx(route));
+            provide_context(engine::Engine::new());
             let view = Memo::new(move |_| resolve(&route.get(), &site));
             let page = Memo::new(move |_| page_of(&view.get()));
             (move || match page.get() {

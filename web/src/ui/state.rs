@@ -2,7 +2,7 @@
 //! source of truth), and the player of the open lesson. Signals only wrap the pure
 //! functions of `deep_link`, `playback` and `layout`.
 
-use crate::deep_link::{self, Route, View};
+use crate::deep_link::{self, Live, Route, View};
 use crate::layout::{self, Layout};
 use crate::model::{Hop, LessonBody, LessonEntry, Site};
 use leptos::prelude::*;
@@ -32,29 +32,29 @@ pub fn page_of(view: &View) -> Page {
     }
 }
 
-/// One open lesson.
+/// One open lesson: as embedded, or as the engine ran it with the learner's changes.
 #[derive(Clone)]
 pub struct Lesson {
-    pub site: Arc<Site>,
+    pub entry: Arc<LessonEntry>,
     pub index: usize,
     pub layout: Arc<Layout>,
 }
 
 impl Lesson {
-    pub fn new(site: Arc<Site>, index: usize) -> Lesson {
-        let layout = site.lessons[index]
+    pub fn new(entry: Arc<LessonEntry>, index: usize) -> Lesson {
+        let layout = entry
             .body
             .as_ref()
             .map(|b| layout::layout(&b.topology))
             .unwrap_or_default();
         Lesson {
-            site,
+            entry,
             index,
             layout: Arc::new(layout),
         }
     }
     pub fn entry(&self) -> &LessonEntry {
-        &self.site.lessons[self.index]
+        &self.entry
     }
     /// Only built for lessons whose body is there; an empty one otherwise.
     pub fn body(&self) -> &LessonBody {
@@ -118,19 +118,14 @@ impl Player {
             .with_value(|l| l.hops(walk).get(step).map(|h| f(l, h)))
     }
 
-    /// The current what-if's slug.
-    pub fn what_if(&self) -> Option<String> {
-        let walk = self.walk.get();
-        self.lesson.with_value(|l| {
-            l.body()
-                .walks
-                .get(walk)
-                .and_then(|w| w.what_if.as_ref())
-                .map(|w| w.slug.clone())
-        })
+    /// What the learner changed, as the URL holds it.
+    pub fn live(&self) -> Live {
+        match self.route.get_untracked() {
+            Route::Lesson { live, .. } => live,
+            Route::Home => Live::default(),
+        }
     }
 
-    /// Go to a hop: a new history entry, so back and forward move through steps.
     /// The move `m` made by a button or a key: stops playing.
     pub fn step_by(&self, m: crate::playback::Move) {
         let (step, len) = (self.step.get_untracked(), self.len.get_untracked());
@@ -140,23 +135,12 @@ impl Player {
         }
     }
 
+    /// Go to a hop: a new history entry, so back and forward move through steps.
     pub fn go(&self, step: usize) {
         let len = self.len.get_untracked();
         let step = step.min(len.saturating_sub(1));
         let id = self.lesson.with_value(|l| l.entry().id.clone());
-        let walk = self.walk.get_untracked();
-        let slug = self.lesson.with_value(|l| {
-            l.body()
-                .walks
-                .get(walk)
-                .and_then(|w| w.what_if.as_ref())
-                .map(|w| w.slug.clone())
-        });
-        set_fragment(
-            &deep_link::format(&id, step, slug.as_deref()),
-            self.route,
-            true,
-        );
+        set_fragment(&deep_link::format(&id, step, &self.live()), self.route, true);
     }
 
     /// Move on while playing: the URL is replaced, not pushed, so history is not flooded.
@@ -167,25 +151,11 @@ impl Player {
             return;
         }
         let id = self.lesson.with_value(|l| l.entry().id.clone());
-        let walk = self.walk.get_untracked();
-        let slug = self.lesson.with_value(|l| {
-            l.body()
-                .walks
-                .get(walk)
-                .and_then(|w| w.what_if.as_ref())
-                .map(|w| w.slug.clone())
-        });
         set_fragment(
-            &deep_link::format(&id, step + 1, slug.as_deref()),
+            &deep_link::format(&id, step + 1, &self.live()),
             self.route,
             false,
         );
-    }
-
-    /// Switch to another walk (a what-if, or the lesson as written) at hop `step`.
-    pub fn switch(&self, slug: Option<&str>, step: usize) {
-        let id = self.lesson.with_value(|l| l.entry().id.clone());
-        set_fragment(&deep_link::format(&id, step, slug), self.route, true);
     }
 }
 

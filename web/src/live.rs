@@ -1,0 +1,167 @@
+//! The engine in the page: what the `packetwalk-engine` worker (src/bin/engine.rs) does
+//! with a request. A request names a lesson, the Break-it settings to apply, and maybe the
+//! learner's own version of its file; the answer is the lesson run by the engine, as the
+//! digest the page already reads, with a [`LiveHead`] in front. Pure and no-IO, so the
+//! native tests run the very code the worker runs.
+//!
+//! Nothing a learner types can make this panic: every failure is an answer with
+//! [`LiveHead::error`] set (and the line, for a mistake in the file).
+
+use crate::digest;
+use crate::model::{LiveHead, Site, SwitchRow, WhatIf};
+use packetwalk_lessons::switches::{self, Setting};
+
+/// The longest lesson file the page sends (the eight lessons are 3–9 KB); a bigger edit is
+/// refused with a message before the parser sees it.
+pub const MAX_FILE: usize = 256 * 1024;
+
+/// What the page asks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Request {
+    /// The lesson's id (`clusterip`): which embedded file, and what an edit started from.
+    pub id: String,
+    /// Settings as `NAME=VALUE` or `NAME=VALUE@WHERE`.
+    pub settings: Vec<String>,
+    pub file: File,
+}
+
+/// Which file to run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum File {
+    /// The lesson's own file, as embedded.
+    #[default]
+    Embedded,
+    /// The learner's text, from the editor.
+    Text(String),
+    /// The learner's text as the URL carries it (deflated, base64url).
+    Packed(String),
+}
+
+/// The name an edited file's errors carry.
+pub const EDITED: &str = "edited.toml";
+
+/// The answer: its head, and the digest of the lesson run (one lesson, or none when the
+/// file or a setting was wrong).
+pub fn answer(req: &Request) -> (LiveHead, Site) {
+    let mut head = LiveHead::default();
+    let fail = |mut head: LiveHead, message: String, line: usize| {
+        head.error = message;
+        head.error_line = line as u32;
+        (head, Site { lessons: Vec::new() })
+    };
+    let Some(written) = packetwalk_lessons::load(&req.id) else {
+        return fail(head, format!("no lesson `{}`", req.id), 0);
+    };
+    let written = match written {
+        Ok(l) => l,
+        Err(e) => return fail(head, e.to_string(), e.line),
+    };
+    let embedded = embedded_text(&req.id).unwrap_or_default();
+    let (text, edited) = match &req.file {
+        File::Embedded => (embedded.to_string(), false),
+        File::Text(t) => (t.clone(), t != embedded),
+        File::Packed(p) => match unpack(p) {
+            Ok(t) => {
+                let edited = t != embedded;
+                (t, edited)
+            }
+            Err(e) => return fail(head, e, 0),
+        },
+    };
+    head.toml = text.clone();
+    if text.len() > MAX_FILE {
+        let msg = format!(
+            "{EDITED}: the file is {} KB; the page runs files of at most {} KB",
+            text.len() / 1024,
+            MAX_FILE / 1024
+        );
+        return fail(head, msg, 0);
+    }
+    let lesson = if edited {
+        head.packed = pack(&text);
+        match packetwalk_lessons::parse(EDITED, &req.id, &text) {
+            Ok(l) => l,
+            Err(e) => return fail(head, e.to_string(), e.line),
+        }
+    } else {
+        written
+    };
+    let settings: Result<Vec<Setting>, String> = req
+        .settings
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<Setting>().map_err(|e| format!("{s}: {e}")))
+        .collect();
+    let settings = match settings {
+        Ok(s) => s,
+        Err(e) => return fail(head, e, 0),
+    };
+    let switched = match switches::apply(&lesson, &settings) {
+        Ok(l) => l,
+        Err(e) => return fail(head, e, 0),
+    };
+    head.switches = switches::available(&switched)
+        .into_iter()
+        .map(|s| SwitchRow {
+            key: s.key,
+            name: s.name,
+            at: s.at,
+            values: s.values,
+            current: s.current,
+            explain: s.explain,
+        })
+        .collect();
+    head.applied = settings.iter().map(|s| s.to_string()).collect();
+    let what_if = (!settings.is_empty()).then(|| WhatIf {
+        slug: head.applied.join(","),
+        setting: settings
+            .iter()
+            .map(human)
+            .collect::<Vec<_>>()
+            .join("; "),
+        detail: String::new(),
+    });
+    // The narration was written for the file's own run: with settings applied it holds
+    // only until the two runs part (`digest::changed`).
+    let entry = match what_if {
+        None => digest::entry(&switched),
+        Some(w) => digest::changed(&lesson, &switched, Some(w)),
+    };
+    (head, Site { lessons: vec![entry] })
+}
+
+/// A setting as an admin would say it: `net.ipv4.ip_forward = 0 on worker-node-1`.
+fn human(s: &Setting) -> String {
+    match &s.at {
+        Some(at) => format!("{} = {} on {at}", s.name, s.value),
+        None => format!("{} = {}", s.name, s.value),
+    }
+}
+
+fn embedded_text(id: &str) -> Option<&'static str> {
+    packetwalk_lessons::FILES
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map(|(_, t)| *t)
+}
+
+/// An edit as the URL carries it: raw DEFLATE (RFC 1951), then base64url without padding
+/// (RFC 4648 §5), so it needs no escaping in a fragment.
+pub fn pack(text: &str) -> String {
+    let deflated = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9);
+    data_encoding::BASE64URL_NOPAD.encode(&deflated)
+}
+
+/// The edit back from the URL; a link cut short or altered says so.
+pub fn unpack(packed: &str) -> Result<String, String> {
+    let bad = "the edited lesson in this link is damaged (cut short or altered); it cannot be read";
+    let deflated = data_encoding::BASE64URL_NOPAD
+        .decode(packed.as_bytes())
+        .map_err(|_| bad.to_string())?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_FILE)
+        .map_err(|_| bad.to_string())?;
+    String::from_utf8(bytes).map_err(|_| bad.to_string())
+}
+
+#[cfg(test)]
+mod tests;
