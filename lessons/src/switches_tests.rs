@@ -208,3 +208,34 @@ fn mistakes_are_one_line_messages() {
     let e = apply_err("clusterip", &["kube-proxy.endpoint=10.9.9.9:80"]);
     assert!(e.contains("takes"), "{e}");
 }
+
+#[test]
+fn a_switched_lesson_is_what_its_file_would_say() {
+    let (_, text) = crate::FILES
+        .iter()
+        .find(|(i, _)| *i == "cross-node-kubenet")
+        .unwrap();
+    let node = "pod_cidr = \"10.244.0.0/24\"\n";
+    assert!(text.contains(node));
+    let text = text.replacen(
+        node,
+        &format!("{node}sysctls = {{ ip_forward = false }}\n"),
+        1,
+    );
+    let file = crate::parse("x.toml", "cross-node-kubenet", &text).expect("parses");
+    let off = [set(&format!("{IP_FORWARD}=0@{KUBENET_1}"))];
+    assert_eq!(
+        apply(&lesson("cross-node-kubenet"), &off).expect("applies"),
+        file
+    );
+
+    let (_, text) = crate::FILES.iter().find(|(i, _)| *i == "dns").unwrap();
+    let pod = "containers = [{ name = \"web\", image = \"nginx\" }]\n";
+    assert!(text.contains(pod));
+    let text = text.replacen(pod, &format!("{pod}dns_config = {{ ndots = 2 }}\n"), 1);
+    let file = crate::parse("x.toml", "dns", &text).expect("parses");
+    assert_eq!(
+        apply(&lesson("dns"), &[set("ndots=2@web")]).expect("applies"),
+        file
+    );
+}
