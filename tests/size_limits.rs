@@ -50,9 +50,11 @@ fn generate(nodes: usize, pods: usize, services: usize, hosts: usize) -> (Cluste
                             listen: vec!["tcp/8080".into()],
                             dns_server: false,
                         }],
+                        dns_config: None,
                     })
                     .collect(),
                 routes: vec![],
+                sysctls: Default::default(),
             })
             .collect(),
         services: (0..services)

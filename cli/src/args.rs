@@ -3,6 +3,7 @@
 //! an option given twice, an argument too many are all usage errors, never ignored.
 
 use lexopt::prelude::*;
+use packetwalk_lessons::switches::Setting;
 use std::ffi::OsString;
 
 pub const HELP: &str = "\
@@ -10,15 +11,18 @@ packetwalk: Kubernetes pod networking, one packet at a time
 
 usage:
   packetwalk list                                  the lessons, one line each
-  packetwalk trace <lesson> [-f|--format text|json]
+  packetwalk trace <lesson> [-f|--format text|json] [--set NAME=VALUE[@WHERE]]...
                                                    the lesson's packet, hop by hop
-  packetwalk show <lesson> <namespace> <table> [--hop N]
+  packetwalk show <lesson> <namespace> <table> [--hop N] [--set ...]...
                                                    one table of one namespace, as the tool prints it
-  packetwalk lab <lesson> [--teardown]             a bash script rebuilding the lesson in
+  packetwalk lab <lesson> [--teardown] [--set ...]...
+                                                   a bash script rebuilding the lesson in
                                                    network namespaces (run it as root)
-  packetwalk pcap <lesson> [-o|--output FILE]      the walk as a pcapng file for Wireshark:
+  packetwalk pcap <lesson> [-o|--output FILE] [--set ...]...
+                                                   the walk as a pcapng file for Wireshark:
                                                    every frame at every interface, each
                                                    commented with its hop
+  packetwalk switches <lesson>                     the settings --set can break, with their values
   packetwalk help [<command>]                      this, or one command's help
   packetwalk <command> --help                      the same
 
@@ -27,6 +31,10 @@ that contains `/` or ends in `.toml` is read as a file (its mistakes are reporte
 FILE:LINE: field.path: what is wrong).
 
 tables: addr link route route-n neigh fdb brctl nat conntrack resolv.conf
+
+--set NAME=VALUE[@WHERE] (repeatable, applied in order) flips one of the lesson's switches
+before it runs, e.g. --set net.ipv4.ip_forward=0@NODE; without @WHERE it applies everywhere
+the switch is offered. `packetwalk switches <lesson>` lists them.
 
 exit status: 0 done; 1 could not be done (a lesson file unreadable or wrong, the output not
 written); 2 usage error (an unknown lesson, namespace, table or option; a table that does
@@ -40,17 +48,21 @@ Prints every lesson, in teaching order: its id and title, then its summary.
 ";
 
 pub const TRACE_HELP: &str = "\
-usage: packetwalk trace <lesson> [-f|--format text|json]
+usage: packetwalk trace <lesson> [-f|--format text|json] [--set NAME=VALUE[@WHERE]]...
 
 Runs the lesson's scenario and prints the packet's walk, hop by hop: where it is, what
 happened there and why (the route row, the iptables rule, the conntrack entry, ...).
 
   <lesson>              a lesson id (packetwalk list) or a lesson file's path
   -f, --format FORMAT   text (the default) or json (described in docs/trace-json.md)
+  --set NAME=VALUE[@WHERE]
+                        break the lesson first: flip one of its switches (repeatable,
+                        applied in order; `packetwalk switches <lesson>` lists them), e.g.
+                        --set net.ipv4.ip_forward=0@NODE, --set kube-proxy.endpoint=IP:PORT
 ";
 
 pub const SHOW_HELP: &str = "\
-usage: packetwalk show <lesson> <namespace> <table> [--hop N]
+usage: packetwalk show <lesson> <namespace> <table> [--hop N] [--set NAME=VALUE[@WHERE]]...
 
 Prints one table of one network namespace exactly as the real tool prints it, as the
 lesson leaves it, or as of hop N of the trace.
@@ -62,13 +74,15 @@ lesson leaves it, or as of hop N of the trace.
                 nat (iptables-save -t nat)   conntrack (conntrack -L)
                 resolv.conf (cat /etc/resolv.conf)
   --hop N       the tables as of hop N (0 is the first hop of `packetwalk trace`)
+  --set NAME=VALUE[@WHERE]
+                the lesson with a switch flipped (repeatable; packetwalk switches <lesson>)
 
 A table that does not apply to the namespace (brctl in a pod, resolv.conf on a node) is
 an error that says so and names the tables that do.
 ";
 
 pub const LAB_HELP: &str = "\
-usage: packetwalk lab <lesson> [--teardown]
+usage: packetwalk lab <lesson> [--teardown] [--set NAME=VALUE[@WHERE]]...
 
 Prints a bash script that builds the lesson's cluster in real Linux network namespaces
 named pw-<tag>-<namespace> (run it as root; see docs/lab.md), or with --teardown the
@@ -76,10 +90,12 @@ script that removes everything it made.
 
   <lesson>      a lesson id (packetwalk list) or a lesson file's path
   --teardown    the teardown script instead (safe to run twice)
+  --set NAME=VALUE[@WHERE]
+                the lesson with a switch flipped (repeatable; packetwalk switches <lesson>)
 ";
 
 pub const PCAP_HELP: &str = "\
-usage: packetwalk pcap <lesson> [-o|--output FILE]
+usage: packetwalk pcap <lesson> [-o|--output FILE] [--set NAME=VALUE[@WHERE]]...
 
 Writes the lesson's walk as a pcapng file: the bytes of every frame at every interface it
 crossed (one interface per namespace and device: worker-node-1/cni0, frontend/eth0, and
@@ -91,6 +107,20 @@ after it. Open it with `wireshark FILE`; VXLAN is on UDP 8472, flannel's port, s
   <lesson>             a lesson id (packetwalk list) or a lesson file's path
   -o, --output FILE    write the file there (and say how many frames it holds); without it
                        the file goes to standard output, which must then not be a terminal
+  --set NAME=VALUE[@WHERE]
+                       the lesson with a switch flipped (repeatable; packetwalk switches <lesson>)
+";
+
+pub const SWITCHES_HELP: &str = "\
+usage: packetwalk switches <lesson>
+
+Lists the switches of the lesson that --set can flip (on trace, show, lab and pcap): each
+as NAME@WHERE (a node, a Service, a pod) or NAME, its values with the lesson's own marked
+with *, and what it changes and what a real cluster would show. The names are the real
+settings' (sysctl, the Service's spec, the pod's dnsConfig); kube-proxy.endpoint is where
+kube-proxy's random pick lands.
+
+  <lesson>      a lesson id (packetwalk list) or a lesson file's path
 ";
 
 /// What the command line asks for.
@@ -102,20 +132,27 @@ pub enum Cmd {
     Trace {
         lesson: String,
         format: Format,
+        set: Vec<Setting>,
     },
     Show {
         lesson: String,
         netns: String,
         table: String,
         hop: Option<usize>,
+        set: Vec<Setting>,
     },
     Lab {
         lesson: String,
         teardown: bool,
+        set: Vec<Setting>,
     },
     Pcap {
         lesson: String,
         output: Option<String>,
+        set: Vec<Setting>,
+    },
+    Switches {
+        lesson: String,
     },
 }
 
@@ -147,6 +184,7 @@ fn help_of(command: &str) -> Option<&'static str> {
         "show" => SHOW_HELP,
         "lab" => LAB_HELP,
         "pcap" => PCAP_HELP,
+        "switches" => SWITCHES_HELP,
         "help" => HELP,
         _ => return None,
     })
@@ -182,6 +220,7 @@ where
     let mut hop: Option<usize> = None;
     let mut teardown: Option<bool> = None;
     let mut output: Option<String> = None;
+    let mut set: Vec<Setting> = Vec::new();
     while let Some(arg) = p.next().map_err(lex(help))? {
         match arg {
             Long("help") | Short('h') => return Ok(Cmd::Help(help)),
@@ -206,13 +245,20 @@ where
                 let v = p.value().map_err(lex(help))?.string().map_err(lex(help))?;
                 once(&mut output, "--output", v, help)?;
             }
+            Long("set") if matches!(command.as_str(), "trace" | "show" | "lab" | "pcap") => {
+                let v = p.value().map_err(lex(help))?.string().map_err(lex(help))?;
+                set.push(
+                    v.parse()
+                        .map_err(|m: String| usage(format!("--set: {m}"), help))?,
+                );
+            }
             Value(v) => positional.push(v.string().map_err(lex(help))?),
             other => return Err(usage(other.unexpected().to_string(), help)),
         }
     }
     let wants: &[&str] = match command.as_str() {
         "list" => &[],
-        "trace" | "lab" | "pcap" => &["lesson"],
+        "trace" | "lab" | "pcap" | "switches" => &["lesson"],
         "show" => &["lesson", "namespace", "table"],
         _ => &["command"],
     };
@@ -250,20 +296,25 @@ where
         "trace" => Cmd::Trace {
             lesson: next(),
             format: format.unwrap_or(Format::Text),
+            set,
         },
         "show" => Cmd::Show {
             lesson: next(),
             netns: next(),
             table: next(),
             hop,
+            set,
         },
         "pcap" => Cmd::Pcap {
             lesson: next(),
             output,
+            set,
         },
+        "switches" => Cmd::Switches { lesson: next() },
         _ => Cmd::Lab {
             lesson: next(),
             teardown: teardown.unwrap_or(false),
+            set,
         },
     })
 }
@@ -280,80 +331,5 @@ fn takes(wants: &[&str]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ok(args: &[&str]) -> Cmd {
-        parse(args.iter().copied()).unwrap_or_else(|e| panic!("{args:?}: {e:?}"))
-    }
-    fn err(args: &[&str]) -> String {
-        parse(args.iter().copied()).unwrap_err().message
-    }
-
-    #[test]
-    fn every_command_parses_in_its_forms() {
-        assert_eq!(ok(&[]), Cmd::Help(HELP));
-        assert_eq!(ok(&["list"]), Cmd::List);
-        let json = Cmd::Trace {
-            lesson: "dns".into(),
-            format: Format::Json,
-        };
-        assert_eq!(ok(&["trace", "dns", "--format", "json"]), json);
-        assert_eq!(ok(&["trace", "--format=json", "dns"]), json);
-        assert_eq!(ok(&["trace", "dns", "-f", "json"]), json);
-        assert_eq!(ok(&["trace", "dns", "-fjson"]), json);
-        assert_eq!(
-            ok(&["show", "dns", "web", "route", "--hop", "3"]),
-            Cmd::Show {
-                lesson: "dns".into(),
-                netns: "web".into(),
-                table: "route".into(),
-                hop: Some(3)
-            }
-        );
-        assert_eq!(
-            ok(&["lab", "dns", "--teardown"]),
-            Cmd::Lab {
-                lesson: "dns".into(),
-                teardown: true
-            }
-        );
-        let pcap = Cmd::Pcap {
-            lesson: "dns".into(),
-            output: Some("walk.pcapng".into()),
-        };
-        assert_eq!(ok(&["pcap", "dns", "-o", "walk.pcapng"]), pcap);
-        assert_eq!(ok(&["pcap", "--output=walk.pcapng", "dns"]), pcap);
-        assert_eq!(
-            ok(&["pcap", "dns"]),
-            Cmd::Pcap {
-                lesson: "dns".into(),
-                output: None
-            }
-        );
-        assert_eq!(ok(&["help", "pcap"]), Cmd::Help(PCAP_HELP));
-        assert_eq!(ok(&["help", "show"]), Cmd::Help(SHOW_HELP));
-        assert_eq!(ok(&["list", "--help"]), Cmd::Help(LIST_HELP));
-    }
-
-    #[test]
-    fn what_a_command_does_not_take_is_refused() {
-        assert!(err(&["list", "extra"]).contains("unexpected argument `extra`"));
-        assert!(err(&["trace", "dns", "--format", "json", "-f", "text"]).contains("twice"));
-        assert!(
-            err(&["show", "dns", "web", "route", "--hop", "1", "--hop", "2"]).contains("twice")
-        );
-        assert!(err(&["lab", "dns", "--teardown", "--teardown"]).contains("twice"));
-        assert!(err(&["pcap", "dns", "-o", "a", "-o", "b"]).contains("twice"));
-        assert!(err(&["pcap", "dns", "-o"]).contains("missing argument"));
-        assert!(err(&["trace", "dns", "-o", "x"]).contains("invalid option '-o'"));
-        assert!(err(&["lab", "dns", "--teardown=yes"])
-            .contains("unexpected argument for option '--teardown'"));
-        assert!(err(&["trace", "dns", "--hop", "1"]).contains("invalid option '--hop'"));
-        assert!(err(&["show", "dns", "web"]).contains("needs a table"));
-        assert!(err(&["trace"]).contains("needs a lesson; the lessons: inside-a-pod"));
-        assert!(err(&["trace", "dns", "--format"]).contains("missing argument"));
-        assert!(err(&["frob"]).contains("unknown command `frob`"));
-        assert!(err(&["help", "frob"]).contains("unknown command `frob`"));
-    }
-}
+#[path = "args_tests.rs"]
+mod tests;

@@ -2,7 +2,7 @@
 //!
 //! | module | holds |
 //! |---|---|
-//! | `main.rs` | the commands, the lesson argument (an id or a file), writing the output (the pcapng file through `packetwalk-pcap`) |
+//! | `main.rs` | the commands, the lesson argument (an id or a file) and its `--set` switches, writing the output (the pcapng file through `packetwalk-pcap`) |
 //! | `args.rs` | the arguments, parsed with `lexopt`, and the help texts |
 
 mod args;
@@ -10,6 +10,7 @@ mod args;
 use args::{Cmd, Format, Usage};
 use packetwalk_core::show::{self, Table};
 use packetwalk_core::trace::{fabric_name, Location};
+use packetwalk_lessons::switches::{self, Setting};
 use packetwalk_lessons::{self as lessons, Lesson};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -71,18 +72,24 @@ fn run(args: impl Iterator<Item = std::ffi::OsString>, out: &mut dyn Write) -> R
         Cmd::Help(text) => out.write_all(text.as_bytes())?,
         Cmd::Version => writeln!(out, "packetwalk {}", env!("CARGO_PKG_VERSION"))?,
         Cmd::List => list(out)?,
-        Cmd::Trace { lesson: l, format } => trace(&lesson(&l)?, format, out)?,
+        Cmd::Trace {
+            lesson: l,
+            format,
+            set,
+        } => trace(&broken(&l, &set)?, format, out)?,
         Cmd::Show {
             lesson: l,
             netns,
             table,
             hop,
-        } => show_table(&lesson(&l)?, &netns, &table, hop, out)?,
+            set,
+        } => show_table(&broken(&l, &set)?, &netns, &table, hop, out)?,
         Cmd::Lab {
             lesson: l,
             teardown,
+            set,
         } => {
-            let mut lab = packetwalk_lab::Lab::new(lesson(&l)?).map_err(Failure::Failed)?;
+            let mut lab = packetwalk_lab::Lab::new(broken(&l, &set)?).map_err(Failure::Failed)?;
             if is_path(&l) {
                 lab = lab.from_file(&l);
             }
@@ -93,7 +100,43 @@ fn run(args: impl Iterator<Item = std::ffi::OsString>, out: &mut dyn Write) -> R
             };
             out.write_all(script.as_bytes())?;
         }
-        Cmd::Pcap { lesson: l, output } => pcap(&lesson(&l)?, output.as_deref(), out)?,
+        Cmd::Pcap {
+            lesson: l,
+            output,
+            set,
+        } => pcap(&broken(&l, &set)?, output.as_deref(), out)?,
+        Cmd::Switches { lesson: l } => switches(&lesson(&l)?, out)?,
+    }
+    Ok(())
+}
+
+/// The lesson with the `--set` switches flipped; one that does not exist or apply, or a
+/// value it does not take, is a usage error.
+fn broken(arg: &str, set: &[Setting]) -> Result<Lesson, Failure> {
+    let l = lesson(arg)?;
+    if set.is_empty() {
+        return Ok(l);
+    }
+    switches::apply(&l, set).map_err(wrong)
+}
+
+/// `packetwalk switches`: each switch's key, its values (the lesson's own marked `*`) and
+/// what it does.
+fn switches(lesson: &Lesson, out: &mut dyn Write) -> Result<(), Failure> {
+    for sw in switches::available(lesson) {
+        let values: Vec<String> = sw
+            .values
+            .iter()
+            .map(|v| {
+                if *v == sw.current {
+                    format!("*{v}")
+                } else {
+                    v.clone()
+                }
+            })
+            .collect();
+        writeln!(out, "{}  {}", sw.key, values.join(" "))?;
+        writeln!(out, "    {}", sw.explain)?;
     }
     Ok(())
 }

@@ -7,9 +7,11 @@
 //! | `lib.rs` | the embedded files, [`Lesson`], loading, running |
 //! | [`narration`] | the narration attached to hops, and how a note finds its hop |
 //! | `spans` | where each field of a file is (line, path), from toml's own spans |
+//! | [`switches`] | the "break it" switches: real settings a learner flips, applied to a lesson |
 
 pub mod narration;
 mod spans;
+pub mod switches;
 
 use narration::Narration;
 use packetwalk_core::cluster::{Cluster, ClusterSpec};
@@ -299,6 +301,27 @@ impl Lesson {
             }
         }
         Ok(())
+    }
+
+    /// The check a lesson file goes through, for a lesson changed in memory (a switch
+    /// flipped): the cluster builds and the scenario fits it. The error is `field: message`.
+    pub fn check(&self) -> Result<(), String> {
+        let cluster = self.cluster()?;
+        self.scenario_checked(&cluster)
+            .map_err(|(field, _, message)| format!("{field}: {message}"))
+    }
+
+    /// The endpoints (pod IP:target port) kube-proxy may pick for the scenario's first
+    /// packet: those of the Service it reaches (for `resolve`, the DNS Service's).
+    pub fn endpoints(&self, cluster: &Cluster) -> Vec<SocketAddrV4> {
+        let target = match self.scenario().map(|s| s.action) {
+            Ok(Action::Tcp { to, port, .. }) => Some((to, port)),
+            Ok(Action::Resolve { .. }) => cluster.spec.dns_ip.map(|ip| (ip, 53)),
+            _ => None,
+        };
+        target
+            .map(|(to, port)| service_endpoints(cluster, to, port))
+            .unwrap_or_default()
     }
 
     pub fn cluster(&self) -> Result<Cluster, String> {

@@ -109,9 +109,10 @@ fn pod_mtu(spec: &ClusterSpec) -> u32 {
 fn node_ns(spec: &ClusterSpec, node: &NodeSpec, segment: &str) -> Netns {
     let name = node.name.as_str();
     let mut ns = Netns::new(name, Some(name), Role::Node);
+    let sysctls = spec.sysctls.on(node);
     ns.sysctls = Sysctls {
-        ip_forward: spec.sysctls.ip_forward,
-        bridge_nf_call_iptables: spec.sysctls.bridge_nf_call_iptables,
+        ip_forward: sysctls.ip_forward,
+        bridge_nf_call_iptables: sysctls.bridge_nf_call_iptables,
     };
     ns.conntrack.timeouts.tcp_established = 86_400; // kube-proxy's conntrack.tcpEstablishedTimeout
     ns.ifaces.push(lo());
@@ -294,12 +295,11 @@ fn pod_ns(
         ns.routes.add(Route::via(spec.pod_cidr, gw, "eth0"));
     }
     if let Some(dns) = spec.dns_ip {
-        ns.resolv_conf = Some(ResolvConf::cluster_first(
-            &pod.namespace,
-            &spec.cluster_domain,
-            dns,
-            &[],
-        ));
+        let mut conf = ResolvConf::cluster_first(&pod.namespace, &spec.cluster_domain, dns, &[]);
+        if let Some(ndots) = pod.dns_config.and_then(|d| d.ndots) {
+            conf.ndots = ndots;
+        }
+        ns.resolv_conf = Some(conf);
     }
     for c in &pod.containers {
         for l in &c.listen {

@@ -99,6 +99,39 @@ pub struct SysctlSpec {
     pub hairpin: bool,
 }
 
+impl SysctlSpec {
+    /// The values on `node`: its own override where it has one, else the cluster's.
+    pub fn on(&self, node: &NodeSpec) -> SysctlSpec {
+        SysctlSpec {
+            ip_forward: node.sysctls.ip_forward.unwrap_or(self.ip_forward),
+            bridge_nf_call_iptables: node
+                .sysctls
+                .bridge_nf_call_iptables
+                .unwrap_or(self.bridge_nf_call_iptables),
+            hairpin: self.hairpin,
+        }
+    }
+}
+
+/// One node's own sysctls, where they differ from the cluster's `[cluster.sysctls]`
+/// (`sysctl -w` on that node alone); an absent field keeps the cluster's value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSysctls {
+    /// `net.ipv4.ip_forward` on this node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_forward: Option<bool>,
+    /// `net.bridge.bridge-nf-call-iptables` on this node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bridge_nf_call_iptables: Option<bool>,
+}
+
+impl NodeSysctls {
+    pub fn is_empty(&self) -> bool {
+        *self == NodeSysctls::default()
+    }
+}
+
 impl Default for SysctlSpec {
     fn default() -> Self {
         SysctlSpec {
@@ -140,6 +173,9 @@ pub struct NodeSpec {
     /// Extra static routes on the node (`ip route add <dst> via <via>`), for what-ifs.
     #[serde(default)]
     pub routes: Vec<RouteSpec>,
+    /// This node's own sysctls, overriding the cluster's (`[cluster.nodes.sysctls]`).
+    #[serde(default, skip_serializing_if = "NodeSysctls::is_empty")]
+    pub sysctls: NodeSysctls,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,6 +194,23 @@ pub struct PodSpec {
     pub namespace: String,
     pub ip: Ipv4Addr,
     pub containers: Vec<ContainerSpec>,
+    /// The pod's `dnsConfig`, merged by kubelet into the resolv.conf it writes for
+    /// `dnsPolicy: ClusterFirst`. It lives on the pod because Kubernetes puts it there
+    /// (`spec.dnsConfig`); a lesson with no such field gets kubelet's defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_config: Option<PodDnsConfig>,
+}
+
+/// A pod's `dnsConfig`. Only the option the model reads is here: Kubernetes spells it
+/// `dnsConfig: {options: [{name: ndots, value: "2"}]}`, a lesson `dns_config = { ndots = 2 }`.
+/// kubelet puts a pod's option in place of its own default of the same name, so the file
+/// says `options ndots:2`; glibc caps the value at 15 (`RES_MAXNDOTS`) when it reads it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodDnsConfig {
+    /// `options[name=ndots]`: how many dots make glibc try a name as-is before the search list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ndots: Option<u8>,
 }
 
 fn default_ns() -> String {
