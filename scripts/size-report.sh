@@ -23,7 +23,7 @@ part() { # $1: title, $2: budget KB, $3: 1 for the engine's files, 0 for the res
   echo "$1"
   printf '  %-46s %12s %12s\n' file raw gzip
   while IFS= read -r -d '' file; do
-    case "${file#dist/}" in packetwalk-engine*) is_engine=1 ;; *) is_engine=0 ;; esac
+    case "${file#dist/}" in packetwalk-engine*|engine-loader.js) is_engine=1 ;; *) is_engine=0 ;; esac
     [ "$is_engine" = "$3" ] || continue
     raw=$(wc -c <"$file")
     gz=$(gzip -9 -c "$file" | wc -c)

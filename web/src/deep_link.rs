@@ -69,7 +69,12 @@ pub fn parse(fragment: &str) -> Route {
     };
     let live = Live {
         settings: param("set")
-            .map(|s| s.split(',').filter(|s| !s.is_empty()).map(String::from).collect())
+            .map(|s| {
+                s.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
             .unwrap_or_default(),
         edit: param("edit").map(String::from),
     };
@@ -164,9 +169,18 @@ mod tests {
         let none = Live::default();
         assert_eq!(parse(""), Route::Home);
         assert_eq!(parse("#/"), Route::Home);
-        assert_eq!(parse("#/clusterip"), lesson("clusterip", Ok(0), none.clone()));
-        assert_eq!(parse("#/clusterip/12"), lesson("clusterip", Ok(12), none.clone()));
-        assert_eq!(parse("#/clusterip/12/"), lesson("clusterip", Ok(12), none.clone()));
+        assert_eq!(
+            parse("#/clusterip"),
+            lesson("clusterip", Ok(0), none.clone())
+        );
+        assert_eq!(
+            parse("#/clusterip/12"),
+            lesson("clusterip", Ok(12), none.clone())
+        );
+        assert_eq!(
+            parse("#/clusterip/12/"),
+            lesson("clusterip", Ok(12), none.clone())
+        );
         assert_eq!(
             parse("#clusterip/3?set=net.ipv4.ip_forward=0@node-1,ndots=1"),
             lesson(
@@ -204,7 +218,11 @@ mod tests {
         };
         for (id, step, live) in [
             ("dns", 0, Live::default()),
-            ("clusterip", 79, set(&["kube-proxy.endpoint=10.244.0.15:8080"])),
+            (
+                "clusterip",
+                79,
+                set(&["kube-proxy.endpoint=10.244.0.15:8080"]),
+            ),
             ("same-node", 7, edited),
         ] {
             assert_eq!(parse(&format(id, step, &live)), lesson(id, Ok(step), live));

@@ -30,9 +30,9 @@ pub mod data;
 pub mod deep_link;
 #[cfg(feature = "engine")]
 pub mod digest;
+pub mod layout;
 #[cfg(feature = "engine")]
 pub mod live;
-pub mod layout;
 pub mod markup;
 pub mod model;
 pub mod playback;

@@ -47,7 +47,12 @@ pub fn answer(req: &Request) -> (LiveHead, Site) {
     let fail = |mut head: LiveHead, message: String, line: usize| {
         head.error = message;
         head.error_line = line as u32;
-        (head, Site { lessons: Vec::new() })
+        (
+            head,
+            Site {
+                lessons: Vec::new(),
+            },
+        )
     };
     let Some(written) = packetwalk_lessons::load(&req.id) else {
         return fail(head, format!("no lesson `{}`", req.id), 0);
@@ -114,11 +119,7 @@ pub fn answer(req: &Request) -> (LiveHead, Site) {
     head.applied = settings.iter().map(|s| s.to_string()).collect();
     let what_if = (!settings.is_empty()).then(|| WhatIf {
         slug: head.applied.join(","),
-        setting: settings
-            .iter()
-            .map(human)
-            .collect::<Vec<_>>()
-            .join("; "),
+        setting: settings.iter().map(human).collect::<Vec<_>>().join("; "),
         detail: String::new(),
     });
     // The narration was written for the file's own run: with settings applied it holds
@@ -127,7 +128,12 @@ pub fn answer(req: &Request) -> (LiveHead, Site) {
         None => digest::entry(&switched),
         Some(w) => digest::changed(&lesson, &switched, Some(w)),
     };
-    (head, Site { lessons: vec![entry] })
+    (
+        head,
+        Site {
+            lessons: vec![entry],
+        },
+    )
 }
 
 /// A setting as an admin would say it: `net.ipv4.ip_forward = 0 on worker-node-1`.

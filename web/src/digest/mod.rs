@@ -16,9 +16,7 @@ pub mod packet;
 pub mod tables;
 pub mod topology;
 
-use crate::model::{
-    At, Change, Hop, LessonBody, LessonEntry, Outcome, Packet, Site, Walk, WhatIf,
-};
+use crate::model::{At, Change, Hop, LessonBody, LessonEntry, Outcome, Packet, Site, Walk, WhatIf};
 use packetwalk_core::engine::Run;
 use packetwalk_core::packet::{Body, Frame};
 use packetwalk_core::trace::{Direction, Event, Outcome as CoreOutcome};

@@ -50,15 +50,30 @@ fn every_switch_of_every_lesson_runs_and_changes_or_keeps_the_walk() {
 
 #[test]
 fn an_edit_round_trips_through_the_url_and_a_mistake_names_its_line() {
-    let text = packetwalk_lessons::FILES[1].1.replace("title = ", "title = \"x\"\n#");
+    let text = packetwalk_lessons::FILES[1]
+        .1
+        .replace("title = ", "title = \"x\"\n#");
     let packed = pack(&text);
     assert_eq!(unpack(&packed).unwrap(), text);
-    let (head, site) = ask(packetwalk_lessons::FILES[1].0, &[], File::Packed(packed.clone()));
-    assert_eq!((head.error.as_str(), head.packed.as_str()), ("", packed.as_str()));
+    let (head, site) = ask(
+        packetwalk_lessons::FILES[1].0,
+        &[],
+        File::Packed(packed.clone()),
+    );
+    assert_eq!(
+        (head.error.as_str(), head.packed.as_str()),
+        ("", packed.as_str())
+    );
     assert_eq!(site.lessons[0].title, "x");
 
-    let broken = packetwalk_lessons::FILES[1].1.replacen("ip = \"", "ip = \"300.", 1);
-    let (head, site) = ask(packetwalk_lessons::FILES[1].0, &[], File::Text(broken.clone()));
+    let broken = packetwalk_lessons::FILES[1]
+        .1
+        .replacen("ip = \"", "ip = \"300.", 1);
+    let (head, site) = ask(
+        packetwalk_lessons::FILES[1].0,
+        &[],
+        File::Text(broken.clone()),
+    );
     assert!(head.error.starts_with("edited.toml:"), "{}", head.error);
     let line = broken.lines().position(|l| l.contains("300.")).unwrap() + 1;
     assert_eq!(head.error_line as usize, line, "{}", head.error);
@@ -78,4 +93,3 @@ fn bad_links_and_settings_are_answers_not_panics() {
     let (head, _) = ask("clusterip", &[], File::Text("\u{0}[[[".into()));
     assert!(head.error.starts_with("edited.toml:"), "{}", head.error);
 }
-

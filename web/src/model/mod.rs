@@ -15,8 +15,8 @@
 mod live;
 mod topology;
 
-pub use packetwalk_vocab::{Changed, EventKind, Listed, PlaceKind, Table};
 pub use live::*;
+pub use packetwalk_vocab::{Changed, EventKind, Listed, PlaceKind, Table};
 pub use topology::*;
 
 use crate::codec::{embedded, embedded_columns, listed};

@@ -16,8 +16,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
-/// The loader Trunk writes beside the page for the worker (`data-loader-shim`).
-const WORKER_URL: &str = "./packetwalk-engine_loader.js";
+/// The worker's loader, copied beside the page (web/engine-loader.js).
+const WORKER_URL: &str = "./engine-loader.js";
 
 /// A request that has not been answered in this long is cut: the worker is stopped and a
 /// new one started for the next request (a walk that does not end must not hang the panel).
@@ -101,13 +101,14 @@ impl Engine {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
-        let on_error = Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
-            ev.prevent_default();
-            me.stop();
-            if me.status.get_untracked() != Status::Idle {
-                me.fail(format!("the engine stopped: {}", ev.message()));
-            }
-        });
+        let on_error =
+            Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
+                ev.prevent_default();
+                me.stop();
+                if me.status.get_untracked() != Status::Idle {
+                    me.fail(format!("the engine stopped: {}", ev.message()));
+                }
+            });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_error.forget();
         self.worker.set_value(Some(worker));

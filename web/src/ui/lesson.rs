@@ -1,8 +1,8 @@
 //! One lesson: its head (title, intro), the workbench (Break it, Edit), the stage (drawing,
 //! controls, narration) and the inspector, or the transcript.
 
-use super::erase::{flag, on_click, text};
 use super::engine::Engine;
+use super::erase::{flag, on_click, text};
 use super::state::{Lesson, Player, RouteCtx, SiteCtx};
 use super::{controls, drawing, inspector, narration, transcript, workbench};
 use crate::deep_link::{Live, Route, View};

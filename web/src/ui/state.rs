@@ -140,7 +140,11 @@ impl Player {
         let len = self.len.get_untracked();
         let step = step.min(len.saturating_sub(1));
         let id = self.lesson.with_value(|l| l.entry().id.clone());
-        set_fragment(&deep_link::format(&id, step, &self.live()), self.route, true);
+        set_fragment(
+            &deep_link::format(&id, step, &self.live()),
+            self.route,
+            true,
+        );
     }
 
     /// Move on while playing: the URL is replaced, not pushed, so history is not flooded.

@@ -99,7 +99,8 @@ pub fn Workbench(lesson: String, live: Memo<Live>) -> impl IntoView {
         let want = live.get();
         let ask = ask_for(&id.get_value(), &want);
         let done = engine.answer.with_untracked(|a| {
-            a.as_ref().is_some_and(|a| answers(a, &id.get_value(), &want))
+            a.as_ref()
+                .is_some_and(|a| answers(a, &id.get_value(), &want))
         }) || typed.get_untracked().is_some() && want.edit.is_some();
         if done {
             return;
@@ -118,7 +119,9 @@ pub fn Workbench(lesson: String, live: Memo<Live>) -> impl IntoView {
                 .and_then(|a| a.failure.clone())
         });
         if let Some(f) = failure {
-            return format!("The engine could not run this: {f}. The walk shown is the last one that ran.");
+            return format!(
+                "The engine could not run this: {f}. The walk shown is the last one that ran."
+            );
         }
         match engine.status.get() {
             Status::Idle => String::new(),
@@ -139,9 +142,16 @@ pub fn Workbench(lesson: String, live: Memo<Live>) -> impl IntoView {
             let fragment = deep_link::format(&id.get_value(), step, &Live::default());
             return set_fragment(&fragment, route, true);
         }
-        open.update(|o| *o = if o.as_deref() == Some(&name) { None } else { Some(name) });
+        open.update(|o| {
+            *o = if o.as_deref() == Some(&name) {
+                None
+            } else {
+                Some(name)
+            }
+        });
     });
-    let expanded = |name: &'static str| text(move || (open.get().as_deref() == Some(name)).to_string());
+    let expanded =
+        |name: &'static str| text(move || (open.get().as_deref() == Some(name)).to_string());
     let shut = |name: &'static str| flag(move || open.get().as_deref() != Some(name));
     view! {
         <section class="workbench" aria-label="Change the cluster">
@@ -225,11 +235,19 @@ pub fn switches_html(rows: &[SwitchRow], settings: &[String]) -> String {
 }
 
 #[component]
-fn BreakIt(id: StoredValue<String>, live: Memo<Live>, known: RwSignal<Option<Answer>>) -> impl IntoView {
+fn BreakIt(
+    id: StoredValue<String>,
+    live: Memo<Live>,
+    known: RwSignal<Option<Answer>>,
+) -> impl IntoView {
     let RouteCtx(route) = expect_context::<RouteCtx>();
     let html = text(move || {
         let settings = live.get().settings;
-        known.with(|a| a.as_ref().map(|a| switches_html(&a.head.switches, &settings)).unwrap_or_default())
+        known.with(|a| {
+            a.as_ref()
+                .map(|a| switches_html(&a.head.switches, &settings))
+                .unwrap_or_default()
+        })
     });
     let change = on_event(move |ev| {
         let Some(i) = data_of(ev.target(), "row").and_then(|i| i.parse::<usize>().ok()) else {
@@ -244,9 +262,16 @@ fn BreakIt(id: StoredValue<String>, live: Memo<Live>, known: RwSignal<Option<Ans
         }) else {
             return;
         };
-        let next = Live { settings, edit: now.edit };
+        let next = Live {
+            settings,
+            edit: now.edit,
+        };
         let step = step_of(route.get_untracked());
-        set_fragment(&deep_link::format(&id.get_value(), step, &next), route, true);
+        set_fragment(
+            &deep_link::format(&id.get_value(), step, &next),
+            route,
+            true,
+        );
     });
     view! {
         <p class="hint">"Each switch is a real setting; they combine, and the walk re-runs at once."</p>
@@ -374,6 +399,9 @@ mod tests {
         assert_eq!(s, ["net.ipv4.ip_forward=0@n1", "ndots=1"]);
         let s = with_setting(&s, &fwd, "1");
         assert_eq!(s, ["ndots=1"], "back to the lesson's own value: left out");
-        assert_eq!(key_of("kube-proxy.endpoint=10.244.0.15:8080"), "kube-proxy.endpoint");
+        assert_eq!(
+            key_of("kube-proxy.endpoint=10.244.0.15:8080"),
+            "kube-proxy.endpoint"
+        );
     }
 }
