@@ -18,7 +18,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/model");
     println!("cargo:rerun-if-changed=src/codec");
     println!("cargo:rerun-if-changed=src/digest");
-    let bytes = codec::encode(&digest::site());
+    let bytes = codec::encode(&digest::embedded_site());
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
         .join("site.bin");
     std::fs::write(out, bytes).expect("write site.bin");

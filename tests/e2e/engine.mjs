@@ -29,8 +29,14 @@ async function settled(page) {
   });
 }
 
+/** Open the Break-it panel (it stays open across hash changes within a lesson). */
+async function openBreak(page) {
+  const tab = page.getByTestId('open-break');
+  if ((await tab.getAttribute('aria-expanded')) !== 'true') await tab.click();
+}
+
 async function switchesOf(page) {
-  await page.getByTestId('open-break').click();
+  await openBreak(page);
   await page.locator('[data-testid="switches"] li').first().waitFor();
   return page.locator('[data-testid="switches"] select').evaluateAll((sels) =>
     sels.map((s) => ({ testid: s.dataset.testid, values: [...s.options].map((o) => o.value) })),
@@ -69,6 +75,7 @@ export function engineSuite(ctx) {
       );
       for (const id of ids) {
         await page.goto(`${ctx.server.url}#/${id}/0`);
+        await page.locator(`main[data-lesson="${id}"] [data-testid="switches"] li`).first().waitFor({ state: 'attached' });
         await settled(page);
         const switches = await switchesOf(page);
         for (const sw of switches) {
@@ -97,7 +104,7 @@ export function engineSuite(ctx) {
             checked++;
             await page.goto(before);
             await settled(page);
-            await page.getByTestId('open-break').click();
+            await openBreak(page);
           }
         }
       }

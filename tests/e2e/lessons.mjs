@@ -95,6 +95,8 @@ export function lessonSuite(ctx) {
       assert.equal(await page.locator('[data-testid="pane-packet"] .l-vxlan .inner .l-ip').count(), 1, 'the inner IPv4 header, inside VXLAN');
       assert.equal(await page.locator('[data-testid="packet"] .g-vxlan').count(), 1, 'the drawing wraps the packet');
       await page.getByTestId('show-pane-tables').click();
+      // The table texts come with the engine, which the page loads after its first frame.
+      await page.waitForFunction(() => !/Loading the tables/.test(document.querySelector('[data-testid="terminal"]').textContent));
       const term = await page.getByTestId('terminal').textContent();
       assert.match(term, /root@worker-node-1:~# bridge fdb show/);
       assert.match(term, /dev flannel\.1 dst 192\.168\.1\.11 self permanent/);

@@ -29,6 +29,9 @@ export function lookSuite(ctx) {
           await atHop(page, 5);
           for (const pane of ['packet', 'decision', 'tables']) {
             await page.getByTestId(`show-pane-${pane}`).click();
+            if (pane === 'tables') {
+              await page.waitForFunction(() => !/Loading the tables/.test(document.querySelector('[data-testid="terminal"]').textContent));
+            }
             await check(`${id}, ${pane} pane`);
           }
         }
@@ -67,9 +70,22 @@ export function lookSuite(ctx) {
               await atHop(page, i);
             }
             if (pane) await page.getByTestId(`show-pane-${pane}`).click();
+            if (pane === 'tables') {
+              // The table texts come with the engine, after the first frame.
+              await page.waitForFunction(() => !/Loading the tables/.test(document.querySelector('[data-testid="terminal"]').textContent));
+            }
             await page.waitForTimeout(600);
             await page.screenshot({ path: join(dir, `${size}-${colorScheme}-${name}.png`), fullPage: size === 'phone' });
           }
+          // The workbench: a switch flipped, then the editor.
+          await loadApp(page, `${ctx.server.url}#/cross-node-kubenet/0?set=net.ipv4.ip_forward=0@aks-nodepool1-27511634-vmss000000`);
+          await page.waitForFunction(() => /Showing/.test(document.querySelector('[data-testid="engine-status"]').textContent));
+          await page.getByTestId('open-break').click();
+          await page.waitForTimeout(300);
+          await page.screenshot({ path: join(dir, `${size}-${colorScheme}-break-it.png`), fullPage: size === 'phone' });
+          await page.getByTestId('open-edit').click();
+          await page.waitForTimeout(300);
+          await page.screenshot({ path: join(dir, `${size}-${colorScheme}-edit.png`), fullPage: size === 'phone' });
           assert.deepEqual(problems, [], `${size} ${colorScheme}`);
         } finally {
           await context.close();

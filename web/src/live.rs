@@ -8,7 +8,8 @@
 //! [`LiveHead::error`] set (and the line, for a mistake in the file).
 
 use crate::digest;
-use crate::model::{LiveHead, Site, SwitchRow, WhatIf};
+use crate::markup::esc;
+use crate::model::{LiveHead, Site, WhatIf};
 use packetwalk_lessons::switches::{self, Setting};
 
 /// The longest lesson file the page sends (the eight lessons are 3–9 KB); a bigger edit is
@@ -105,17 +106,7 @@ pub fn answer(req: &Request) -> (LiveHead, Site) {
         Ok(l) => l,
         Err(e) => return fail(head, e, 0),
     };
-    head.switches = switches::available(&switched)
-        .into_iter()
-        .map(|s| SwitchRow {
-            key: s.key,
-            name: s.name,
-            at: s.at,
-            values: s.values,
-            current: s.current,
-            explain: s.explain,
-        })
-        .collect();
+    head.switches = switches_html(&switches::available(&switched));
     head.applied = settings.iter().map(|s| s.to_string()).collect();
     let what_if = (!settings.is_empty()).then(|| WhatIf {
         slug: head.applied.join(","),
@@ -134,6 +125,39 @@ pub fn answer(req: &Request) -> (LiveHead, Site) {
             lessons: vec![entry],
         },
     )
+}
+
+/// The switches as the Break-it panel lists them: the real setting's name, where, a menu of
+/// its values (this run's selected, the lesson's own marked) and what it does. The page
+/// reads `data-name`, `data-at` and `data-own` back when a menu changes.
+pub fn switches_html(all: &[switches::Switch]) -> String {
+    all.iter()
+        .map(|s| {
+            let options: String = s
+                .values
+                .iter()
+                .enumerate()
+                .map(|(j, v)| {
+                    format!(
+                        "<option value=\"{0}\"{1}>{0}{2}</option>",
+                        esc(v),
+                        if *v == s.current { " selected" } else { "" },
+                        if j == 0 { " (as written)" } else { "" }
+                    )
+                })
+                .collect();
+            let at = s.at.as_deref().unwrap_or_default();
+            let on = if at.is_empty() { String::new() } else { format!(" on {}", esc(at)) };
+            format!(
+                "<li class=\"switch\"><label><span class=\"name\"><code>{name}</code><span class=\"at\">{on}</span></span><select data-name=\"{name}\" data-at=\"{at}\" data-own=\"{own}\" data-testid=\"switch-{key}\">{options}</select></label><p class=\"explain\">{explain}</p></li>",
+                name = esc(&s.name),
+                at = esc(at),
+                own = esc(s.values.first().map(String::as_str).unwrap_or_default()),
+                key = esc(&s.key),
+                explain = esc(&s.explain),
+            )
+        })
+        .collect()
 }
 
 /// A setting as an admin would say it: `net.ipv4.ip_forward = 0 on worker-node-1`.

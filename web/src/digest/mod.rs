@@ -5,7 +5,7 @@
 //!
 //! | module | holds |
 //! |---|---|
-//! | `mod.rs` | [`site`]: every lesson → [`Site`]; hops, their packets compared hop to hop |
+//! | `mod.rs` | [`site`]: every lesson → [`Site`] ([`embedded_site`]: without the table texts); hops, their packets compared hop to hop |
 //! | [`topology`] | the built cluster → what the drawing lays out |
 //! | [`packet`] | a frame → its header tree, with what changed since its previous hop |
 //! | [`decision`] | the engine's decision, ready to show |
@@ -23,6 +23,20 @@ use packetwalk_core::trace::{Direction, Event, Outcome as CoreOutcome};
 use packetwalk_lessons::narration::attach;
 use packetwalk_lessons::Lesson;
 use tables::Pool;
+
+/// What the page embeds: every lesson without its table texts (the hops keep their
+/// references). The tables pane is opened by some learners only, and the engine worker,
+/// which the page loads after its first frame, answers the lesson with them; the 7.5 KB
+/// gzip they take belong to the engine's load, not the first one.
+pub fn embedded_site() -> Site {
+    let mut site = site();
+    for l in &mut site.lessons {
+        if let Ok(b) = &mut l.body {
+            b.texts.clear();
+        }
+    }
+    site
+}
 
 /// Every lesson file, in teaching order; one that fails to parse carries its error.
 pub fn site() -> Site {

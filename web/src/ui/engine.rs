@@ -11,6 +11,7 @@ use crate::codec::{Codec, Reader};
 use crate::model::{LessonEntry, LiveHead};
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
+use std::sync::Arc;
 use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -42,7 +43,7 @@ pub struct Ask {
 }
 
 /// The engine's answer to the newest [`Ask`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug)]
 pub struct Answer {
     pub ask: Ask,
     pub head: LiveHead,
@@ -67,7 +68,7 @@ pub enum Status {
 #[derive(Clone, Copy)]
 pub struct Engine {
     pub status: RwSignal<Status>,
-    pub answer: RwSignal<Option<Answer>>,
+    pub answer: RwSignal<Option<Arc<Answer>>>,
     worker: StoredValue<Option<Worker>, LocalStorage>,
     /// The newest request's number; answers to older ones are dropped.
     seq: StoredValue<u32>,
@@ -197,12 +198,12 @@ impl Engine {
             return self.fail("the engine answered something the page cannot read".into());
         };
         self.status.set(Status::Ready);
-        self.answer.set(Some(Answer {
+        self.answer.set(Some(Arc::new(Answer {
             ask,
             head,
             entry: site.lessons.into_iter().next(),
             failure: None,
-        }));
+        })));
     }
 
     /// Stop the worker; the next request starts a new one.
@@ -220,12 +221,12 @@ impl Engine {
             settings: Vec::new(),
             source: Source::Embedded,
         });
-        self.answer.set(Some(Answer {
+        self.answer.set(Some(Arc::new(Answer {
             ask,
             head: LiveHead::default(),
             entry: None,
             failure: Some(message),
-        }));
+        })));
     }
 }
 

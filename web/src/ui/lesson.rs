@@ -1,9 +1,9 @@
 //! One lesson: its head (title, intro), the workbench (Break it, Edit), the stage (drawing,
 //! controls, narration) and the inspector, or the transcript.
 
-use super::engine::Engine;
+use super::engine::{Answer, Engine};
 use super::erase::{flag, on_click, text};
-use super::state::{Lesson, Player, RouteCtx, SiteCtx};
+use super::state::{Held, Lesson, Player, RouteCtx, SiteCtx, Written};
 use super::{controls, drawing, inspector, narration, transcript, workbench};
 use crate::deep_link::{Live, Route, View};
 use crate::markup::el;
@@ -21,32 +21,50 @@ pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
     let SiteCtx(site) = expect_context::<SiteCtx>();
     let RouteCtx(route) = expect_context::<RouteCtx>();
     let engine = expect_context::<Engine>();
-    let embedded = Arc::new(site.lessons[index].clone());
+    let embedded = &site.lessons[index];
     let id = embedded.id.clone();
     let live = Memo::new(move |_| match route.get() {
         Route::Lesson { live, .. } => live,
         Route::Home => Live::default(),
     });
-    // The engine's walk when it answers what the URL asks; the embedded one otherwise.
-    let shown = {
-        let (embedded, id) = (embedded.clone(), id.clone());
-        Memo::new(move |_| {
+    // The walk on the stage: the embedded one, or the engine's newest answer to what the
+    // URL asks. An answer that failed (a mistake in an edit) leaves the last walk there.
+    let held = StoredValue::new(Held::Site(site.clone(), index));
+    // The engine's answer for the lesson as written: the table texts the embedded data
+    // leaves out (`digest::embedded_site`).
+    let written = RwSignal::new(None::<Arc<Answer>>);
+    provide_context(Written(written));
+    let generation = RwSignal::new(0u32);
+    {
+        let (site, id) = (site.clone(), id.clone());
+        Effect::new(move |_| {
             let live = live.get();
-            if live.is_empty() {
-                return embedded.clone();
+            if written.with_untracked(Option::is_none) {
+                let a = engine.answer.with(|a| {
+                    a.clone().filter(|a| {
+                        workbench::answers(a, &id, &Live::default()) && a.entry.is_some()
+                    })
+                });
+                if a.is_some() {
+                    written.set(a);
+                }
             }
-            engine
-                .answer
-                .with(|a| {
+            let next = if live.is_empty() {
+                Some(Held::Site(site.clone(), index))
+            } else {
+                engine.answer.with(|a| {
                     a.as_ref()
-                        .filter(|a| workbench::answers(a, &id, &live))
-                        .and_then(|a| a.entry.clone())
+                        .filter(|a| workbench::answers(a, &id, &live) && a.entry.is_some())
+                        .map(|a| Held::Live(a.clone()))
                 })
-                .map(Arc::new)
-                .unwrap_or_else(|| embedded.clone())
-        })
-    };
-    let head = head_html(index, &embedded);
+            };
+            if let Some(next) = next.filter(|n| !held.with_value(|h| h.same(n))) {
+                held.set_value(next);
+                generation.update(|g| *g += 1);
+            }
+        });
+    }
+    let head = head_html(index, embedded);
     document().set_title(&format!("{} · packetwalk", embedded.title));
     let transcript = RwSignal::new(false);
     view! {
@@ -66,7 +84,8 @@ pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
             </div>
             <workbench::Workbench lesson=id.clone() live=live/>
             {move || {
-                let lesson = Lesson::new(shown.get(), index);
+                let _ = generation.get();
+                let lesson = Lesson::new(held.get_value(), index);
                 view! { <Stage lesson=lesson view=view transcript=transcript/> }
             }}
         </main>

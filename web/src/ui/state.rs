@@ -32,29 +32,70 @@ pub fn page_of(view: &View) -> Page {
     }
 }
 
+/// The engine's answer for the open lesson as written: it carries the table texts that the
+/// embedded data leaves out.
+#[derive(Clone, Copy)]
+pub struct Written(pub RwSignal<Option<Arc<crate::ui::engine::Answer>>>);
+
+/// Where the open lesson's entry lives: in the embedded site, or in the engine's answer
+/// (borrowed from either, never copied).
+#[derive(Clone)]
+pub enum Held {
+    Site(Arc<Site>, usize),
+    Live(Arc<crate::ui::engine::Answer>),
+}
+
+impl Held {
+    pub fn entry(&self) -> &LessonEntry {
+        static EMPTY: std::sync::OnceLock<LessonEntry> = std::sync::OnceLock::new();
+        match self {
+            Held::Site(site, i) => &site.lessons[*i],
+            Held::Live(a) => a.entry.as_ref().unwrap_or_else(|| {
+                EMPTY.get_or_init(|| LessonEntry {
+                    id: String::new(),
+                    title: String::new(),
+                    summary: String::new(),
+                    follows: Vec::new(),
+                    intro: String::new(),
+                    body: Err(String::new()),
+                })
+            }),
+        }
+    }
+    /// The same entry, by identity.
+    pub fn same(&self, other: &Held) -> bool {
+        match (self, other) {
+            (Held::Site(a, i), Held::Site(b, j)) => Arc::ptr_eq(a, b) && i == j,
+            (Held::Live(a), Held::Live(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
 /// One open lesson: as embedded, or as the engine ran it with the learner's changes.
 #[derive(Clone)]
 pub struct Lesson {
-    pub entry: Arc<LessonEntry>,
+    pub held: Held,
     pub index: usize,
     pub layout: Arc<Layout>,
 }
 
 impl Lesson {
-    pub fn new(entry: Arc<LessonEntry>, index: usize) -> Lesson {
-        let layout = entry
+    pub fn new(held: Held, index: usize) -> Lesson {
+        let layout = held
+            .entry()
             .body
             .as_ref()
             .map(|b| layout::layout(&b.topology))
             .unwrap_or_default();
         Lesson {
-            entry,
+            held,
             index,
             layout: Arc::new(layout),
         }
     }
     pub fn entry(&self) -> &LessonEntry {
-        &self.entry
+        self.held.entry()
     }
     /// Only built for lessons whose body is there; an empty one otherwise.
     pub fn body(&self) -> &LessonBody {

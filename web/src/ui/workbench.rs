@@ -2,15 +2,20 @@
 //! combine freely) and "Edit" (the lesson's TOML, re-run as the learner types). Both go
 //! through the engine worker (`engine`); the URL holds what they changed, so a reload or a
 //! shared link opens the same cluster. The stage shows the engine's walk once it answers.
+//!
+//! Built for the first load's size budget: the panel is one static piece of HTML, the
+//! switch list comes from the worker as HTML, one effect writes what changes into the DOM
+//! and three handlers (click, change, input) read the element the event came from.
 
 use super::engine::{Answer, Ask, Engine, Source, Status};
-use super::erase::{flag, on_click, on_event, text};
-use super::state::{set_fragment, RouteCtx};
+use super::state::{set_fragment, RouteCtx, Written};
 use crate::deep_link::{self, Live, Route};
-use crate::model::SwitchRow;
 use leptos::prelude::*;
+use std::sync::Arc;
 use std::time::Duration;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 
 /// Does this answer show what the URL asks for this lesson?
 pub fn answers(a: &Answer, id: &str, live: &Live) -> bool {
@@ -20,18 +25,30 @@ pub fn answers(a: &Answer, id: &str, live: &Live) -> bool {
         && a.head.packed == live.edit.clone().unwrap_or_default()
 }
 
-/// The settings with `key` (`NAME@WHERE`) set to `value`, or left out when `value` is the
-/// lesson's own.
-pub fn with_setting(settings: &[String], row: &SwitchRow, value: &str) -> Vec<String> {
+/// The settings with the switch `name@at` set to `value`, or left out when `value` is the
+/// lesson's own (`own`).
+pub fn with_setting(
+    settings: &[String],
+    name: &str,
+    at: &str,
+    own: &str,
+    value: &str,
+) -> Vec<String> {
+    let key = if at.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name}@{at}")
+    };
     let mut out: Vec<String> = settings
         .iter()
-        .filter(|s| key_of(s) != row.key)
+        .filter(|s| key_of(s) != key)
         .cloned()
         .collect();
-    if row.values.first().map(String::as_str) != Some(value) {
-        out.push(match &row.at {
-            Some(at) => format!("{}={value}@{at}", row.name),
-            None => format!("{}={value}", row.name),
+    if value != own {
+        out.push(if at.is_empty() {
+            format!("{name}={value}")
+        } else {
+            format!("{name}={value}@{at}")
         });
     }
     out
@@ -46,137 +63,16 @@ fn key_of(setting: &str) -> String {
     }
 }
 
-fn ask_for(id: &str, live: &Live) -> Ask {
-    Ask {
-        lesson: id.to_string(),
-        settings: live.settings.clone(),
-        source: live
-            .edit
-            .clone()
-            .map(Source::Packed)
-            .unwrap_or(Source::Embedded),
-    }
+/// The panel, before anything is known: tabs, the status line, the two panels.
+const SKELETON: &str = r#"<div class="workbench-tabs"><button class="button" data-act="break" data-testid="open-break" aria-controls="panel-break" aria-expanded="false">Break it</button><button class="button" data-act="edit" data-testid="open-edit" aria-controls="panel-edit" aria-expanded="false">Edit the cluster</button><button class="button" data-act="reset" data-testid="reset" hidden>Back to the lesson as written</button><p class="engine-status" data-testid="engine-status" role="status" aria-live="polite"></p></div><div id="panel-break" class="panel" data-testid="panel-break" hidden><p class="hint">Each switch is a real setting; they combine, and the walk re-runs at once.</p><ul class="switches" data-testid="switches"></ul></div><div id="panel-edit" class="panel" data-testid="panel-edit" hidden><p class="hint">The lesson file, as the engine runs it. Edit it: every change re-runs; a mistake is shown with its line and field, and the walk stays the last one that ran. Nothing leaves your browser.</p><div class="editor-tools"><label class="button file">Open a lesson file…<input type="file" accept=".toml,text/plain" data-act="open" data-testid="open-file"></label><button class="button" data-act="download" data-testid="download">Download this file</button></div><p class="notice error" role="alert" data-testid="edit-error" hidden></p><label class="editor-label" for="lesson-toml">Lesson file (TOML)</label><textarea id="lesson-toml" class="editor" data-testid="editor" spellcheck="false" rows="24"></textarea></div>"#;
+
+fn find(root: &Element, selector: &str) -> Option<HtmlElement> {
+    root.query_selector(selector).ok()??.dyn_into().ok()
 }
 
-#[component]
-pub fn Workbench(lesson: String, live: Memo<Live>) -> impl IntoView {
-    let engine = expect_context::<Engine>();
-    let RouteCtx(route) = expect_context::<RouteCtx>();
-    let id = StoredValue::new(lesson);
-    let open = RwSignal::new(None::<String>);
-    // The newest answer about this lesson with its switches and file (kept while the
-    // learner's next change runs, so the panel does not flicker).
-    let known = RwSignal::new(None::<Answer>);
-    let typed = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if let Some(a) = engine.answer.get() {
-            if a.ask.lesson == id.get_value() && a.failure.is_none() && a.head.error.is_empty() {
-                // An edit that ran: the URL now carries it (replaced, not pushed: typing
-                // must not flood the history).
-                if matches!(a.ask.source, Source::Text(_)) {
-                    let now = live.get_untracked();
-                    let edit = (!a.head.packed.is_empty()).then(|| a.head.packed.clone());
-                    if now.edit != edit || now.settings != a.ask.settings {
-                        let step = step_of(route.get_untracked());
-                        let next = Live {
-                            settings: a.ask.settings.clone(),
-                            edit,
-                        };
-                        set_fragment(
-                            &deep_link::format(&id.get_value(), step, &next),
-                            route,
-                            false,
-                        );
-                    }
-                }
-                known.set(Some(a));
-            }
-        }
-    });
-    // Ask for what the URL holds: at once when the learner changed something, otherwise
-    // once the page is idle after its first frame (for the switches and the file).
-    Effect::new(move |_| {
-        let want = live.get();
-        let ask = ask_for(&id.get_value(), &want);
-        let done = engine.answer.with_untracked(|a| {
-            a.as_ref()
-                .is_some_and(|a| answers(a, &id.get_value(), &want))
-        }) || typed.get_untracked().is_some() && want.edit.is_some();
-        if done {
-            return;
-        }
-        if want.is_empty() && known.get_untracked().is_none() {
-            set_timeout(move || engine.ask(ask), Duration::from_millis(400));
-        } else if !want.is_empty() {
-            engine.ask(ask);
-        }
-    });
-
-    let status = move || {
-        let failure = engine.answer.with(|a| {
-            a.as_ref()
-                .filter(|a| a.ask.lesson == id.get_value())
-                .and_then(|a| a.failure.clone())
-        });
-        if let Some(f) = failure {
-            return format!(
-                "The engine could not run this: {f}. The walk shown is the last one that ran."
-            );
-        }
-        match engine.status.get() {
-            Status::Idle => String::new(),
-            Status::Loading => "Loading the engine…".into(),
-            Status::Busy => "Running your change…".into(),
-            Status::Ready if live.get().is_empty() => String::new(),
-            Status::Ready => changed_summary(&known.get()),
-        }
-    };
-    // One handler for the three buttons (one copy of the event code: the size budget).
-    let click = on_click(move |ev| {
-        let Some(name) = data_of(ev.target(), "tab") else {
-            return;
-        };
-        if name == "reset" {
-            typed.set(None);
-            let step = step_of(route.get_untracked());
-            let fragment = deep_link::format(&id.get_value(), step, &Live::default());
-            return set_fragment(&fragment, route, true);
-        }
-        open.update(|o| {
-            *o = if o.as_deref() == Some(&name) {
-                None
-            } else {
-                Some(name)
-            }
-        });
-    });
-    let expanded =
-        |name: &'static str| text(move || (open.get().as_deref() == Some(name)).to_string());
-    let shut = |name: &'static str| flag(move || open.get().as_deref() != Some(name));
-    view! {
-        <section class="workbench" aria-label="Change the cluster">
-            <div class="workbench-tabs" on:click=click>
-                <button class="button" data-tab="break" data-testid="open-break" aria-controls="panel-break" aria-expanded=expanded("break")>"Break it"</button>
-                <button class="button" data-tab="edit" data-testid="open-edit" aria-controls="panel-edit" aria-expanded=expanded("edit")>"Edit the cluster"</button>
-                <button class="button" data-tab="reset" data-testid="reset" hidden=flag(move || live.get().is_empty())>"Back to the lesson as written"</button>
-                <p class="engine-status" data-testid="engine-status" role="status" aria-live="polite">{text(status)}</p>
-            </div>
-            <div id="panel-break" class="panel" data-testid="panel-break" hidden=shut("break")>
-                <BreakIt id=id live=live known=known/>
-            </div>
-            <div id="panel-edit" class="panel" data-testid="panel-edit" hidden=shut("edit")>
-                <Editor id=id live=live known=known typed=typed/>
-            </div>
-        </section>
-    }
-}
-
-/// The `data-NAME` of the element an event came from, or of its nearest ancestor with one.
-fn data_of(target: Option<web_sys::EventTarget>, name: &str) -> Option<String> {
-    let el: web_sys::Element = target?.dyn_into().ok()?;
-    el.closest(&format!("[data-{name}]"))
-        .ok()??
-        .get_attribute(&format!("data-{name}"))
+/// The element an event came from.
+fn origin(ev: &web_sys::Event) -> Option<Element> {
+    ev.target()?.dyn_into().ok()
 }
 
 fn step_of(route: Route) -> usize {
@@ -186,133 +82,183 @@ fn step_of(route: Route) -> usize {
     }
 }
 
-fn changed_summary(a: &Option<Answer>) -> String {
-    let Some(a) = a else { return String::new() };
-    let what = match (a.ask.settings.is_empty(), a.head.packed.is_empty()) {
-        (false, false) => "your edit, with ",
-        (true, false) => "your edit",
-        _ => "",
-    };
-    format!("Showing {what}{}", a.ask.settings.join(", "))
-}
-
-/// The switches as HTML (one string, not a component per switch: the size budget), with
-/// one handler for all their menus.
-pub fn switches_html(rows: &[SwitchRow], settings: &[String]) -> String {
-    use crate::markup::esc;
-    rows.iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let now = settings
-                .iter()
-                .find(|s| key_of(s) == r.key)
-                .and_then(|s| s.split_once('='))
-                .map(|(_, v)| v.split('@').next().unwrap_or(v))
-                .or(r.values.first().map(String::as_str))
-                .unwrap_or_default();
-            let options: String = r
-                .values
-                .iter()
-                .enumerate()
-                .map(|(j, v)| {
-                    format!(
-                        "<option value=\"{0}\"{1}>{0}{2}</option>",
-                        esc(v),
-                        if v == now { " selected" } else { "" },
-                        if j == 0 { " (as written)" } else { "" }
-                    )
-                })
-                .collect();
-            let at = r.at.as_ref().map(|a| format!(" on {}", esc(a))).unwrap_or_default();
-            format!(
-                "<li class=\"switch\"><label><code>{}</code><span class=\"at\">{at}</span><select data-row=\"{i}\" data-testid=\"switch-{}\">{options}</select></label><p class=\"explain\">{}</p></li>",
-                esc(&r.name),
-                esc(&r.key),
-                esc(&r.explain)
-            )
-        })
-        .collect()
-}
-
 #[component]
-fn BreakIt(
-    id: StoredValue<String>,
-    live: Memo<Live>,
-    known: RwSignal<Option<Answer>>,
-) -> impl IntoView {
-    let RouteCtx(route) = expect_context::<RouteCtx>();
-    let html = text(move || {
-        let settings = live.get().settings;
-        known.with(|a| {
-            a.as_ref()
-                .map(|a| switches_html(&a.head.switches, &settings))
-                .unwrap_or_default()
-        })
-    });
-    let change = on_event(move |ev| {
-        let Some(i) = data_of(ev.target(), "row").and_then(|i| i.parse::<usize>().ok()) else {
-            return;
-        };
-        let value = event_target_value(&ev);
-        let now = live.get_untracked();
-        let Some(settings) = known.with_untracked(|a| {
-            a.as_ref()
-                .and_then(|a| a.head.switches.get(i))
-                .map(|r| with_setting(&now.settings, r, &value))
-        }) else {
-            return;
-        };
-        let next = Live {
-            settings,
-            edit: now.edit,
-        };
-        let step = step_of(route.get_untracked());
-        set_fragment(
-            &deep_link::format(&id.get_value(), step, &next),
-            route,
-            true,
-        );
-    });
-    view! {
-        <p class="hint">"Each switch is a real setting; they combine, and the walk re-runs at once."</p>
-        <ul class="switches" data-testid="switches" on:change=change inner_html=html></ul>
-    }
-}
-
-#[component]
-fn Editor(
-    id: StoredValue<String>,
-    live: Memo<Live>,
-    known: RwSignal<Option<Answer>>,
-    typed: RwSignal<Option<String>>,
-) -> impl IntoView {
+pub fn Workbench(lesson: String, live: Memo<Live>) -> impl IntoView {
     let engine = expect_context::<Engine>();
-    let shown = move || {
-        typed
-            .get()
-            .or_else(|| known.with(|a| a.as_ref().map(|a| a.head.toml.clone())))
-            .unwrap_or_default()
+    let RouteCtx(route) = expect_context::<RouteCtx>();
+    let Written(written) = expect_context::<Written>();
+    let id = StoredValue::new(lesson);
+    let root = NodeRef::<leptos::html::Section>::new();
+    // The newest good answer about this lesson (kept while the next change runs).
+    let known = StoredValue::new(None::<Arc<Answer>>);
+    // The learner has typed in the editor: the engine's copy of the file no longer
+    // overwrites theirs.
+    let typed = StoredValue::new(false);
+    let fresh = StoredValue::new(false);
+    // Leptos rebuilds the next lesson's page in place and this section's old handlers can
+    // still fire after this component is gone: then they do nothing.
+    let gone = move || {
+        id.is_disposed() || typed.is_disposed() || live.try_with_untracked(|_| ()).is_none()
     };
-    let error = move || {
-        engine.answer.with(|a| {
+    let go = move |next: Live, push: bool| {
+        let fragment = deep_link::format(&id.get_value(), step_of(route.get_untracked()), &next);
+        set_fragment(&fragment, route, push);
+    };
+
+    // Ask for what the URL holds: at once when the learner changed something, otherwise
+    // once the page is idle after its first frame (for the switches and the file).
+    Effect::new(move |_| {
+        let want = live.get();
+        let done = engine.answer.with_untracked(|a| {
             a.as_ref()
-                .filter(|a| a.ask.lesson == id.get_value() && !a.head.error.is_empty())
-                .map(|a| a.head.error.clone())
-                .unwrap_or_default()
-        })
+                .is_some_and(|a| answers(a, &id.get_value(), &want))
+        }) || typed.get_value() && want.edit.is_some();
+        let ask = Ask {
+            lesson: id.get_value(),
+            settings: want.settings.clone(),
+            source: want
+                .edit
+                .clone()
+                .map(Source::Packed)
+                .unwrap_or(Source::Embedded),
+        };
+        match (done, want.is_empty()) {
+            (true, _) => {}
+            // The lesson as written, for its switches, its file and its table texts.
+            (false, true) if written.with_untracked(Option::is_none) => set_timeout(
+                move || {
+                    if !gone() {
+                        engine.ask(ask)
+                    }
+                },
+                Duration::from_millis(400),
+            ),
+            (false, true) => {}
+            (false, false) => engine.ask(ask),
+        }
+    });
+
+    // Everything that changes, written into the panel.
+    Effect::new(move |_| {
+        let answer = engine.answer.get();
+        let status = engine.status.get();
+        let live = live.get();
+        let Some(root) = root.get() else { return };
+        let root: &Element = &root;
+        // Leptos rebuilds the next lesson's page in place, keeping what this effect wrote
+        // into the previous one: start from the skeleton.
+        if !fresh.get_value() {
+            fresh.set_value(true);
+            root.set_inner_html(SKELETON);
+        }
+        let mine = answer.as_ref().filter(|a| a.ask.lesson == id.get_value());
+        if let Some(a) = mine.filter(|a| a.failure.is_none() && a.head.error.is_empty()) {
+            // An edit that ran: the URL now carries it (replaced, not pushed: typing must not
+            // flood the history).
+            if matches!(a.ask.source, Source::Text(_)) {
+                let edit = (!a.head.packed.is_empty()).then(|| a.head.packed.clone());
+                if live.edit != edit || live.settings != a.ask.settings {
+                    go(
+                        Live {
+                            settings: a.ask.settings.clone(),
+                            edit,
+                        },
+                        false,
+                    );
+                }
+            }
+            if let Some(list) = find(root, ".switches") {
+                list.set_inner_html(&a.head.switches);
+            }
+            if !typed.get_value() {
+                if let Some(t) =
+                    find(root, "textarea").and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+                {
+                    t.set_value(&a.head.toml);
+                }
+            }
+            known.set_value(Some(a.clone()));
+        }
+        let error = mine.map(|a| a.head.error.clone()).unwrap_or_default();
+        if let Some(e) = find(root, "[data-testid=edit-error]") {
+            e.set_text_content(Some(&error));
+            e.set_hidden(error.is_empty());
+        }
+        let text = match (mine.and_then(|a| a.failure.as_ref()), status) {
+            (Some(f), _) => format!(
+                "The engine could not run this: {f}. The walk shown is the last one that ran."
+            ),
+            (None, Status::Loading) => "Loading the engine…".into(),
+            (None, Status::Busy) => "Running your change…".into(),
+            (None, Status::Ready) if !live.is_empty() => {
+                let edited = if live.edit.is_some() { "your edit" } else { "" };
+                let and = if live.edit.is_some() && !live.settings.is_empty() {
+                    ", with "
+                } else {
+                    ""
+                };
+                format!("Showing {edited}{and}{}", live.settings.join(", "))
+            }
+            _ => String::new(),
+        };
+        if let Some(s) = find(root, ".engine-status") {
+            s.set_text_content(Some(&text));
+        }
+        if let Some(r) = find(root, "[data-act=reset]") {
+            r.set_hidden(live.is_empty());
+        }
+    });
+
+    let click = move |ev: leptos::ev::MouseEvent| {
+        if gone() {
+            return;
+        }
+        let Some(el) = origin(&ev).and_then(|e| e.closest("[data-act]").ok().flatten()) else {
+            return;
+        };
+        let Some(root) = root.get_untracked() else {
+            return;
+        };
+        match el.get_attribute("data-act").as_deref() {
+            Some(tab @ ("break" | "edit")) => {
+                let opening = el.get_attribute("aria-expanded").as_deref() != Some("true");
+                for other in ["break", "edit"] {
+                    let on = opening && other == tab;
+                    if let Some(b) = find(&root, &format!("[data-act={other}]")) {
+                        let _ = b.set_attribute("aria-expanded", if on { "true" } else { "false" });
+                    }
+                    if let Some(p) = find(&root, &format!("#panel-{other}")) {
+                        p.set_hidden(!on);
+                    }
+                }
+            }
+            Some("reset") => {
+                typed.set_value(false);
+                go(Live::default(), true);
+            }
+            Some("download") => {
+                let body = find(&root, "textarea")
+                    .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+                    .map(|t| t.value())
+                    .unwrap_or_default();
+                let _ = save(&format!("{}.toml", id.get_value()), &body);
+            }
+            _ => {}
+        }
     };
+    // The editor's text, run once the learner pauses.
     let pending = StoredValue::new(0u32);
     let run = move |t: String| {
-        typed.set(Some(t.clone()));
+        typed.set_value(true);
         let n = pending.with_value(|p| p + 1);
         pending.set_value(n);
-        // Wait for a pause in the typing before running.
         set_timeout(
             move || {
-                if pending.get_value() == n {
+                if !gone() && pending.get_value() == n {
+                    let settings = live.get_untracked().settings;
                     engine.ask(Ask {
                         lesson: id.get_value(),
-                        settings: live.get_untracked().settings,
+                        settings,
                         source: Source::Text(t),
                     });
                 }
@@ -320,38 +266,62 @@ fn Editor(
             Duration::from_millis(250),
         );
     };
-    let input = on_event(move |ev| run(event_target_value(&ev)));
-    let open_file = on_event(move |ev| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+    let input = move |ev: leptos::ev::Event| {
+        if !gone() {
+            run(event_target_value(&ev))
+        }
+    };
+    let change = move |ev: leptos::ev::Event| {
+        if gone() {
             return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        }
+        let Some(el) = origin(&ev) else { return };
+        if let Ok(file_input) = el.clone().dyn_into::<web_sys::HtmlInputElement>() {
+            let Some(file) = file_input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            // Read in the page; nothing is uploaded.
+            let root = root.get_untracked();
+            let read = Closure::once(move |t: JsValue| {
+                if gone() {
+                    return;
+                }
+                let t = t.as_string().unwrap_or_default();
+                if let Some(area) = root
+                    .as_ref()
+                    .and_then(|r| find(r, "textarea"))
+                    .and_then(|a| a.dyn_into::<HtmlTextAreaElement>().ok())
+                {
+                    area.set_value(&t);
+                }
+                run(t);
+            });
+            let _ = file.text().then(&read);
+            read.forget();
             return;
-        };
-        let promise = file.text();
-        leptos::task::spawn_local(async move {
-            if let Ok(t) = wasm_bindgen_futures::JsFuture::from(promise).await {
-                run(t.as_string().unwrap_or_default());
-            }
-        });
-    });
-    let download = on_click(move |_| {
-        let body = shown();
-        let name = format!("{}.toml", id.get_value());
-        let _ = save(&name, &body);
-    });
+        }
+        let attr = |n: &str| el.get_attribute(n).unwrap_or_default();
+        if el.tag_name() == "SELECT" {
+            let now = live.get_untracked();
+            let value = event_target_value(&ev);
+            let settings = with_setting(
+                &now.settings,
+                &attr("data-name"),
+                &attr("data-at"),
+                &attr("data-own"),
+                &value,
+            );
+            go(
+                Live {
+                    settings,
+                    edit: now.edit,
+                },
+                true,
+            );
+        }
+    };
     view! {
-        <p class="hint">"The lesson file, as the engine runs it. Edit it: every change re-runs; a mistake is shown with its line and field, and the walk stays the last one that ran. Nothing leaves your browser."</p>
-        <div class="editor-tools">
-            <label class="button file">"Open a lesson file…"<input type="file" accept=".toml,text/plain" data-testid="open-file" on:change=open_file/></label>
-            <button class="button" data-testid="download" on:click=download>"Download this file"</button>
-        </div>
-        <p class="notice error" role="alert" data-testid="edit-error" hidden=flag(move || error().is_empty())>{text(error)}</p>
-        <label class="editor-label" for="lesson-toml">"Lesson file (TOML)"</label>
-        <textarea id="lesson-toml" class="editor" data-testid="editor" spellcheck="false" rows="24" prop:value=text(shown) on:input=input></textarea>
+        <section class="workbench" aria-label="Change the cluster" node_ref=root inner_html=SKELETON on:click=click on:change=change on:input=input></section>
     }
 }
 
@@ -375,29 +345,14 @@ fn save(name: &str, body: &str) -> Option<()> {
 mod tests {
     use super::*;
 
-    fn row(name: &str, at: Option<&str>, values: &[&str]) -> SwitchRow {
-        SwitchRow {
-            key: match at {
-                Some(a) => format!("{name}@{a}"),
-                None => name.into(),
-            },
-            name: name.into(),
-            at: at.map(Into::into),
-            values: values.iter().map(|v| v.to_string()).collect(),
-            current: values[0].into(),
-            explain: String::new(),
-        }
-    }
-
     #[test]
     fn a_switch_replaces_its_own_setting_and_leaves_the_others() {
-        let fwd = row("net.ipv4.ip_forward", Some("n1"), &["1", "0"]);
-        let ndots = row("ndots", None, &["5", "1"]);
-        let s = with_setting(&[], &fwd, "0");
+        let fwd = |s: &[String], v| with_setting(s, "net.ipv4.ip_forward", "n1", "1", v);
+        let s = fwd(&[], "0");
         assert_eq!(s, ["net.ipv4.ip_forward=0@n1"]);
-        let s = with_setting(&s, &ndots, "1");
+        let s = with_setting(&s, "ndots", "", "5", "1");
         assert_eq!(s, ["net.ipv4.ip_forward=0@n1", "ndots=1"]);
-        let s = with_setting(&s, &fwd, "1");
+        let s = fwd(&s, "1");
         assert_eq!(s, ["ndots=1"], "back to the lesson's own value: left out");
         assert_eq!(
             key_of("kube-proxy.endpoint=10.244.0.15:8080"),

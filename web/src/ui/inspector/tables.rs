@@ -3,7 +3,7 @@
 //! picked another; rows this hop added are highlighted.
 
 use super::super::erase::{flag, on_click, text};
-use super::super::state::Player;
+use super::super::state::{Player, Written};
 use crate::markup::esc;
 use crate::model::{Hop, Listed, PlaceKind, Table};
 use leptos::prelude::*;
@@ -63,6 +63,7 @@ pub fn tabs_html(tables: &[crate::model::TableRef], current: usize, dots: &[Tabl
 #[component]
 pub fn TablesPane(shown: Signal<bool>) -> impl IntoView {
     let p = expect_context::<Player>();
+    let Written(written) = expect_context::<Written>();
     let picked = RwSignal::new(None::<Table>);
     // (tab strip, terminal), computed only while the pane is shown.
     let screen = move |part: usize| {
@@ -100,10 +101,25 @@ pub fn TablesPane(shown: Signal<bool>) -> impl IntoView {
                 l.body().topology.underlay.route_table.as_deref(),
             );
             if part == 0 {
-                tabs_html(&hop.tables, current, &dots)
-            } else {
-                terminal(&who, &line, l.body().text(r.text), &changed)
+                return tabs_html(&hop.tables, current, &dots);
             }
+            // The embedded lesson has no table texts: the engine's answer brings them.
+            if !l.body().texts.is_empty() {
+                return terminal(&who, &line, l.body().text(r.text), &changed);
+            }
+            written.with(|w| {
+                match w
+                    .as_ref()
+                    .and_then(|w| w.entry.as_ref())
+                    .and_then(|e| e.body.as_ref().ok())
+                {
+                    Some(b) => terminal(&who, &line, b.text(r.text), &changed),
+                    None => {
+                        "Loading the tables: they come with the engine, a moment after the page."
+                            .to_string()
+                    }
+                }
+            })
         })
         .unwrap_or_default()
     };
