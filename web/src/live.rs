@@ -106,7 +106,16 @@ pub fn answer(req: &Request) -> (LiveHead, Site) {
         Ok(l) => l,
         Err(e) => return fail(head, e, 0),
     };
-    head.switches = switches_html(&switches::available(&switched));
+    // The values in the file's own order (its own first, marked "as written"), each
+    // selected as it is in this run.
+    let now = switches::available(&switched);
+    let mut rows = switches::available(&lesson);
+    for r in &mut rows {
+        if let Some(n) = now.iter().find(|n| n.key == r.key) {
+            r.current = n.current.clone();
+        }
+    }
+    head.switches = switches_html(&rows);
     head.applied = settings.iter().map(|s| s.to_string()).collect();
     let what_if = (!settings.is_empty()).then(|| WhatIf {
         slug: head.applied.join(","),

@@ -43,6 +43,11 @@ fn every_switch_of_every_lesson_runs_and_is_listed_with_its_value() {
                     .find(|r| r.contains(&format!("data-testid=\"switch-{}\"", sw.key)))
                     .unwrap_or_else(|| panic!("{id}: {} listed", sw.key));
                 assert!(row.contains(&selected), "{id} {s}: {row}");
+                let own = format!("data-own=\"{}\"", sw.values[0]);
+                assert!(
+                    row.contains(&own),
+                    "{id} {s}: the lesson's own value stays first: {row}"
+                );
                 let body = site.lessons[0].body.as_ref().expect("runs");
                 assert_eq!(
                     body.walks[0].what_if.as_ref().map(|w| w.slug.as_str()),
