@@ -3,10 +3,11 @@
 //! every hop.
 //!
 //! The lessons are run at build time: `build.rs` parses every lesson file with the lessons
-//! crate, runs it (and its what-ifs) with the engine, digests each hop into what the page
-//! shows, and embeds that in a small columnar format of its own. The site itself carries neither the TOML
-//! parser nor the engine, which keeps it within its size budget (the README's "The site"
-//! section has the figures).
+//! crate, runs it with the engine, digests each hop into what the page
+//! //! shows, and embeds that in a small columnar format of its own. The first load carries
+//! neither the TOML parser nor the engine, which keeps it within its size budget; they are
+//! the second module (`src/bin/engine.rs`, the `engine` feature), run in a Web Worker after
+//! the first frame for what the learner changes (the README's "The site" has the figures).
 //!
 //! [`mount`] mounts the app on `<body>` and marks the page ready (`main.rs` calls it). The
 //! module list is a map of the code:
@@ -20,7 +21,7 @@
 //! | [`data`] | reads the embedded bytes |
 //! | [`markup`] | escaping text into HTML and SVG |
 //! | [`layout`] | where everything sits on the drawing, anchors, paths along the wires |
-//! | [`deep_link`] | `#/lesson/step?what-if=…`: parse, format, check against the lessons |
+//! | [`deep_link`] | `#/lesson/step?set=…&edit=…`: parse, format, check against the lessons |
 //! | [`playback`] | moves that stay in range, keys, speeds |
 //! | [`render`] | the read-only parts as HTML text: header tree, decision card, story, glyph |
 //! | [`ui`] | the Leptos components |
