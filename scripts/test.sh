@@ -42,6 +42,8 @@ section "size: scripts/size-report.sh"
 bash scripts/size-report.sh
 
 section "end-to-end: node --test tests/e2e (headless Chromium)"
+# tests/e2e/engine.mjs compares the page's walks with the CLI's (`packetwalk trace --set`).
+cargo build -q --bin packetwalk
 node --test tests/e2e/*.test.mjs
 
 section "conformance: tests/conformance/run.sh (each lesson in real network namespaces)"

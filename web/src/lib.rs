@@ -4,7 +4,7 @@
 //!
 //! The lessons are run at build time: `build.rs` parses every lesson file with the lessons
 //! crate, runs it with the engine, digests each hop into what the page
-//! //! shows, and embeds that in a small columnar format of its own. The first load carries
+//! shows, and embeds that in a small columnar format of its own. The first load carries
 //! neither the TOML parser nor the engine, which keeps it within its size budget; they are
 //! the second module (`src/bin/engine.rs`, the `engine` feature), run in a Web Worker after
 //! the first frame for what the learner changes (the README's "The site" has the figures).
