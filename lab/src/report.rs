@@ -15,6 +15,8 @@ pub struct Outcome {
     pub used: Vec<&'static str>,
     /// One line for the summary.
     pub line: String,
+    /// The findings that fail the run, one line each (printed too, so a CI log shows them).
+    pub unexplained: Vec<String>,
     pub markdown: String,
 }
 
@@ -237,6 +239,10 @@ pub fn build(i: &Inputs) -> Outcome {
     Outcome {
         pass,
         line,
+        unexplained: unexplained
+            .iter()
+            .map(|f| format!("[{}] {}: {}", f.area, f.at, f.what))
+            .collect(),
         markdown: m,
         used: explained.keys().copied().collect(),
     }

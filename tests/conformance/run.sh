@@ -46,9 +46,11 @@ probe="pw-probe-$$"
 ip netns add "$probe" 2>/dev/null || skip "\`ip netns add\` fails here (no network namespaces)"
 ip netns del "$probe"
 
-# One run at a time on a machine: the namespaces have fixed names.
-exec 9<"${BASH_SOURCE[0]}"
-flock -w 600 9 || { echo "conformance: another run holds the lock" >&2; exit 1; }
+# One run at a time on a machine, whichever clone it runs from: the namespaces have fixed names.
+LOCK=/run/lock/packetwalk-conformance.lock
+[ -d /run/lock ] || LOCK=/tmp/packetwalk-conformance.lock
+exec 9>>"$LOCK"
+flock -w 600 9 || { echo "conformance: another run holds the lock $LOCK" >&2; exit 1; }
 
 echo "conformance: building packetwalk and packetwalk-conform"
 cargo build -q -p packetwalk -p packetwalk-lab || exit 1
@@ -110,6 +112,21 @@ run_lesson() {
     ip netns exec "$ns" stdbuf -oL conntrack -E >"$d/tables/$ns.events" 2>/dev/null &
     PIDS+=($!)
   done
+  # A listener that subscribes after the first packet misses the entry's first states: wait
+  # until each one has reported a probe entry made from user space (marked [USERSPACE], which
+  # the comparison ignores).
+  local probe=(-p udp -s 192.0.2.1 -d 192.0.2.2 --sport 9 --dport 9)
+  for ns in "${NAT_NS[@]}"; do
+    for _ in $(seq 50); do
+      ip netns exec "$ns" conntrack -I "${probe[@]}" -t 30 >/dev/null 2>&1
+      grep -q "src=192.0.2.1 " "$d/tables/$ns.events" && break
+      ip netns exec "$ns" conntrack -D "${probe[@]}" >/dev/null 2>&1
+      sleep 0.1
+    done
+    ip netns exec "$ns" conntrack -D "${probe[@]}" >/dev/null 2>&1
+    grep -q "src=192.0.2.1 " "$d/tables/$ns.events" ||
+      { echo "conformance: $lesson: \`conntrack -E\` in $ns reported nothing" >&2; return 1; }
+  done
   for cap in "${CAPTURE[@]}"; do
     local ns="${cap% *}" ifc="${cap#* }"
     for dir in in out; do
@@ -166,6 +183,21 @@ for lesson in "${LESSONS[@]}"; do
   sed 's/^/  /' "$WORK/$lesson.out"
   line="$(grep "^$lesson: " "$WORK/$lesson.out" | tail -1)"
   [ -n "$line" ] || line="$lesson: FAIL — the run did not complete (exit $rc)"
+  if [ $rc -ne 0 ]; then
+    # A kernel keeps its own time (timers, a machine under load): one more try shows whether a
+    # difference is the model's. Both tries are printed; the second one decides.
+    echo "conformance: $lesson: failed; trying once more (the first try is above)"
+    stop_pids
+    [ -n "$TEARDOWN" ] && bash "$TEARDOWN" >/dev/null 2>&1
+    TEARDOWN=""
+    rm -rf "${WORK:?}/$lesson"
+    run_lesson "$lesson" >"$WORK/$lesson.out" 2>&1
+    rc=$?
+    sed 's/^/  /' "$WORK/$lesson.out"
+    line="$(grep "^$lesson: " "$WORK/$lesson.out" | tail -1)"
+    [ -n "$line" ] || line="$lesson: FAIL — the run did not complete (exit $rc)"
+    line="$line (second try; the first failed)"
+  fi
   echo "$line" >>"$SUMMARY"
   grep "^known-used:" "$WORK/$lesson.out" | cut -d: -f2 | tr ' ' '\n' >>"$WORK/known-used"
   [ $rc -eq 0 ] || failed=1

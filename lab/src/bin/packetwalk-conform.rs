@@ -120,6 +120,9 @@ fn compare_lesson(lab: &Lab, dir: &Path, out: &Path) -> Result<bool, String> {
     }
     std::fs::write(out, &o.markdown).map_err(|e| format!("{}: {e}", out.display()))?;
     println!("{}", o.line);
+    for u in &o.unexplained {
+        println!("  unexplained: {u}");
+    }
     println!("known-used: {}", o.used.join(" "));
     Ok(o.pass)
 }
