@@ -41,6 +41,29 @@ pub enum Rcode {
     ServFail,
 }
 
+/// What a response said, as the trace states it: `A 10.96.0.25, A …`, `NODATA`, `NXDOMAIN`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsReply {
+    pub rcode: Rcode,
+    pub addrs: Vec<Ipv4Addr>,
+}
+
+impl fmt::Display for DnsReply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.rcode {
+            Rcode::NoError if self.addrs.is_empty() => f.write_str("NODATA"),
+            Rcode::NoError => {
+                for (i, a) in self.addrs.iter().enumerate() {
+                    write!(f, "{}A {a}", if i > 0 { ", " } else { "" })?;
+                }
+                Ok(())
+            }
+            Rcode::NxDomain => f.write_str("NXDOMAIN"),
+            Rcode::ServFail => f.write_str("SERVFAIL"),
+        }
+    }
+}
+
 /// One answer record (CoreDNS answers cluster names with A records).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DnsRecord {

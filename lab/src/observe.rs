@@ -5,12 +5,11 @@
 
 use crate::names::Names;
 use crate::pcap::{self, App, Body, Ip, Pkt, L4};
-use packetwalk_core::addr::Mac;
 use packetwalk_core::cluster::Cluster;
 use packetwalk_core::dns::{QType, Rcode};
 use packetwalk_core::engine::Run;
 use packetwalk_core::packet::{self as model, ArpOp, Frame, UdpPayload};
-use packetwalk_core::trace::{Decision, Direction, Event};
+use packetwalk_core::trace::{Direction, Event};
 use std::fmt;
 use std::path::Path;
 
@@ -164,9 +163,11 @@ pub fn model_obs(run: &Run, cluster: &Cluster) -> Vec<Obs> {
             (Event::Receive, Some(Direction::In), _) => Some(Dir::In),
             (Event::ArpRequest, _, true) => Some(Dir::Out),
             (Event::ArpReply, _, true) if pkt.src == iface.mac => Some(Dir::Out),
-            (Event::BridgeForward, _, true) => {
-                bridge_up(h.decision.as_ref(), &pkt, iface.mac).then_some(Dir::In)
-            }
+            (Event::BridgeForward, _, true) => h
+                .decision
+                .as_ref()
+                .is_some_and(|d| d.hands_up_to_bridge(pkt.src, pkt.dst, iface.mac))
+                .then_some(Dir::In),
             _ => None,
         };
         if let Some(dir) = dir {
@@ -180,23 +181,6 @@ pub fn model_obs(run: &Run, cluster: &Cluster) -> Vec<Obs> {
         }
     }
     out
-}
-
-/// Does this bridge decision hand the frame up to the host (so its tap sees it coming in)?
-fn bridge_up(d: Option<&Decision>, pkt: &Pkt, bridge_mac: Mac) -> bool {
-    match d {
-        // Delivered locally: for the bridge's MAC, or up after br_netfilter's PREROUTING.
-        Some(Decision::Fdb { ports, entry, .. })
-            if ports.is_empty()
-                && (pkt.dst == bridge_mac
-                    || entry.as_deref().is_some_and(|e| e.ends_with("permanent"))) =>
-        {
-            true
-        }
-        // A broadcast from a port: flooded, and one copy goes up to the bridge itself.
-        Some(Decision::Fdb { entry: None, .. }) => pkt.dst.is_broadcast() && pkt.src != bridge_mac,
-        _ => false,
-    }
 }
 
 /// The kernel's observations: `<dir>/<real ns>__<dev>__<in|out>.pcap` for the model's namespaces.

@@ -16,7 +16,7 @@ use packetwalk_core::addr::Mac;
 use packetwalk_core::engine::Run;
 use packetwalk_core::netns::Netns;
 use packetwalk_core::packet::Frame;
-use packetwalk_core::trace::{Decision, Direction, Event, Hop};
+use packetwalk_core::trace::{Direction, Event, Hop};
 use packetwalk_core::vocab::PlaceKind;
 
 /// A capture point: one interface of one namespace, or the fabric.
@@ -82,9 +82,14 @@ fn seen_at<'a>(run: &Run, i: usize, h: &'a Hop) -> Option<Seen<'a>> {
         (Event::Receive, Some(Direction::In)) => Some(true),
         (Event::ArpRequest, _) if iface.bridge().is_some() => Some(false),
         (Event::ArpReply, _) if iface.bridge().is_some() && eth.src == iface.mac => Some(false),
-        (Event::BridgeForward, _) if iface.bridge().is_some() => {
-            bridge_up(h.decision.as_ref(), frame, iface.mac).then_some(true)
-        }
+        (Event::BridgeForward, _) if iface.bridge().is_some() => frame
+            .eth
+            .is_some_and(|e| {
+                h.decision
+                    .as_ref()
+                    .is_some_and(|d| d.hands_up_to_bridge(e.src, e.dst, iface.mac))
+            })
+            .then_some(true),
         _ => None,
     }?;
     Some(Seen {
@@ -93,26 +98,6 @@ fn seen_at<'a>(run: &Run, i: usize, h: &'a Hop) -> Option<Seen<'a>> {
         inbound: Some(inbound),
         frame,
     })
-}
-
-/// Does this bridge decision hand the frame up to the host (so its tap sees it coming in)?
-fn bridge_up(d: Option<&Decision>, frame: &Frame, bridge_mac: Mac) -> bool {
-    let Some(eth) = frame.eth else {
-        return false;
-    };
-    match d {
-        // Delivered locally: for the bridge's MAC, or up after br_netfilter's PREROUTING.
-        Some(Decision::Fdb { ports, entry, .. })
-            if ports.is_empty()
-                && (eth.dst == bridge_mac
-                    || entry.as_deref().is_some_and(|e| e.ends_with("permanent"))) =>
-        {
-            true
-        }
-        // A broadcast from a port: flooded, and one copy goes up to the bridge itself.
-        Some(Decision::Fdb { entry: None, .. }) => eth.dst.is_broadcast() && eth.src != bridge_mac,
-        _ => false,
-    }
 }
 
 fn tap(ns: &Netns, dev: &str) -> Tap {

@@ -67,8 +67,9 @@ impl Sim {
         }
         if to_host || dnat {
             let d = Decision::Fdb {
-                dst: eth.dst.to_string(),
-                entry: entry.map(|e| e.line(br)),
+                bridge: br.into(),
+                dst: eth.dst,
+                entry,
                 ports: vec![],
             };
             let why = if dnat {
@@ -114,7 +115,7 @@ impl Sim {
                     .entries
                     .iter()
                     .find(|n| n.ip == next_hop && n.dev == br)
-                    .map(|n| n.to_string());
+                    .cloned();
                 let f = Frame {
                     eth: Some(Ethernet { src, dst: mac }),
                     body: Body::Ipv4(ip),

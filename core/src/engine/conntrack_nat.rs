@@ -50,7 +50,7 @@ impl Sim {
                 );
             }
             let d = Decision::Conntrack {
-                entry: e.to_string(),
+                entry: e.clone(),
                 direction: dir,
             };
             self.record(
@@ -106,10 +106,10 @@ impl Sim {
             let e = &mut self.c.netns[ns].conntrack.entries[idx];
             e.reply.src = *to.ip();
             e.reply.sport = to.port();
-            let line = e.to_string();
-            let change = self.change(ns, Changed::Conntrack, line.clone());
+            let entry = e.clone();
+            let change = self.change(ns, Changed::Conntrack, entry.to_string());
             let d = Decision::Conntrack {
-                entry: line,
+                entry,
                 direction: CtDir::Original,
             };
             self.record(Step::new(at, Event::Dnat, format!("DNAT: destination {before} becomes {to}. Conntrack remembers it, so the reply can be turned back")).routed(ip).decision(d).change(change));
@@ -137,7 +137,7 @@ impl Sim {
                 ip.src = e.original.dst;
                 ip.l4.set_sport(e.original.dport);
                 let d = Decision::Conntrack {
-                    entry: e.to_string(),
+                    entry: e.clone(),
                     direction: CtDir::Reply,
                 };
                 self.record(Step::new(at, Event::ConntrackReply, format!("reverse the DNAT: source {before} becomes {}:{} again, the address the client asked for", e.original.dst, e.original.dport)).routed(ip).decision(d));
@@ -202,10 +202,10 @@ impl Sim {
             let e = &mut self.c.netns[ns].conntrack.entries[idx];
             e.reply.dst = addr;
             e.reply.dport = port;
-            let line = e.to_string();
-            let change = self.change(ns, Changed::Conntrack, line.clone());
+            let entry = e.clone();
+            let change = self.change(ns, Changed::Conntrack, entry.to_string());
             let d = Decision::Conntrack {
-                entry: line,
+                entry,
                 direction: CtDir::Original,
             };
             let ports = if random_fully {

@@ -246,8 +246,9 @@ impl Sim {
         if local {
             let at = self.location(ns, Some(br), None);
             let d = Decision::Fdb {
-                dst: eth.dst.to_string(),
-                entry: entry.map(|e| e.line(br)),
+                bridge: br.into(),
+                dst: eth.dst,
+                entry,
                 ports: vec![],
             };
             self.record(Step::new(at, Event::BridgeForward, format!("{} is the bridge's own MAC: the frame goes up to {br}'s IP stack, not out of a port", eth.dst)).frame(frame.clone()).decision(d).changes(changes));
@@ -303,8 +304,9 @@ impl Sim {
             Some(e) => {
                 let hairpin = self.c.netns[ns].iface(&e.port).is_some_and(|i| i.hairpin());
                 let d = Decision::Fdb {
-                    dst: eth.dst.to_string(),
-                    entry: Some(e.line(br)),
+                    bridge: br.into(),
+                    dst: eth.dst,
+                    entry: Some(e.clone()),
                     ports: vec![e.port.clone()],
                 };
                 if Some(e.port.as_str()) == ingress && !hairpin {
@@ -346,7 +348,8 @@ impl Sim {
                     format!("{} is not in the FDB", eth.dst)
                 };
                 let d = Decision::Fdb {
-                    dst: eth.dst.to_string(),
+                    bridge: br.into(),
+                    dst: eth.dst,
                     entry: None,
                     ports: out.clone(),
                 };

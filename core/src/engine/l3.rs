@@ -221,7 +221,7 @@ impl Sim {
                     .entries
                     .iter()
                     .find(|n| n.ip == next_hop && n.dev == dev)
-                    .map(|n| n.to_string());
+                    .cloned();
                 let d = Decision::Neighbour {
                     ip: next_hop,
                     dev: dev.into(),
@@ -340,8 +340,8 @@ impl Sim {
         let at = self.location(ns, Some(dev), None);
         let d = Decision::Vxlan {
             vni: vx.vni,
-            fdb: fdb.line(dev),
-            remote: fdb.dst,
+            dev: dev.into(),
+            fdb: fdb.clone(),
             sport,
         };
         self.record(Step::new(at, Event::VxlanEncap, format!("{dev}'s FDB maps {dst_mac} to node {}: the whole inner frame goes inside UDP {sport} → {}:{}, VNI {} (50 bytes more, hence MTU 1450)", fdb.dst, fdb.dst, vx.dstport, vx.vni)).routed(&outer).decision(d));

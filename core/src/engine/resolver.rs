@@ -4,7 +4,7 @@
 use super::apps::Socket;
 use super::record::{frame, Step};
 use super::{Action, Sim};
-use crate::dns::{DnsMessage, LookupOutcome, QType, Rcode};
+use crate::dns::{DnsMessage, DnsReply, LookupOutcome, QType, Rcode};
 use crate::netfilter::Proto;
 use crate::packet::{Ipv4, Udp, UdpPayload, L4};
 use crate::trace::{Decision, DropReason, Event};
@@ -82,7 +82,7 @@ impl Sim {
         let d = Decision::Dns {
             candidate: qname.clone(),
             reason: why.clone(),
-            answer: String::new(),
+            answer: None,
         };
         self.record(Step::new(at, Event::DnsQuery, format!("glibc tries {qname} ({why}); query {} goes to the nameserver {server} from port {sport}", self.app.queries)).routed(&ip).decision(d));
         self.ip_output(ns, ip);
@@ -103,20 +103,14 @@ impl Sim {
         };
         let ans = self.c.coredns.answer(&q.qname, q.qtype);
         let at = self.location(ns, None, None);
-        let rc = match ans.rcode {
-            Rcode::NoError if ans.answers.is_empty() => "NODATA".to_string(),
-            Rcode::NoError => ans
-                .answers
-                .iter()
-                .map(|a| format!("A {}", a.a))
-                .collect::<Vec<_>>()
-                .join(", "),
-            r => format!("{r:?}").to_uppercase(),
+        let said = DnsReply {
+            rcode: ans.rcode,
+            addrs: ans.answers.iter().map(|a| a.a).collect(),
         };
         let d = Decision::Dns {
             candidate: q.qname.clone(),
             reason: ans.why.clone(),
-            answer: rc.clone(),
+            answer: Some(said.clone()),
         };
         self.record(
             Step::new(
@@ -129,7 +123,11 @@ impl Sim {
             .routed(ip)
             .decision(d),
         );
-        self.leg = format!("{} {}", if q.qtype == QType::A { "A" } else { "AAAA" }, rc);
+        self.leg = format!(
+            "{} {}",
+            if q.qtype == QType::A { "A" } else { "AAAA" },
+            said
+        );
         let msg = DnsMessage {
             id: q.id,
             response: true,
@@ -153,7 +151,7 @@ impl Sim {
             ns,
             &l.process,
             reply,
-            format!("{} answers {rc} to {}:{sport}", l.process, ip.src),
+            format!("{} answers {said} to {}:{sport}", l.process, ip.src),
         );
     }
 }

@@ -69,7 +69,10 @@ fn a_walk_follows_jumps_and_returns_the_dnat() {
         true
     });
     assert_eq!(miss.verdict, NatVerdict::Accept);
-    assert_eq!(miss.policy.as_deref(), Some("nat:PREROUTING:policy:2"));
+    assert_eq!(
+        miss.policy_label().as_deref(),
+        Some("nat:PREROUTING:policy:2")
+    );
 }
 
 #[test]

@@ -3,8 +3,12 @@
 //! A drop is a hop with a reason. `text.rs` holds the text form: the snapshot format and the
 //! CLI's.
 
-use crate::addr::SubnetCheck;
+use crate::addr::{Mac, SubnetCheck};
+use crate::conntrack::CtEntry;
+use crate::dns::DnsReply;
 use crate::fabric::AzureRoute;
+use crate::link::{FdbEntry, VxlanFdb};
+use crate::neigh::Neigh;
 use crate::netfilter::NatWalk;
 use crate::packet::Frame;
 use crate::route::Route;
@@ -186,24 +190,28 @@ pub enum Decision {
     Neighbour {
         ip: Ipv4Addr,
         dev: String,
-        entry: Option<String>,
+        /// The row as it stood when it was used (`ip neigh` prints it).
+        entry: Option<Neigh>,
     },
     /// The bridge's FDB: the row used, or a flood to these ports.
     Fdb {
-        dst: String,
-        entry: Option<String>,
+        bridge: String,
+        dst: Mac,
+        entry: Option<FdbEntry>,
         ports: Vec<String>,
     },
     Nat(NatWalk),
     Conntrack {
-        /// The entry as `conntrack -L` prints it.
-        entry: String,
+        /// The entry after this packet (`conntrack -L` prints it).
+        entry: CtEntry,
         direction: crate::conntrack::Direction,
     },
+    /// flannel's VXLAN device encapsulated the frame: its FDB row gives the remote VTEP.
     Vxlan {
         vni: u32,
-        fdb: String,
-        remote: Ipv4Addr,
+        dev: String,
+        fdb: VxlanFdb,
+        /// The outer UDP source port (a hash of the inner flow).
         sport: u16,
     },
     Fabric {
@@ -214,8 +222,10 @@ pub enum Decision {
     },
     Dns {
         candidate: String,
+        /// Why glibc tries this candidate, or how CoreDNS reads it (in words).
         reason: String,
-        answer: String,
+        /// CoreDNS's reply; none on the query's own hop.
+        answer: Option<DnsReply>,
     },
 }
 
@@ -225,6 +235,22 @@ pub struct StateChange {
     pub table: Changed,
     /// The row as the tool prints it after the change.
     pub line: String,
+}
+
+impl Decision {
+    /// Does this bridge decision hand a frame (`src` → `dst`) up to the bridge's own IP
+    /// stack, so a capture on the bridge device sees it coming in? Yes when it is delivered
+    /// locally (for the bridge's MAC, a port's own MAC, or up after br_netfilter's
+    /// PREROUTING), and for a broadcast flooded from a port (one copy goes up too).
+    pub fn hands_up_to_bridge(&self, src: Mac, dst: Mac, bridge_mac: Mac) -> bool {
+        match self {
+            Decision::Fdb { ports, entry, .. } if ports.is_empty() => {
+                dst == bridge_mac || entry.as_ref().is_some_and(|e| e.local)
+            }
+            Decision::Fdb { entry: None, .. } => dst.is_broadcast() && src != bridge_mac,
+            _ => false,
+        }
+    }
 }
 
 impl Event {

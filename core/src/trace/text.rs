@@ -65,8 +65,13 @@ impl Decision {
                 Some(e) => vec![format!("neigh: {e}")],
                 None => vec![format!("neigh: no entry for {ip} on {dev}")],
             },
-            Decision::Fdb { dst, entry, ports } => match entry {
-                Some(e) => vec![format!("fdb: {e}")],
+            Decision::Fdb {
+                bridge,
+                dst,
+                entry,
+                ports,
+            } => match entry {
+                Some(e) => vec![format!("fdb: {}", e.line(bridge))],
                 None => vec![format!(
                     "fdb: {dst} unknown or broadcast: flood to {}",
                     ports.join(", ")
@@ -79,13 +84,13 @@ impl Decision {
                     .map(|s| {
                         let mark = if s.matched { "✓" } else { "·" };
                         let mut line = format!("{mark} {}  {}", s.trace_label(), s.text);
-                        if let Some(n) = &s.note {
+                        if let Some(n) = &s.draw {
                             line += &format!("  [{n}]");
                         }
                         line
                     })
                     .collect();
-                if let Some(p) = &w.policy {
+                if let Some(p) = w.policy_label() {
                     v.push(format!("  {p}"));
                 }
                 v
@@ -95,11 +100,11 @@ impl Decision {
             }
             Decision::Vxlan {
                 vni,
+                dev,
                 fdb,
-                remote,
                 sport,
             } => {
-                vec![format!("fdb: {fdb}"), format!("vni {vni}, outer dst {remote}:{FLANNEL_VXLAN_PORT}, outer sport {sport} (hash of the inner flow)")]
+                vec![format!("fdb: {}", fdb.line(dev)), format!("vni {vni}, outer dst {}:{FLANNEL_VXLAN_PORT}, outer sport {sport} (hash of the inner flow)", fdb.dst)]
             }
             Decision::Fabric {
                 table,
@@ -123,7 +128,10 @@ impl Decision {
                 answer,
             } => vec![
                 format!("candidate {candidate} ({reason})"),
-                format!("answer: {answer}"),
+                match answer {
+                    Some(a) => format!("answer: {a}"),
+                    None => "answer: ".to_string(),
+                },
             ],
         }
     }

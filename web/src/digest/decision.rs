@@ -35,11 +35,18 @@ pub fn decision(d: &Core) -> Decision {
         Core::Neighbour { ip, dev, entry } => Decision::Neighbour {
             ip: ip.to_string(),
             dev: dev.clone(),
-            entry: entry.as_ref().map(|e| e.trim_end().to_string()),
+            entry: entry.as_ref().map(|e| e.to_string().trim_end().to_string()),
         },
-        Core::Fdb { dst, entry, ports } => Decision::Fdb {
-            dst: dst.clone(),
-            entry: entry.as_ref().map(|e| e.trim_end().to_string()),
+        Core::Fdb {
+            bridge,
+            dst,
+            entry,
+            ports,
+        } => Decision::Fdb {
+            dst: dst.to_string(),
+            entry: entry
+                .as_ref()
+                .map(|e| e.line(bridge).trim_end().to_string()),
             flood: ports.clone(),
         },
         Core::Nat(walk) => Decision::Nat {
@@ -52,7 +59,7 @@ pub fn decision(d: &Core) -> Decision {
                     rule_no: s.rule_no as u32,
                     text: s.text.clone(),
                     matched: s.matched,
-                    note: s.note.clone(),
+                    note: s.draw.map(|d| d.to_string()),
                 })
                 .collect(),
             verdict: match &walk.verdict {
@@ -65,21 +72,21 @@ pub fn decision(d: &Core) -> Decision {
                     random_fully: false,
                 } => "MASQUERADE".to_string(),
             },
-            policy: walk.policy.clone(),
+            policy: walk.policy_label(),
         },
         Core::Conntrack { entry, direction } => Decision::Conntrack {
-            entry: entry.trim_end().to_string(),
+            entry: entry.to_string().trim_end().to_string(),
             direction: direction.name().to_string(),
         },
         Core::Vxlan {
             vni,
+            dev,
             fdb,
-            remote,
             sport,
         } => Decision::Vxlan {
             vni: *vni,
-            fdb: fdb.clone(),
-            remote: remote.to_string(),
+            fdb: fdb.line(dev),
+            remote: fdb.dst.to_string(),
             sport: *sport,
         },
         Core::Fabric {
@@ -101,7 +108,7 @@ pub fn decision(d: &Core) -> Decision {
         } => Decision::Dns {
             candidate: candidate.clone(),
             reason: reason.clone(),
-            answer: answer.clone(),
+            answer: answer.as_ref().map(|a| a.to_string()).unwrap_or_default(),
         },
     }
 }

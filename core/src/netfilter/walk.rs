@@ -1,0 +1,212 @@
+//! The walk through a nat table: every rule looked at, the statistic draws, the verdict.
+
+use super::*;
+
+/// One rule looked at during a walk.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RuleStep {
+    pub chain: String,
+    /// 1-based, as TRACE and `iptables -L --line-numbers` count.
+    pub rule_no: usize,
+    /// The rule in `iptables-save` form.
+    pub text: String,
+    pub matched: bool,
+    /// For a `statistic` match: the draw made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draw: Option<Draw>,
+}
+
+/// A `statistic --mode random` match decided: its probability and whether it was taken.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Draw {
+    pub probability: f64,
+    pub taken: bool,
+}
+
+impl fmt::Display for Draw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "statistic draw with probability {}: {}",
+            saved_probability(self.probability),
+            if self.taken { "taken" } else { "not taken" }
+        )
+    }
+}
+
+impl RuleStep {
+    /// TRACE-style label: `nat:KUBE-SERVICES:rule:3`.
+    pub fn trace_label(&self) -> String {
+        format!("nat:{}:rule:{}", self.chain, self.rule_no)
+    }
+}
+
+/// What the nat table decided.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NatVerdict {
+    /// Nothing to translate (the chain's ACCEPT policy, or an explicit ACCEPT).
+    Accept,
+    Dnat(SocketAddrV4),
+    Masquerade {
+        random_fully: bool,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NatWalk {
+    pub hook: Hook,
+    pub steps: Vec<RuleStep>,
+    pub verdict: NatVerdict,
+    /// The mark as it left the table.
+    pub mark: u32,
+    /// When the walk fell off the end of the built-in chain: the policy's number, one past
+    /// the chain's last rule, as TRACE counts it (`nat:PREROUTING:policy:N`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<usize>,
+}
+
+impl NatWalk {
+    /// TRACE's label for the policy that decided: `nat:PREROUTING:policy:2`.
+    pub fn policy_label(&self) -> Option<String> {
+        self.policy
+            .map(|n| format!("nat:{}:policy:{n}", self.hook.chain_name()))
+    }
+}
+
+/// How deep jumps may nest before the walk gives up (the kernel's limit is far higher; a
+/// lesson never comes close, this only guards against a jump loop in a hand-written file).
+const MAX_DEPTH: usize = 16;
+
+impl NatTable {
+    /// Walk the chain of `hook`. `draw` decides each `statistic` match: it receives the rule
+    /// and its probability and returns whether the rule matched.
+    pub fn walk(
+        &self,
+        hook: Hook,
+        pkt: &mut NfPacket,
+        draw: &mut dyn FnMut(&Rule, f64) -> bool,
+    ) -> NatWalk {
+        let mut steps = Vec::new();
+        let outcome = self.walk_chain(hook.chain_name(), pkt, draw, &mut steps, 0);
+        let (verdict, policy) = match outcome {
+            ChainEnd::Verdict(v) => (v, None),
+            ChainEnd::FellOff => {
+                let n = self.rules(hook.chain_name()).len() + 1;
+                (NatVerdict::Accept, Some(n))
+            }
+        };
+        NatWalk {
+            hook,
+            steps,
+            verdict,
+            mark: pkt.mark,
+            policy,
+        }
+    }
+
+    fn walk_chain(
+        &self,
+        chain: &str,
+        pkt: &mut NfPacket,
+        draw: &mut dyn FnMut(&Rule, f64) -> bool,
+        steps: &mut Vec<RuleStep>,
+        depth: usize,
+    ) -> ChainEnd {
+        if depth > MAX_DEPTH {
+            return ChainEnd::FellOff;
+        }
+        for (i, rule) in self.rules(chain).iter().enumerate() {
+            let (matched, drew) = rule_matches(rule, pkt, draw);
+            steps.push(RuleStep {
+                chain: chain.to_string(),
+                rule_no: i + 1,
+                text: rule_text(chain, rule),
+                matched,
+                draw: drew,
+            });
+            if !matched {
+                continue;
+            }
+            match &rule.target {
+                Target::Jump(next) => {
+                    if let ChainEnd::Verdict(v) = self.walk_chain(next, pkt, draw, steps, depth + 1)
+                    {
+                        return ChainEnd::Verdict(v);
+                    }
+                }
+                Target::Return => return ChainEnd::FellOff,
+                Target::Accept => return ChainEnd::Verdict(NatVerdict::Accept),
+                Target::Dnat(to) => return ChainEnd::Verdict(NatVerdict::Dnat(*to)),
+                Target::Masquerade { random_fully } => {
+                    return ChainEnd::Verdict(NatVerdict::Masquerade {
+                        random_fully: *random_fully,
+                    })
+                }
+                Target::MarkOr(v) => pkt.mark |= v,
+                Target::MarkXor(v) => pkt.mark ^= v,
+                Target::None => {}
+            }
+        }
+        ChainEnd::FellOff
+    }
+}
+
+enum ChainEnd {
+    Verdict(NatVerdict),
+    /// RETURN, or the end of the chain: go back to the caller.
+    FellOff,
+}
+
+fn rule_matches(
+    rule: &Rule,
+    pkt: &NfPacket,
+    draw: &mut dyn FnMut(&Rule, f64) -> bool,
+) -> (bool, Option<Draw>) {
+    let addr_ok = |m: &Option<Neg<Ipv4Net>>, a: Ipv4Addr| {
+        m.as_ref().is_none_or(|n| n.value.contains(&a) != n.not)
+    };
+    let iface_ok = |m: &Option<Neg<String>>, i: &Option<String>| {
+        m.as_ref().is_none_or(|n| {
+            let hit = match (&i, n.value.strip_suffix('+')) {
+                (Some(i), Some(prefix)) => i.starts_with(prefix),
+                (Some(i), None) => *i == n.value,
+                (None, _) => false,
+            };
+            hit != n.not
+        })
+    };
+    if !addr_ok(&rule.src, pkt.src)
+        || !addr_ok(&rule.dst, pkt.dst)
+        || !iface_ok(&rule.in_iface, &pkt.in_iface)
+        || !iface_ok(&rule.out_iface, &pkt.out_iface)
+        || rule.proto.is_some_and(|p| p.number() != pkt.proto)
+    {
+        return (false, None);
+    }
+    let mut drew = None;
+    for m in &rule.matches {
+        let ok = match m {
+            Match::Comment(_) => true,
+            Match::Port { proto, dport } => {
+                proto.number() == pkt.proto && dport.is_none_or(|p| Some(p) == pkt.dport)
+            }
+            Match::Mark { not, value, mask } => ((pkt.mark & mask) == *value) != *not,
+            Match::AddrTypeLocal { not, dst } => {
+                (if *dst { pkt.dst_local } else { pkt.src_local }) != *not
+            }
+            Match::Statistic { p } => {
+                let hit = draw(rule, *p);
+                drew = Some(Draw {
+                    probability: *p,
+                    taken: hit,
+                });
+                hit
+            }
+        };
+        if !ok {
+            return (false, drew);
+        }
+    }
+    (true, drew)
+}
