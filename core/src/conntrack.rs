@@ -182,9 +182,9 @@ fn tuple_text(t: &Tuple, reply_side: bool) -> String {
 impl fmt::Display for CtEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self.original.proto {
-            6 => "tcp",
-            17 => "udp",
-            1 => "icmp",
+            proto::TCP => "tcp",
+            proto::UDP => "udp",
+            proto::ICMP => "icmp",
             _ => "unknown",
         };
         write!(f, "{name:<8} {} {} ", self.original.proto, self.timeout)?;

@@ -9,6 +9,7 @@ use crate::findings::{Finding, TableCheck};
 use crate::mapping::Mapper;
 use packetwalk_core::engine::Run;
 use packetwalk_core::netns::Netns;
+use packetwalk_core::vocab::consts::FLANNEL_VXLAN_PORT;
 
 /// The source address of the entry the conformance run inserts with `conntrack -I` before the
 /// traffic (TEST-NET-1, RFC 5737: no lesson uses it).
@@ -78,7 +79,7 @@ pub fn parse(line: &str) -> Option<Ct> {
 /// dport) and its value there: a VXLAN flow's source port may be mapped per direction.
 fn ports(e: &Ct, mapper: &Mapper) -> [(&'static str, u32); 4] {
     let p = [e.orig.2, e.orig.3, e.reply.2, e.reply.3];
-    if e.proto == "udp" && e.orig.3 == 8472 {
+    if e.proto == "udp" && e.orig.3 == u32::from(FLANNEL_VXLAN_PORT) {
         let (t, v) = mapper.vxlan_key(&e.orig.0, &e.orig.1, p[0]);
         return [(t, v), ("port", p[1]), ("port", p[2]), (t, v)];
     }

@@ -53,12 +53,13 @@ pub mod underlay;
 use names::Names;
 use packetwalk_core::cluster::Cluster;
 use packetwalk_lessons::Lesson;
+use std::sync::Arc;
 
 /// A lesson, its built cluster, and the real names its namespaces get.
 #[derive(Clone, Debug)]
 pub struct Lab {
     pub lesson: Lesson,
-    pub cluster: Cluster,
+    pub cluster: Arc<Cluster>,
     pub names: Names,
     /// What `packetwalk lab` is given for this lesson: its id, or its file's path.
     pub source: String,

@@ -5,6 +5,7 @@
 //! listener, 53, 8472) must be equal.
 
 use packetwalk_core::cluster::Cluster;
+use packetwalk_core::vocab::consts::{DNS_PORT, FLANNEL_VXLAN_PORT};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, Default)]
@@ -32,7 +33,7 @@ impl Mapper {
     /// The ports the lesson fixes: Service ports, target ports, NodePorts, listeners, 53 and
     /// the VXLAN port.
     pub fn for_cluster(c: &Cluster) -> Mapper {
-        let mut fixed: BTreeSet<u16> = [53, 8472].into_iter().collect();
+        let mut fixed: BTreeSet<u16> = [DNS_PORT, FLANNEL_VXLAN_PORT].into_iter().collect();
         for s in &c.spec.services {
             for p in &s.ports {
                 fixed.insert(p.port);

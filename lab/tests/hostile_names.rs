@@ -178,7 +178,7 @@ fn hostile_lab(id: &str) -> (Lab, Vec<String>, Vec<String>) {
         .collect();
     let lab = Lab {
         lesson,
-        cluster,
+        cluster: std::sync::Arc::new(cluster),
         names: n,
         source: "./my lesson;$(touch PWNEDsrc).toml".into(),
     };

@@ -6,9 +6,11 @@
 //! |---|---|
 //! | `lib.rs` | the embedded files, [`Lesson`], loading, running |
 //! | [`narration`] | the narration attached to hops, and how a note finds its hop |
+//! | `built` | the cluster a lesson built, kept so that checking and running build it once |
 //! | `spans` | where each field of a file is (line, path), from toml's own spans |
 //! | [`switches`] | the "break it" switches: real settings a learner flips, applied to a lesson |
 
+mod built;
 pub mod narration;
 mod spans;
 pub mod switches;
@@ -19,6 +21,7 @@ use packetwalk_core::engine::{self, Action, Run, Scenario};
 use serde::{Deserialize, Serialize};
 use spans::Spans;
 use std::net::{Ipv4Addr, SocketAddrV4};
+use std::sync::Arc;
 use thiserror::Error;
 
 /// Every lesson file, in teaching order: (id, TOML text).
@@ -52,6 +55,9 @@ pub struct Lesson {
     pub scenario: ScenarioSpec,
     #[serde(default)]
     pub narration: Vec<Narration>,
+    /// The cluster as last built from `cluster`.
+    #[serde(skip)]
+    built: built::Built,
 }
 
 /// The scenario as a lesson writes it.
@@ -185,7 +191,9 @@ pub fn parse(file: &str, id: &str, text: &str) -> Result<Lesson, LessonError> {
         err(line, &field, e.message())
     })?;
     lesson.id = id.to_string();
-    let cluster = Cluster::build(&lesson.cluster)
+    let cluster = lesson
+        .built
+        .cluster(&lesson.cluster)
         .map_err(|e| err(spans.line_of_path(&e.field), &e.field, &e.message))?;
     lesson
         .scenario_checked(&cluster)
@@ -324,8 +332,9 @@ impl Lesson {
             .unwrap_or_default()
     }
 
-    pub fn cluster(&self) -> Result<Cluster, String> {
-        Cluster::build(&self.cluster).map_err(|e| e.to_string())
+    /// The cluster this lesson describes, built when its spec changed since the last build.
+    pub fn cluster(&self) -> Result<Arc<Cluster>, String> {
+        self.built.cluster(&self.cluster).map_err(|e| e.to_string())
     }
 
     /// Build the cluster and run the scenario; narration is attached to its hops.

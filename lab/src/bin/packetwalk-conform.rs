@@ -87,7 +87,7 @@ fn compare_lesson(lab: &Lab, dir: &Path, out: &Path) -> Result<bool, String> {
         scenario.pin_endpoint = Some(ep);
     }
     let run: Run = engine::run(&lab.cluster, &scenario);
-    let vxlan_port = 8472;
+    let vxlan_port = packetwalk_core::vocab::consts::FLANNEL_VXLAN_PORT;
     let model = model_obs(&run, &lab.cluster);
     let kernel = kernel_obs(&dir.join("cap"), &lab.names, vxlan_port)?;
     if kernel.is_empty() {
