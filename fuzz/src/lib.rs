@@ -4,6 +4,11 @@
 //! CIDRs and addresses that deliberately overlap (node IPs inside pod CIDRs, pods outside
 //! their node's slice, cluster IPs outside the Service CIDR, …), and [`GenLesson::to_toml`]
 //! writes it as a lesson file, so a crash is a TOML file anyone can replay.
+//!
+//! | module | holds |
+//! |---|---|
+//! | `lib.rs` | [`exercise`] |
+//! | `generate` | [`GenLesson`]: the shapes, their pools, and the TOML they write |
 
 use packetwalk_core::show::{self, Table};
 use packetwalk_lessons::narration;

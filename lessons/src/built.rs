@@ -2,7 +2,7 @@
 //! lesson and running it build the cluster once. A lesson changed in memory (a switch
 //! flipped, an edit) has a different spec, and the next build replaces the kept one.
 
-use packetwalk_core::cluster::{SpecError, Cluster, ClusterSpec};
+use packetwalk_core::cluster::{Cluster, ClusterSpec, SpecError};
 use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Default)]

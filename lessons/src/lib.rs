@@ -135,10 +135,12 @@ pub fn ids() -> Vec<&'static str> {
 
 /// Load an embedded lesson by id.
 pub fn load(id: &str) -> Option<Result<Lesson, LessonError>> {
-    FILES
-        .iter()
-        .find(|(i, _)| *i == id)
-        .map(|(i, text)| parse(&format!("lessons/{i}.toml"), i, text))
+    text(id).map(|text| parse(&format!("lessons/{id}.toml"), id, text))
+}
+
+/// The embedded file of lesson `id`, as written.
+pub fn text(id: &str) -> Option<&'static str> {
+    FILES.iter().find(|(i, _)| *i == id).map(|(_, t)| *t)
 }
 
 /// All embedded lessons.

@@ -245,10 +245,19 @@ fn a_lesson_builds_its_cluster_once_and_again_only_when_its_cluster_changes() {
     let l = lesson("cross-node-kubenet");
     let checked = l.cluster().expect("builds");
     let run = l.cluster().expect("builds");
-    assert!(std::sync::Arc::ptr_eq(&checked, &run), "parse's build is reused");
+    assert!(
+        std::sync::Arc::ptr_eq(&checked, &run),
+        "parse's build is reused"
+    );
     let off = apply(&l, &[set(&format!("{IP_FORWARD}=0@{KUBENET_1}"))]).expect("applies");
     let switched = off.cluster().expect("builds");
-    assert!(!std::sync::Arc::ptr_eq(&checked, &switched), "a changed spec builds anew");
+    assert!(
+        !std::sync::Arc::ptr_eq(&checked, &switched),
+        "a changed spec builds anew"
+    );
     assert_ne!(checked.spec, switched.spec);
-    assert!(std::sync::Arc::ptr_eq(&switched, &off.cluster().expect("builds")));
+    assert!(std::sync::Arc::ptr_eq(
+        &switched,
+        &off.cluster().expect("builds")
+    ));
 }

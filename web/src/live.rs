@@ -62,7 +62,7 @@ pub fn answer(req: &Request) -> (LiveHead, Site) {
         Ok(l) => l,
         Err(e) => return fail(head, e.to_string(), e.line),
     };
-    let embedded = embedded_text(&req.id).unwrap_or_default();
+    let embedded = packetwalk_lessons::text(&req.id).unwrap_or_default();
     let (text, edited) = match &req.file {
         File::Embedded => (embedded.to_string(), false),
         File::Text(t) => (t.clone(), t != embedded),
@@ -175,13 +175,6 @@ fn human(s: &Setting) -> String {
         Some(at) => format!("{} = {} on {at}", s.name, s.value),
         None => format!("{} = {}", s.name, s.value),
     }
-}
-
-fn embedded_text(id: &str) -> Option<&'static str> {
-    packetwalk_lessons::FILES
-        .iter()
-        .find(|(i, _)| *i == id)
-        .map(|(_, t)| *t)
 }
 
 /// An edit as the URL carries it: raw DEFLATE (RFC 1951), then base64url without padding
