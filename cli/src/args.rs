@@ -23,6 +23,8 @@ usage:
                                                    every frame at every interface, each
                                                    commented with its hop
   packetwalk switches <lesson>                     the settings --set can break, with their values
+  packetwalk predict <lesson> [--set ...]...       the questions the page's Predict mode asks,
+                                                   with their answers
   packetwalk help [<command>]                      this, or one command's help
   packetwalk <command> --help                      the same
 
@@ -123,6 +125,20 @@ kube-proxy's random pick lands.
   <lesson>      a lesson id (packetwalk list) or a lesson file's path
 ";
 
+pub const PREDICT_HELP: &str = "\
+usage: packetwalk predict <lesson> [--set NAME=VALUE[@WHERE]]...
+
+Prints the questions the site's Predict mode asks before the lesson's decisive hops (the
+route picked, whose MAC is asked for, the destination after DNAT, the node the tunnel or
+the cloud route picks, the next DNS name, the reply's source after conntrack): each with
+the hop it reveals, its choices (the right one marked with *), and the engine's reason.
+The choices come from the run, so with --set they follow the broken cluster.
+
+  <lesson>      a lesson id (packetwalk list) or a lesson file's path
+  --set NAME=VALUE[@WHERE]
+                the lesson with a switch flipped (repeatable; packetwalk switches <lesson>)
+";
+
 /// What the command line asks for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Cmd {
@@ -153,6 +169,10 @@ pub enum Cmd {
     },
     Switches {
         lesson: String,
+    },
+    Predict {
+        lesson: String,
+        set: Vec<Setting>,
     },
 }
 
@@ -185,6 +205,7 @@ fn help_of(command: &str) -> Option<&'static str> {
         "lab" => LAB_HELP,
         "pcap" => PCAP_HELP,
         "switches" => SWITCHES_HELP,
+        "predict" => PREDICT_HELP,
         "help" => HELP,
         _ => return None,
     })
@@ -245,7 +266,12 @@ where
                 let v = p.value().map_err(lex(help))?.string().map_err(lex(help))?;
                 once(&mut output, "--output", v, help)?;
             }
-            Long("set") if matches!(command.as_str(), "trace" | "show" | "lab" | "pcap") => {
+            Long("set")
+                if matches!(
+                    command.as_str(),
+                    "trace" | "show" | "lab" | "pcap" | "predict"
+                ) =>
+            {
                 let v = p.value().map_err(lex(help))?.string().map_err(lex(help))?;
                 set.push(
                     v.parse()
@@ -258,7 +284,7 @@ where
     }
     let wants: &[&str] = match command.as_str() {
         "list" => &[],
-        "trace" | "lab" | "pcap" | "switches" => &["lesson"],
+        "trace" | "lab" | "pcap" | "switches" | "predict" => &["lesson"],
         "show" => &["lesson", "namespace", "table"],
         _ => &["command"],
     };
@@ -311,6 +337,10 @@ where
             set,
         },
         "switches" => Cmd::Switches { lesson: next() },
+        "predict" => Cmd::Predict {
+            lesson: next(),
+            set,
+        },
         _ => Cmd::Lab {
             lesson: next(),
             teardown: teardown.unwrap_or(false),

@@ -106,6 +106,7 @@ fn run(args: impl Iterator<Item = std::ffi::OsString>, out: &mut dyn Write) -> R
             set,
         } => pcap(&broken(&l, &set)?, output.as_deref(), out)?,
         Cmd::Switches { lesson: l } => switches(&lesson(&l)?, out)?,
+        Cmd::Predict { lesson: l, set } => predict(&broken(&l, &set)?, out)?,
     }
     Ok(())
 }
@@ -137,6 +138,19 @@ fn switches(lesson: &Lesson, out: &mut dyn Write) -> Result<(), Failure> {
             .collect();
         writeln!(out, "{}  {}", sw.key, values.join(" "))?;
         writeln!(out, "    {}", sw.explain)?;
+    }
+    Ok(())
+}
+
+/// `packetwalk predict`: the Predict mode's questions, the right choice marked `*`.
+fn predict(lesson: &Lesson, out: &mut dyn Write) -> Result<(), Failure> {
+    let run = lesson.run().map_err(Failure::Failed)?;
+    for q in lessons::checkpoints::questions(lesson, &run) {
+        writeln!(out, "#{} {}", q.hop, q.ask)?;
+        for (i, c) in q.choices.iter().enumerate() {
+            writeln!(out, "  {} {c}", if i == q.right { '*' } else { '-' })?;
+        }
+        writeln!(out, "  why: {}", q.why)?;
     }
     Ok(())
 }

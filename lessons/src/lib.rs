@@ -6,11 +6,13 @@
 //! |---|---|
 //! | `lib.rs` | the embedded files, [`Lesson`], loading, running |
 //! | [`narration`] | the narration attached to hops, and how a note finds its hop |
+//! | [`checkpoints`] | predict, then reveal: where a lesson asks, and the questions its run gives |
 //! | `built` | the cluster a lesson built, kept so that checking and running build it once |
 //! | `spans` | where each field of a file is (line, path), from toml's own spans |
 //! | [`switches`] | the "break it" switches: real settings a learner flips, applied to a lesson |
 
 mod built;
+pub mod checkpoints;
 pub mod narration;
 mod spans;
 pub mod switches;
@@ -55,6 +57,9 @@ pub struct Lesson {
     pub scenario: ScenarioSpec,
     #[serde(default)]
     pub narration: Vec<Narration>,
+    /// Where the walk stops to ask the learner first (predict, then reveal).
+    #[serde(default)]
+    pub checkpoint: Vec<checkpoints::CheckpointSpec>,
     /// The cluster as last built from `cluster`.
     #[serde(skip)]
     built: built::Built,

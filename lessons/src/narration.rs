@@ -27,13 +27,36 @@ fn first() -> usize {
 
 impl Narration {
     fn matches(&self, h: &Hop) -> bool {
-        h.event.kind() == self.event
-            && self.netns.as_ref().is_none_or(|n| *n == h.at.netns)
-            && self
-                .leg
-                .as_ref()
-                .is_none_or(|l| h.leg.starts_with(l.as_str()))
+        hop_matches(self.event, self.netns.as_deref(), self.leg.as_deref(), h)
     }
+}
+
+/// A hop named as a lesson file names it: its event, maybe its namespace and a prefix of
+/// its leg (narration and checkpoints both find their hop this way).
+pub(crate) fn hop_matches(
+    event: EventKind,
+    netns: Option<&str>,
+    leg: Option<&str>,
+    h: &Hop,
+) -> bool {
+    h.event.kind() == event
+        && netns.is_none_or(|n| n == h.at.netns)
+        && leg.is_none_or(|l| h.leg.starts_with(l))
+}
+
+/// The `nth` (from 1) hop that matches.
+pub(crate) fn find_hop(
+    event: EventKind,
+    netns: Option<&str>,
+    leg: Option<&str>,
+    nth: usize,
+    hops: &[Hop],
+) -> Option<usize> {
+    hops.iter()
+        .enumerate()
+        .filter(|(_, h)| hop_matches(event, netns, leg, h))
+        .nth(nth.saturating_sub(1))
+        .map(|(i, _)| i)
 }
 
 /// For every hop, the lesson's narration attached to it (if any).
