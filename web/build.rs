@@ -13,11 +13,15 @@ mod codec;
 #[path = "src/digest/mod.rs"]
 mod digest;
 
+#[path = "src/markup.rs"]
+mod markup;
+
 fn main() {
     println!("cargo:rerun-if-changed=../lessons");
     println!("cargo:rerun-if-changed=src/model");
     println!("cargo:rerun-if-changed=src/codec");
     println!("cargo:rerun-if-changed=src/digest");
+    println!("cargo:rerun-if-changed=src/markup.rs");
     let bytes = codec::encode(&digest::embedded_site());
     let out = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
         .join("site.bin");

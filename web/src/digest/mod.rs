@@ -8,9 +8,11 @@
 //! | `mod.rs` | [`site`]: every lesson → [`Site`] ([`embedded_site`]: without the table texts); hops, their packets compared hop to hop |
 //! | [`topology`] | the built cluster → what the drawing lays out |
 //! | [`packet`] | a frame → its header tree, with what changed since its previous hop |
+//! | [`checkpoints`] | Predict's questions and reveals, as HTML |
 //! | [`decision`] | the engine's decision, ready to show |
 //! | [`tables`] | a namespace's tables after a hop, in the tools' own words |
 
+pub mod checkpoints;
 pub mod decision;
 pub mod packet;
 pub mod tables;
@@ -33,6 +35,12 @@ pub fn embedded_site() -> Site {
     for l in &mut site.lessons {
         if let Ok(b) = &mut l.body {
             b.texts.clear();
+            for w in &mut b.walks {
+                w.checkpoints.clear();
+            }
+            for h in &mut b.hops {
+                h.decision = None;
+            }
         }
     }
     site
@@ -102,6 +110,10 @@ fn body(written: &Lesson, lesson: &Lesson, what_if: Option<WhatIf>) -> Result<Le
             what_if,
             hops,
             outcome: outcome(&run.trace.outcome),
+            checkpoints: packetwalk_lessons::checkpoints::questions(lesson, &run)
+                .iter()
+                .map(checkpoints::checkpoint)
+                .collect(),
         }],
         hops: pools.hops.list,
         packets: pools.packets.list,

@@ -60,6 +60,22 @@ embedded! {
         pub what_if: Option<WhatIf>,
         pub hops: Vec<u32>,
         pub outcome: Outcome,
+        /// Predict, then reveal: the questions asked before their hops (the engine's
+        /// answers carry them; the embedded walks leave them to it).
+        pub checkpoints: Vec<Checkpoint>,
+    }
+}
+
+embedded! {
+    /// A question asked before hop `hop` is shown, as HTML the engine renders: the question
+    /// with its choices, and for each choice the reveal that answers it.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Checkpoint {
+        pub hop: u32,
+        /// Index of the right choice.
+        pub right: u32,
+        pub ask: String,
+        pub reveals: Vec<String>,
     }
 }
 

@@ -3,8 +3,8 @@
 
 use super::engine::{Answer, Engine};
 use super::erase::{flag, on_click, text};
-use super::state::{Held, Lesson, Player, RouteCtx, SiteCtx, Written};
-use super::{controls, drawing, inspector, narration, transcript, workbench};
+use super::state::{Gate, Held, Lesson, Player, RouteCtx, SiteCtx, Written};
+use super::{controls, drawing, inspector, narration, predict, transcript, workbench};
 use crate::deep_link::{Live, Route, View};
 use crate::markup::el;
 use crate::model::LessonEntry;
@@ -34,6 +34,8 @@ pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
     // leaves out (`digest::embedded_site`).
     let written = RwSignal::new(None::<Arc<Answer>>);
     provide_context(Written(written));
+    // Predict mode outlives the stage: a switch re-runs the walk, the mode stays on.
+    let gate = Gate::new();
     let generation = RwSignal::new(0u32);
     {
         let (site, id) = (site.clone(), id.clone());
@@ -82,11 +84,11 @@ pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
                     </button>
                 </div>
             </div>
-            <workbench::Workbench lesson=id.clone() live=live/>
+            <workbench::Workbench lesson=id.clone() live=live gate=gate/>
             {move || {
                 let _ = generation.get();
                 let lesson = Lesson::new(held.get_value(), index);
-                view! { <Stage lesson=lesson view=view transcript=transcript/> }
+                view! { <Stage lesson=lesson view=view transcript=transcript gate=gate written=Written(written)/> }
             }}
         </main>
     }
@@ -96,7 +98,13 @@ pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
 /// Owns the player and the two outside-world effects that drive it: the keyboard and the
 /// playback timer.
 #[component]
-fn Stage(lesson: Lesson, view: Memo<View>, transcript: RwSignal<bool>) -> impl IntoView {
+fn Stage(
+    lesson: Lesson,
+    view: Memo<View>,
+    transcript: RwSignal<bool>,
+    gate: Gate,
+    written: Written,
+) -> impl IntoView {
     let RouteCtx(route) = expect_context::<RouteCtx>();
     let walk = Memo::new(move |_| match view.get() {
         View::Lesson { walk, .. } => walk,
@@ -126,6 +134,7 @@ fn Stage(lesson: Lesson, view: Memo<View>, transcript: RwSignal<bool>) -> impl I
         speed: RwSignal::new(1),
         transcript,
         route,
+        gate,
     };
     provide_context(player);
 
@@ -178,6 +187,7 @@ fn Stage(lesson: Lesson, view: Memo<View>, transcript: RwSignal<bool>) -> impl I
                 <controls::Controls/>
             </section>
             <div class="side">
+                <predict::Predict written=written/>
                 <narration::Narration/>
                 <inspector::Inspector/>
             </div>

@@ -12,6 +12,7 @@
 //! | [`workbench`] | Break it (switches) and Edit (the lesson's TOML), run by the engine |
 //! | [`engine`] | the engine's worker: started after the first frame, asked, answered |
 //! | [`narration`] | the hop's story and the engine's explanation |
+//! | [`predict`] | predict, then reveal: the walk stops before decisive hops and asks |
 //! | [`inspector`] | packet headers, the decision, the namespace's tables |
 //! | [`transcript`] | the whole lesson as text |
 //! | [`theme`] | light and dark |
@@ -25,6 +26,7 @@ pub mod home;
 pub mod inspector;
 pub mod lesson;
 pub mod narration;
+pub mod predict;
 pub mod state;
 pub mod theme;
 pub mod transcript;

@@ -136,6 +136,38 @@ fn empty_body() -> LessonBody {
     }
 }
 
+/// Predict mode's hold on the player: moving forward past a hop not yet revealed stops just
+/// before it and asks instead. The held hops live in `predict` (plain data, not signals:
+/// only `asking` needs to be watched).
+#[derive(Clone, Copy)]
+pub struct Gate {
+    pub on: RwSignal<bool>,
+    /// The hop being asked about; 0 when none (hop 0 is never held: nothing comes before it).
+    pub asking: RwSignal<usize>,
+}
+
+impl Gate {
+    pub fn new() -> Gate {
+        Gate {
+            on: RwSignal::new(false),
+            asking: RwSignal::new(0),
+        }
+    }
+
+    /// Where a move from `from` to `to` may land: before the first held hop it would pass,
+    /// which is then asked about.
+    fn hold(&self, from: usize, to: usize) -> usize {
+        match crate::ui::predict::first_held(from, to) {
+            Some(h) => {
+                self.asking.set(h);
+                crate::ui::predict::focus_choice();
+                h - 1
+            }
+            None => to,
+        }
+    }
+}
+
 /// The player of the open lesson: where the learner is and how the packet moves.
 #[derive(Clone, Copy)]
 pub struct Player {
@@ -149,6 +181,7 @@ pub struct Player {
     pub speed: RwSignal<usize>,
     pub transcript: RwSignal<bool>,
     pub route: RwSignal<Route>,
+    pub gate: Gate,
 }
 
 impl Player {
@@ -180,6 +213,7 @@ impl Player {
     pub fn go(&self, step: usize) {
         let len = self.len.get_untracked();
         let step = step.min(len.saturating_sub(1));
+        let step = self.gate.hold(self.step.get_untracked(), step);
         let id = self.lesson.with_value(|l| l.entry().id.clone());
         set_fragment(
             &deep_link::format(&id, step, &self.live()),
@@ -191,7 +225,7 @@ impl Player {
     /// Move on while playing: the URL is replaced, not pushed, so history is not flooded.
     pub fn advance(&self) {
         let (step, len) = (self.step.get_untracked(), self.len.get_untracked());
-        if step + 1 >= len {
+        if step + 1 >= len || self.gate.hold(step, step + 1) == step {
             self.playing.set(false);
             return;
         }

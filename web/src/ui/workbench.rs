@@ -1,5 +1,6 @@
 //! The workbench above the stage: "Break it" (switches named by the real settings, which
-//! combine freely) and "Edit" (the lesson's TOML, re-run as the learner types). Both go
+//! combine freely), "Edit" (the lesson's TOML, re-run as the learner types) and the
+//! Predict mode's switch (`predict`). Both go
 //! through the engine worker (`engine`); the URL holds what they changed, so a reload or a
 //! shared link opens the same cluster. The stage shows the engine's walk once it answers.
 //!
@@ -64,7 +65,7 @@ fn key_of(setting: &str) -> String {
 }
 
 /// The panel, before anything is known: tabs, the status line, the two panels.
-const SKELETON: &str = r#"<div class="workbench-tabs"><button class="button" data-act="break" data-testid="open-break" aria-controls="panel-break" aria-expanded="false">Break it</button><button class="button" data-act="edit" data-testid="open-edit" aria-controls="panel-edit" aria-expanded="false">Edit the cluster</button><button class="button" data-act="reset" data-testid="reset" hidden>Back to the lesson as written</button><p class="engine-status" data-testid="engine-status" role="status" aria-live="polite"></p></div><div id="panel-break" class="panel" data-testid="panel-break" hidden><p class="hint">Each switch is a real setting; they combine, and the walk re-runs at once.</p><ul class="switches" data-testid="switches"></ul></div><div id="panel-edit" class="panel" data-testid="panel-edit" hidden><p class="hint">The lesson file, as the engine runs it. Edit it: every change re-runs; a mistake is shown with its line and field, and the walk stays the last one that ran. Nothing leaves your browser.</p><div class="editor-tools"><label class="button file">Open a lesson file…<input type="file" accept=".toml,text/plain" data-act="open" data-testid="open-file"></label><button class="button" data-act="download" data-testid="download">Download this file</button></div><p class="notice error" role="alert" data-testid="edit-error" hidden></p><label class="editor-label" for="lesson-toml">Lesson file (TOML)</label><textarea id="lesson-toml" class="editor" data-testid="editor" spellcheck="false" rows="24"></textarea></div>"#;
+const SKELETON: &str = r#"<div class="workbench-tabs"><button class="button" data-act="break" data-testid="open-break" aria-controls="panel-break" aria-expanded="false">Break it</button><button class="button" data-act="edit" data-testid="open-edit" aria-controls="panel-edit" aria-expanded="false">Edit the cluster</button><button class="button" data-act="predict" data-testid="predict-toggle" aria-pressed="false" title="Stop before the decisive hops and guess first">Predict</button><button class="button" data-act="reset" data-testid="reset" hidden>Back to the lesson as written</button><p class="engine-status" data-testid="engine-status" role="status" aria-live="polite"></p></div><div id="panel-break" class="panel" data-testid="panel-break" hidden><p class="hint">Each switch is a real setting; they combine, and the walk re-runs at once.</p><ul class="switches" data-testid="switches"></ul></div><div id="panel-edit" class="panel" data-testid="panel-edit" hidden><p class="hint">The lesson file, as the engine runs it. Edit it: every change re-runs; a mistake is shown with its line and field, and the walk stays the last one that ran. Nothing leaves your browser.</p><div class="editor-tools"><label class="button file">Open a lesson file…<input type="file" accept=".toml,text/plain" data-act="open" data-testid="open-file"></label><button class="button" data-act="download" data-testid="download">Download this file</button></div><p class="notice error" role="alert" data-testid="edit-error" hidden></p><label class="editor-label" for="lesson-toml">Lesson file (TOML)</label><textarea id="lesson-toml" class="editor" data-testid="editor" spellcheck="false" rows="24"></textarea></div>"#;
 
 fn find(root: &Element, selector: &str) -> Option<HtmlElement> {
     root.query_selector(selector).ok()??.dyn_into().ok()
@@ -83,7 +84,7 @@ fn step_of(route: Route) -> usize {
 }
 
 #[component]
-pub fn Workbench(lesson: String, live: Memo<Live>) -> impl IntoView {
+pub fn Workbench(lesson: String, live: Memo<Live>, gate: super::state::Gate) -> impl IntoView {
     let engine = expect_context::<Engine>();
     let RouteCtx(route) = expect_context::<RouteCtx>();
     let Written(written) = expect_context::<Written>();
@@ -231,6 +232,12 @@ pub fn Workbench(lesson: String, live: Memo<Live>) -> impl IntoView {
                         p.set_hidden(!on);
                     }
                 }
+            }
+            Some("predict") => {
+                let on = !gate.on.get_untracked();
+                gate.on.set(on);
+                let _ = el.set_attribute("aria-pressed", if on { "true" } else { "false" });
+                el.set_text_content(Some(if on { "Stop predicting" } else { "Predict" }));
             }
             Some("reset") => {
                 typed.set_value(false);

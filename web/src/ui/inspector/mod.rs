@@ -9,7 +9,8 @@
 pub mod tables;
 
 use super::erase::{flag, on_click, text};
-use super::state::Player;
+use super::state::{Player, Written};
+use crate::model::Hop;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,11 +38,31 @@ fn changed(layers: &[crate::model::Layer]) -> bool {
 #[component]
 pub fn Inspector() -> impl IntoView {
     let p = expect_context::<Player>();
+    let Written(written) = expect_context::<Written>();
     let pane = RwSignal::new(Pane::Packet);
+    // The embedded walk leaves its decisions to the engine (`digest::embedded_site`): the
+    // lesson as written, run by the engine, has the same hops with theirs.
+    let full = move |step: usize, f: &dyn Fn(&Hop) -> String| {
+        written.with(|w| {
+            let b = w.as_ref()?.entry.as_ref()?.body.as_ref().ok()?;
+            b.walk_hops(0).get(step).map(|h| f(h))
+        })
+    };
     let has = move |which: Pane| {
         p.with_hop(|l, h| match which {
             Pane::Packet => l.body().packet(h).is_some_and(|pk| changed(&pk.layers)),
-            Pane::Decision => h.decision.is_some() || !h.changes.is_empty(),
+            Pane::Decision => {
+                h.decision.is_some()
+                    || !h.changes.is_empty()
+                    || full(p.step.get(), &|h| {
+                        if h.decision.is_some() {
+                            "y".into()
+                        } else {
+                            String::new()
+                        }
+                    })
+                    .is_some_and(|y| !y.is_empty())
+            }
             Pane::Tables => h.changes.iter().any(|c| c.netns == h.at.netns),
         })
         .unwrap_or(false)
@@ -65,6 +86,11 @@ pub fn Inspector() -> impl IntoView {
         let which = pane.get();
         p.with_hop(|l, hop| match which {
             Pane::Packet => crate::render::packet::packet_html(l.body().packet(hop)),
+            Pane::Decision if hop.decision.is_none() && l.body().texts.is_empty() => {
+                full(p.step.get(), &crate::render::decision::decision_html).unwrap_or_else(|| {
+                    "<p class=\"hint\">Loading the decision: it comes with the engine, a moment after the page.</p>".to_string() + &crate::render::decision::decision_html(hop)
+                })
+            }
             Pane::Decision => crate::render::decision::decision_html(hop),
             Pane::Tables => String::new(),
         })
