@@ -17,6 +17,7 @@ use crate::Lesson;
 use packetwalk_core::engine::Run;
 use packetwalk_core::vocab::EventKind;
 use question::question;
+pub use question::{Ask, Question};
 use serde::{Deserialize, Serialize};
 
 /// Where the walk stops, and what it asks there, as a lesson file writes it.
@@ -38,46 +39,6 @@ pub struct CheckpointSpec {
 
 fn first() -> usize {
     1
-}
-
-/// The kinds of question, each read from the hop's own decision and packet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ask {
-    /// At a route lookup: which row (or the local table) the kernel picks.
-    Route,
-    /// At an ARP request: whose address the sender asks for.
-    Neighbour,
-    /// At a DNAT: where the packet is headed after kube-proxy's rules.
-    Dnat,
-    /// At an SNAT or masquerade: the source the packet leaves with.
-    Snat,
-    /// At the cloud fabric: which effective route it takes.
-    Fabric,
-    /// At a VXLAN encapsulation: which node the outer packet goes to.
-    Tunnel,
-    /// At a DNS query: which name glibc asks for.
-    Dns,
-    /// At conntrack's reply translation: the source the reply carries.
-    Reply,
-    /// At a delivery: which container's process receives it.
-    Deliver,
-    /// At a bridge: out of which port (or up to the node itself) the frame goes.
-    Bridge,
-}
-
-/// A question, ready to ask before hop `hop` is shown.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Question {
-    pub hop: usize,
-    pub ask: String,
-    /// Two to four choices, in a fixed order that does not give the answer away.
-    pub choices: Vec<String>,
-    /// Index of the right one in `choices`.
-    pub right: usize,
-    /// Why, in the engine's words, and the evidence: the decision as the tools show it.
-    pub why: String,
-    pub evidence: Vec<String>,
 }
 
 /// The lesson's questions for this run, in hop order.

@@ -1,14 +1,40 @@
 //! One question, read from its hop: the prompt, the right answer from the hop's decision
 //! or packet, and wrong choices from the rest of the run and the cluster.
 
-use super::{Ask, Question};
 use crate::Lesson;
 use packetwalk_core::engine::Run;
 use packetwalk_core::fabric::NextHop;
 use packetwalk_core::link::IfaceKind;
 use packetwalk_core::packet::{Body, Frame};
 use packetwalk_core::trace::{Decision, Event};
+use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
+
+/// The kinds of question, each read from the hop's own decision and packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ask {
+    /// At a route lookup: which row (or the local table) the kernel picks.
+    Route,
+    /// At an ARP request: whose address the sender asks for.
+    Neighbour,
+    /// At a DNAT: where the packet is headed after kube-proxy's rules.
+    Dnat,
+    /// At an SNAT or masquerade: the source the packet leaves with.
+    Snat,
+    /// At the cloud fabric: which effective route it takes.
+    Fabric,
+    /// At a VXLAN encapsulation: which node the outer packet goes to.
+    Tunnel,
+    /// At a DNS query: which name glibc asks for.
+    Dns,
+    /// At conntrack's reply translation: the source the reply carries.
+    Reply,
+    /// At a delivery: which container's process receives it.
+    Deliver,
+    /// At a bridge: out of which port (or up to the node itself) the frame goes.
+    Bridge,
+}
 
 pub(super) fn question(ask: Ask, i: usize, run: &Run, lesson: &Lesson) -> Option<Question> {
     let hops = &run.trace.hops;
@@ -269,6 +295,20 @@ pub(super) fn question(ask: Ask, i: usize, run: &Run, lesson: &Lesson) -> Option
         why: h.explain.clone(),
         evidence: h.decision.as_ref().map(Decision::lines).unwrap_or_default(),
     })
+}
+
+/// A question, ready to ask before hop `hop` is shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    pub hop: usize,
+    pub ask: String,
+    /// Two to four choices, in a fixed order that does not give the answer away.
+    pub choices: Vec<String>,
+    /// Index of the right one in `choices`.
+    pub right: usize,
+    /// Why, in the engine's words, and the evidence: the decision as the tools show it.
+    pub why: String,
+    pub evidence: Vec<String>,
 }
 
 /// The right answer and up to three distinct wrong ones, sorted so that the position says
