@@ -12,6 +12,7 @@ import { lessonSuite } from './lessons.mjs';
 import { navigationSuite } from './navigation.mjs';
 import { lookSuite } from './look.mjs';
 import { engineSuite } from './engine.mjs';
+import { predictSuite } from './predict.mjs';
 
 const ctx = {};
 
@@ -30,3 +31,4 @@ lessonSuite(ctx);
 navigationSuite(ctx);
 lookSuite(ctx);
 engineSuite(ctx);
+predictSuite(ctx);

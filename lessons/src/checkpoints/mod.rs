@@ -49,7 +49,8 @@ pub fn questions(lesson: &Lesson, run: &Run) -> Vec<Question> {
         .iter()
         .filter_map(|c| {
             let hop = find_hop(c.event, c.netns.as_deref(), c.leg.as_deref(), c.nth, hops)?;
-            question(c.ask, hop, run, lesson)
+            // The walk opens on hop 0: there is no moment before it to ask in.
+            (hop > 0).then(|| question(c.ask, hop, run, lesson))?
         })
         .collect();
     out.sort_by_key(|q| q.hop);
@@ -66,6 +67,7 @@ pub fn unasked<'a>(lesson: &'a Lesson, run: &Run) -> Vec<&'a CheckpointSpec> {
         .iter()
         .filter(|c| {
             find_hop(c.event, c.netns.as_deref(), c.leg.as_deref(), c.nth, hops)
+                .filter(|&h| h > 0)
                 .and_then(|h| question(c.ask, h, run, lesson))
                 .is_none()
         })

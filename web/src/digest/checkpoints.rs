@@ -3,7 +3,7 @@
 //! choice (right or not, the right answer, the engine's reason, the decision as evidence).
 //! Rendered here, with the engine, so the first load carries only the strings' swapping.
 
-use crate::markup::{el, esc};
+use crate::markup::esc;
 use crate::model::Checkpoint;
 use packetwalk_lessons::checkpoints::Question;
 
@@ -42,12 +42,12 @@ pub fn reveal_html(q: &Question, chosen: usize) -> String {
     let right = &q.choices[q.right];
     let head = if chosen == q.right {
         format!(
-            "<p class=\"verdict right\" data-testid=\"verdict\">Right: {}</p>",
+            "<p class=\"predict-verdict right\" data-testid=\"verdict\">Right: {}</p>",
             esc(right)
         )
     } else {
         format!(
-            "<p class=\"verdict wrong\" data-testid=\"verdict\">Not this time: you said {}; it is {}</p>",
+            "<p class=\"predict-verdict wrong\" data-testid=\"verdict\">Not this time: you said {}; it is {}</p>",
             esc(q.choices.get(chosen).map(String::as_str).unwrap_or("")),
             esc(right)
         )
@@ -55,7 +55,11 @@ pub fn reveal_html(q: &Question, chosen: usize) -> String {
     let evidence = if q.evidence.is_empty() {
         String::new()
     } else {
-        el("pre", "evidence", &q.evidence.join("\n"))
+        // Focusable: a wide table scrolls, and the keyboard must reach it.
+        format!(
+            "<pre class=\"evidence\" tabindex=\"0\" aria-label=\"The evidence\">{}</pre>",
+            esc(&q.evidence.join("\n"))
+        )
     };
     format!("<p class=\"predict-kicker\">Predict · hop #{}</p>{head}<p class=\"why\"><span class=\"why-label\">Why</span>{}</p>{evidence}", q.hop, esc(&q.why))
 }

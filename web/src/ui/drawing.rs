@@ -242,7 +242,9 @@ pub fn Drawing() -> impl IntoView {
     let [under, over] = static_markup(&layout);
     let (scope, device) = (ring_of(false), ring_of(true));
     view! {
-        <div class="drawing-frame" data-testid="drawing" node_ref=frame>
+        // Focusable: on a narrow screen the drawing scrolls sideways, and the keyboard must
+        // reach it too (WCAG 2.1.1).
+        <div class="drawing-frame" data-testid="drawing" node_ref=frame tabindex="0" role="region" aria-label="The cluster drawing">
             <svg class="drawing" viewBox=view_box role="img" aria-label=text(label) style:--natural=format!("{}px", unit(width))>
                 <Fixed class="under" markup=under/>
                 <Outline class="hl-scope" d=scope/>

@@ -181,13 +181,17 @@ pub fn Predict(written: Written) -> impl IntoView {
             return q.ask.clone();
         }
         let step = p.step.get();
+        let end = step + 1 >= p.len.get();
         let (answers, last) = kept(|k| (k.answers.clone(), k.last));
-        if let Some((q, c)) = last.and_then(|(h, c)| Some((find(h as usize)?, c))) {
-            if step == q.hop as usize {
-                return q.reveals.get(c).cloned().unwrap_or_default();
-            }
+        let reveal = last
+            .and_then(|(h, c)| Some((find(h as usize)?, c)))
+            .filter(|(q, _)| step == q.hop as usize)
+            .and_then(|(q, c)| q.reveals.get(c).cloned());
+        match reveal {
+            Some(r) if end => r + &score_html(&answers, qs.len(), true),
+            Some(r) => r,
+            None => score_html(&answers, qs.len(), end),
         }
-        score_html(&answers, qs.len(), step + 1 >= p.len.get())
     };
     let click = move |ev: leptos::ev::MouseEvent| {
         let Some(el) = ev
