@@ -119,7 +119,7 @@ fn a_pod_calling_its_own_service_is_masqueraded_and_needs_hairpin() {
         ip("10.244.0.1"),
         "KUBE-SEP's -s rule marks hairpin traffic for MASQUERADE to the bridge IP"
     );
-    l.cluster.sysctls.hairpin = false;
+    l.cluster.sysctls.hairpin = Some(false);
     let r = run(&l);
     assert!(drop_reasons(&r)
         .iter()

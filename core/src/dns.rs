@@ -198,7 +198,7 @@ mod tests {
         #[test]
         fn no_name_makes_the_resolver_or_coredns_panic(name in "\\PC{0,40}", ndots in 0u8..=255) {
             let (mut conf, coredns) = lab();
-            conf.ndots = ndots;
+            conf.ndots = Some(ndots);
             let mut search = GlibcSearch::new(&conf, &name);
             let mut n = 0;
             while let Some((qname, qtype)) = search.next_query() {

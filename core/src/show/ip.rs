@@ -30,9 +30,14 @@ fn flags_state(ns: &Netns, iface: &Iface) -> (&'static str, &'static str) {
     match &iface.kind {
         IfaceKind::Loopback => ("<LOOPBACK,UP,LOWER_UP>", "UNKNOWN"),
         IfaceKind::Vxlan(_) => (UP, "UNKNOWN"),
+        IfaceKind::Bridge(b) if !has_ports(ns, &iface.name) && b.promisc => {
+            ("<NO-CARRIER,BROADCAST,MULTICAST,PROMISC,UP>", "DOWN")
+        }
         IfaceKind::Bridge(_) if !has_ports(ns, &iface.name) => {
             ("<NO-CARRIER,BROADCAST,MULTICAST,UP>", "DOWN")
         }
+        // iproute2 prints PROMISC between MULTICAST and UP (print_link_flags, ip/ipaddress.c).
+        IfaceKind::Bridge(b) if b.promisc => ("<BROADCAST,MULTICAST,PROMISC,UP,LOWER_UP>", "UP"),
         _ => (UP, "UP"),
     }
 }
