@@ -284,6 +284,14 @@ fn ip_forward_off_drops_the_packet_at_the_first_node() {
 fn a_node_without_a_default_route_drops_internet_traffic_with_no_route() {
     let mut l = lesson("cross-node-vxlan");
     l.scenario.to = Some("1.1.1.1:443".into());
+    // A flannel node has a default route via its LAN's gateway; without one it has no route.
+    let r = run(&l);
+    assert_eq!(
+        drop_reasons(&r),
+        vec![DropReason::NoArpAnswer { ip: ip("192.168.1.1") }],
+        "the lesson's LAN has no router at its gateway address"
+    );
+    l.cluster.underlay.gateway = None;
     let r = run(&l);
     assert_eq!(
         drop_reasons(&r),

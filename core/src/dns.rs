@@ -94,12 +94,15 @@ impl fmt::Display for DnsMessage {
         if !self.response {
             return write!(f, "{}+ {q}? {}", self.id, self.qname);
         }
+        // tcpdump's flags after the id (print-domain.c): `*` authoritative, `-` no recursion
+        // available. CoreDNS answers its zone authoritatively and sets no RA: `*-`, as
+        // `tcpdump -nn` printed the lab's answers (`1001 NXDomain*- 0/1/0`).
         match self.rcode {
-            Rcode::NxDomain => write!(f, "{} NXDomain* 0/1/0", self.id),
-            Rcode::ServFail => write!(f, "{} ServFail 0/0/0", self.id),
-            Rcode::NoError if self.answers.is_empty() => write!(f, "{}* 0/1/0", self.id),
+            Rcode::NxDomain => write!(f, "{} NXDomain*- 0/1/0", self.id),
+            Rcode::ServFail => write!(f, "{} ServFail*- 0/0/0", self.id),
+            Rcode::NoError if self.answers.is_empty() => write!(f, "{}*- 0/1/0", self.id),
             Rcode::NoError => {
-                write!(f, "{}* {}/0/0", self.id, self.answers.len())?;
+                write!(f, "{}*- {}/0/0", self.id, self.answers.len())?;
                 for a in &self.answers {
                     write!(f, " A {}", a.a)?;
                 }

@@ -334,7 +334,7 @@ impl Sim {
             fdb: fdb.clone(),
             sport,
         };
-        self.record(Step::new(at, Event::VxlanEncap, format!("{dev}'s FDB maps {dst_mac} to node {}: the whole inner frame goes inside UDP {sport} → {}:{}, VNI {} (50 bytes more, hence MTU 1450)", fdb.dst, fdb.dst, vx.dstport, vx.vni)).routed(&outer).decision(d));
+        self.record(Step::new(at, Event::VxlanEncap, format!("{dev}'s FDB maps {dst_mac} to node {}: the whole inner frame goes inside UDP {sport} → {}:{}, VNI {} (50 bytes more, hence MTU 1450){}", fdb.dst, fdb.dst, vx.dstport, vx.vni, crate::packet::otv_note(vx.dstport, vx.vni))).routed(&outer).decision(d));
         self.ip_output(ns, outer);
     }
 
