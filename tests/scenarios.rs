@@ -404,3 +404,24 @@ fn nodeport_with_local_traffic_policy_is_not_served_by_a_node_without_endpoints(
         "no KUBE-SVL jump on a node without local endpoints"
     );
 }
+
+#[test]
+fn kubenets_promiscuous_cbr0_gets_a_copy_of_every_forwarded_frame_and_no_broadcast_goes_back() {
+    // As a capture on cbr0 showed (the same-node pods on kubenet, Linux 6.18): the ARP reply,
+    // the SYN and the SYN-ACK between the two pods all also come in on cbr0, and the sender's
+    // own port does not get its ARP request back (hairpin off).
+    let mut l = lesson("same-node");
+    l.cluster.network = packetwalk_core::cluster::Network::Kubenet;
+    let r = run(&l);
+    assert!(completed(&r), "{}", r.trace.to_text());
+    let copies = hops(&r, |e| *e == Event::Drop { reason: DropReason::NotForThisHost })
+        .filter(|h| h.at.device.as_deref() == Some("cbr0"))
+        .count();
+    assert_eq!(copies, 4, "the ARP request's copy, the ARP reply, the SYN, the SYN-ACK");
+    let own_request_back = r.trace.hops.iter().any(|h| {
+        h.at.netns == "frontend"
+            && h.event == Event::Receive
+            && h.packet.as_ref().is_some_and(|f| f.to_string().contains("who-has"))
+    });
+    assert!(!own_request_back);
+}
