@@ -119,7 +119,7 @@ fn a_pod_calling_its_own_service_is_masqueraded_and_needs_hairpin() {
         ip("10.244.0.1"),
         "KUBE-SEP's -s rule marks hairpin traffic for MASQUERADE to the bridge IP"
     );
-    l.cluster.sysctls.hairpin = false;
+    l.cluster.sysctls.hairpin = Some(false);
     let r = run(&l);
     assert!(drop_reasons(&r)
         .iter()
@@ -284,6 +284,16 @@ fn ip_forward_off_drops_the_packet_at_the_first_node() {
 fn a_node_without_a_default_route_drops_internet_traffic_with_no_route() {
     let mut l = lesson("cross-node-vxlan");
     l.scenario.to = Some("1.1.1.1:443".into());
+    // A flannel node has a default route via its LAN's gateway; without one it has no route.
+    let r = run(&l);
+    assert_eq!(
+        drop_reasons(&r),
+        vec![DropReason::NoArpAnswer {
+            ip: ip("192.168.1.1")
+        }],
+        "the lesson's LAN has no router at its gateway address"
+    );
+    l.cluster.underlay.gateway = None;
     let r = run(&l);
     assert_eq!(
         drop_reasons(&r),
@@ -395,4 +405,34 @@ fn nodeport_with_local_traffic_policy_is_not_served_by_a_node_without_endpoints(
         0,
         "no KUBE-SVL jump on a node without local endpoints"
     );
+}
+
+#[test]
+fn kubenets_promiscuous_cbr0_gets_a_copy_of_every_forwarded_frame_and_no_broadcast_goes_back() {
+    // As a capture on cbr0 showed (the same-node pods on kubenet, Linux 6.18): the ARP reply,
+    // the SYN and the SYN-ACK between the two pods all also come in on cbr0, and the sender's
+    // own port does not get its ARP request back (hairpin off).
+    let mut l = lesson("same-node");
+    l.cluster.network = packetwalk_core::cluster::Network::Kubenet;
+    let r = run(&l);
+    assert!(completed(&r), "{}", r.trace.to_text());
+    let copies = hops(&r, |e| {
+        *e == Event::Drop {
+            reason: DropReason::NotForThisHost,
+        }
+    })
+    .filter(|h| h.at.device.as_deref() == Some("cbr0"))
+    .count();
+    assert_eq!(
+        copies, 4,
+        "the ARP request's copy, the ARP reply, the SYN, the SYN-ACK"
+    );
+    let own_request_back = r.trace.hops.iter().any(|h| {
+        h.at.netns == "frontend"
+            && h.event == Event::Receive
+            && h.packet
+                .as_ref()
+                .is_some_and(|f| f.to_string().contains("who-has"))
+    });
+    assert!(!own_request_back);
 }

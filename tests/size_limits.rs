@@ -86,6 +86,7 @@ fn generate(nodes: usize, pods: usize, services: usize, hosts: usize) -> (Cluste
             })
             .collect(),
         upstream_dns: Default::default(),
+        node_dns: Default::default(),
     };
     let (to, port) = match spec.services.last() {
         Some(s) => (s.cluster_ip, 80),

@@ -94,12 +94,15 @@ impl fmt::Display for DnsMessage {
         if !self.response {
             return write!(f, "{}+ {q}? {}", self.id, self.qname);
         }
+        // tcpdump's flags after the id (print-domain.c): `*` authoritative, `-` no recursion
+        // available. CoreDNS answers its zone authoritatively and sets no RA: `*-`, as
+        // `tcpdump -nn` printed the lab's answers (`1001 NXDomain*- 0/1/0`).
         match self.rcode {
-            Rcode::NxDomain => write!(f, "{} NXDomain* 0/1/0", self.id),
-            Rcode::ServFail => write!(f, "{} ServFail 0/0/0", self.id),
-            Rcode::NoError if self.answers.is_empty() => write!(f, "{}* 0/1/0", self.id),
+            Rcode::NxDomain => write!(f, "{} NXDomain*- 0/1/0", self.id),
+            Rcode::ServFail => write!(f, "{} ServFail*- 0/0/0", self.id),
+            Rcode::NoError if self.answers.is_empty() => write!(f, "{}*- 0/1/0", self.id),
             Rcode::NoError => {
-                write!(f, "{}* {}/0/0", self.id, self.answers.len())?;
+                write!(f, "{}*- {}/0/0", self.id, self.answers.len())?;
                 for a in &self.answers {
                     write!(f, " A {}", a.a)?;
                 }
@@ -198,7 +201,7 @@ mod tests {
         #[test]
         fn no_name_makes_the_resolver_or_coredns_panic(name in "\\PC{0,40}", ndots in 0u8..=255) {
             let (mut conf, coredns) = lab();
-            conf.ndots = ndots;
+            conf.ndots = Some(ndots);
             let mut search = GlibcSearch::new(&conf, &name);
             let mut n = 0;
             while let Some((qname, qtype)) = search.next_query() {

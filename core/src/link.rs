@@ -43,6 +43,11 @@ pub enum IfaceKind {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bridge {
     pub fdb: Vec<FdbEntry>,
+    /// Promiscuous (`ip link set cbr0 promisc on`, as kubenet does): the bridge device takes
+    /// a copy of every frame it forwards (`local_rcv` in br_handle_frame_finish,
+    /// net/bridge/br_input.c), which IP then discards as not its own.
+    #[serde(default)]
+    pub promisc: bool,
 }
 
 /// One FDB row: where a MAC was seen. `local` rows are the ports' own MACs (`permanent`).

@@ -12,8 +12,11 @@ pub enum NudState {
     Incomplete,
     /// Confirmed recently (an ARP reply, or traffic that proves it).
     Reachable,
-    /// Known but unconfirmed (learned from a request we answered).
+    /// Known but unconfirmed (learned from a request we answered, or REACHABLE whose
+    /// base_reachable_time ran out).
     Stale,
+    /// A STALE entry was used to send: the kernel sends on it and waits
+    /// delay_first_probe_time (5 s) for a confirmation before it probes.
     Delay,
     Failed,
     /// Set by hand or by a daemon (flannel's VTEP entries); never expires.
@@ -100,6 +103,34 @@ impl NeighTable {
         n
     }
 
+    /// What ARP learns from a request it answers (`neigh_event_ns` in net/ipv4/arp.c →
+    /// `__neigh_update` with NUD_STALE in net/core/neighbour.c): a new or unresolved entry
+    /// becomes STALE; a valid entry whose MAC is unchanged keeps its state ("If entry was
+    /// valid and address is not changed, do not change entry state, if new one is STALE").
+    pub fn learn_from_request(&mut self, ip: Ipv4Addr, dev: &str, lladdr: Mac) -> Neigh {
+        let kept = self
+            .entries
+            .iter()
+            .find(|n| n.ip == ip && n.dev == dev)
+            .and_then(|n| {
+                let valid = !matches!(n.state, NudState::Incomplete | NudState::Failed);
+                (valid && n.lladdr == Some(lladdr)).then_some(n.state)
+            });
+        self.set(ip, dev, Some(lladdr), kept.unwrap_or(NudState::Stale))
+    }
+
+    /// A packet is sent on the entry for `ip` (`neigh_event_send` → `__neigh_event_send`
+    /// in net/core/neighbour.c): a STALE entry becomes DELAY there and then, and its timer
+    /// is armed for delay_first_probe_time. Returns the entry when its state changed.
+    pub fn event_send(&mut self, ip: Ipv4Addr, dev: &str) -> Option<Neigh> {
+        let n = self
+            .entries
+            .iter_mut()
+            .find(|n| n.ip == ip && n.dev == dev && n.state == NudState::Stale)?;
+        n.state = NudState::Delay;
+        Some(n.clone())
+    }
+
     pub fn lines(&self) -> Vec<String> {
         self.entries.iter().map(|n| n.to_string()).collect()
     }
@@ -108,6 +139,31 @@ impl NeighTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stale_entry_used_to_send_becomes_delay_and_a_reachable_one_stays() {
+        let mut t = NeighTable::default();
+        let (a, b) = ("10.244.0.5".parse().unwrap(), "10.244.0.6".parse().unwrap());
+        let mac = Mac([0x02, 0, 0, 0, 0, 1]);
+        t.learn_from_request(a, "cni0", mac);
+        t.set(b, "cni0", Some(mac), NudState::Reachable);
+        assert_eq!(
+            t.event_send(a, "cni0").map(|n| n.state),
+            Some(NudState::Delay)
+        );
+        assert_eq!(
+            t.event_send(a, "cni0"),
+            None,
+            "DELAY stays DELAY until its timer"
+        );
+        assert_eq!(t.event_send(b, "cni0"), None);
+        // A request from a valid entry with the same MAC does not pull it back to STALE.
+        assert_eq!(
+            t.learn_from_request(b, "cni0", mac).state,
+            NudState::Reachable
+        );
+        assert_eq!(t.learn_from_request(a, "cni0", mac).state, NudState::Delay);
+    }
 
     #[test]
     fn incomplete_entry_prints_without_lladdr() {

@@ -257,6 +257,19 @@ impl Frame {
     }
 }
 
+/// UDP 8472: IANA's port for Cisco's OTV, which tcpdump decodes as OTV (`OTV_PORT` in
+/// tcpdump's udp.h), and the Linux VXLAN default flannel keeps.
+pub const OTV_PORT: u16 = 8472;
+
+/// What a learner capturing a VXLAN packet on `port` should know about tcpdump's line.
+pub fn otv_note(port: u16, vni: u32) -> String {
+    if port == OTV_PORT {
+        format!(". tcpdump prints this packet as `OTV, flags [I] (0x08), overlay 0, instance {vni}`: UDP 8472 is the port IANA assigned to Cisco's OTV, and flannel kept the Linux kernel's pre-IANA VXLAN default; `tcpdump -T vxlan` decodes it as `VXLAN, flags [I] (0x08), vni {vni}`")
+    } else {
+        String::new()
+    }
+}
+
 /// One line in the style of `tcpdump -nn -e`, without timestamps: what a learner would see
 /// capturing on that interface.
 impl fmt::Display for Frame {
@@ -290,6 +303,13 @@ impl fmt::Display for Ipv4 {
                 )?;
                 match &u.payload {
                     UdpPayload::Dns(m) => write!(f, "{m}")?,
+                    // tcpdump decodes UDP 8472 as Cisco's OTV and 4789 as VXLAN (print-udp.c);
+                    // both headers are 8 bytes with the I flag, the VNI in the same place.
+                    UdpPayload::Vxlan(v) if u.dport == OTV_PORT || u.sport == OTV_PORT => write!(
+                        f,
+                        "OTV, flags [I] (0x08), overlay 0, instance {}: [{}]",
+                        v.vni, v.inner
+                    )?,
                     UdpPayload::Vxlan(v) => {
                         write!(f, "VXLAN, flags [I] (0x08), vni {}: [{}]", v.vni, v.inner)?
                     }

@@ -12,8 +12,10 @@ use crate::Lab;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Class {
-    /// A timer or a state that moves on its own (neighbour states).
+    /// A timer the model does not run (a neighbour entry's base_reachable_time).
     Timer,
+    /// Two CPUs racing: which of two independent events came first.
+    Race,
     /// The model simplifies on purpose; the lesson stays true.
     Simplification,
     /// The model is wrong here; reported to the owner of `core/` with a proposed fix.
@@ -24,6 +26,7 @@ impl Class {
     pub fn label(&self) -> &'static str {
         match self {
             Class::Timer => "timer / state that moves on its own",
+            Class::Race => "timing between two CPUs",
             Class::Simplification => "simplification in the model",
             Class::Model => "the model differs from the kernel (reported, fix proposed)",
         }
@@ -41,8 +44,8 @@ pub const KNOWN: &[Known] = &[
     Known {
         id: "neighbour-states",
         class: Class::Timer,
-        explain: "Neighbour entries agree on address and MAC; the NUD state is a timer (REACHABLE turns STALE after base_reachable_time, STALE turns DELAY when the entry is used, …), and the kernel kept running after the model's last leg (the final ACK, the FINs).",
-        matches: |f, _| f.area == "neigh-state",
+        explain: "Neighbour entries agree on address and MAC; the kernel's entry moved on by a timer the model does not run: REACHABLE turns STALE after base_reachable_time (30 s, randomised to 15-45 s), DELAY turns REACHABLE (confirmed) or PROBE after delay_first_probe_time (5 s) (neigh_timer_handler, net/core/neighbour.c). STALE → DELAY is not a timer: the model does it on the send that uses the entry (__neigh_event_send).",
+        matches: neigh_timer,
     },
     Known {
         id: "bridge-link-local",
@@ -57,12 +60,61 @@ pub const KNOWN: &[Known] = &[
         matches: nat_counters,
     },
     Known {
-        id: "dns-parallel",
-        class: Class::Simplification,
-        explain: "glibc sends the A and the AAAA question of a candidate back to back from one socket and then reads both answers; the model sends the AAAA after the A answer. Every question and every answer is compared (and the order of the questions); their interleaving is not.",
-        matches: |f, _| f.area == "dns-timeline",
+        id: "dns-answer-before-aaaa",
+        class: Class::Race,
+        explain: "glibc hands the A and the AAAA query to the kernel in one sendmmsg call, before it reads any answer (send_dg in resolv/res_send.c), as the model has it. The first datagram's whole way to the DNS server (ARP included) can run in the softirq of the sending CPU before the second leaves, and the server, on the other CPU, may answer the A before the AAAA is on the wire. Every question and answer matches, in order; only where the A's answer falls among the client's sends differs.",
+        matches: dns_interleaving,
     },
 ];
+
+/// `model [..], kernel [..]` of the client's DNS timeline: the same queries in the same order,
+/// the same answers in the same order, every answer after its own query.
+fn dns_interleaving(f: &Finding, _: &Lab) -> bool {
+    let Some((m, k)) = f
+        .what
+        .strip_prefix("model ")
+        .and_then(|w| w.split_once(", kernel "))
+    else {
+        return false;
+    };
+    let list = |s: &str| -> Vec<String> {
+        s.trim_matches(['[', ']'])
+            .split("\", \"")
+            .map(|x| x.trim_matches('"').to_string())
+            .collect()
+    };
+    let (m, k) = (list(m), list(k));
+    let part = |v: &[String], p: &str| -> Vec<String> {
+        v.iter().filter(|x| x.starts_with(p)).cloned().collect()
+    };
+    let answered_after_asked =
+        k.iter()
+            .enumerate()
+            .all(|(i, x)| match x.strip_prefix("in DNS answer ") {
+                Some(q) => k[..i].iter().any(|y| {
+                    y.strip_prefix("out DNS ").map(|y| y.replacen('?', "", 1))
+                        == Some(q.to_string())
+                }),
+                None => true,
+            });
+    f.area == "dns-timeline"
+        && part(&m, "out ") == part(&k, "out ")
+        && part(&m, "in ") == part(&k, "in ")
+        && answered_after_asked
+}
+
+/// `lladdr … in both; state: model REACHABLE, kernel STALE` (or DELAY → REACHABLE/PROBE):
+/// only the transitions a timer makes.
+fn neigh_timer(f: &Finding, _: &Lab) -> bool {
+    let Some((_, states)) = f.what.split_once("; state: model ") else {
+        return false;
+    };
+    f.area == "neigh-state"
+        && matches!(
+            states.split_once(", kernel "),
+            Some(("REACHABLE", "STALE")) | Some(("DELAY", "REACHABLE" | "PROBE"))
+        )
+}
 
 fn bridges(lab: &Lab) -> Vec<String> {
     lab.cluster

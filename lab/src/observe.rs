@@ -166,7 +166,14 @@ pub fn model_obs(run: &Run, cluster: &Cluster) -> Vec<Obs> {
             (Event::BridgeForward, _, true) => h
                 .decision
                 .as_ref()
-                .is_some_and(|d| d.hands_up_to_bridge(pkt.src, pkt.dst, iface.mac))
+                .is_some_and(|d| {
+                    d.hands_up_to_bridge(
+                        pkt.src,
+                        pkt.dst,
+                        iface.mac,
+                        iface.bridge().is_some_and(|b| b.promisc),
+                    )
+                })
                 .then_some(Dir::In),
             _ => None,
         };

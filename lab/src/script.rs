@@ -232,6 +232,10 @@ fn configure(lab: &Lab, ns: &Netns, s: &mut Script) {
         if let Some(m) = &i.master {
             let _ = write!(set, " master {}", sh_quote(m));
         }
+        if i.bridge().is_some_and(|b| b.promisc) {
+            // kubelet's promiscuous-bridge hairpin mode (kubenet_linux.go: netlink.SetPromiscOn).
+            set.push_str(" promisc on");
+        }
         s.line(ip(lab, &ns.name, &format!("{set} up")));
         if let IfaceKind::Veth { hairpin: true, .. } = i.kind {
             if i.master.is_some() {

@@ -91,7 +91,8 @@ def dns_loop(path):
             addrs, rttl = e["a"], e["ttl"]
             what = e["rcode"] + (" " + " ".join(addrs) if addrs else (" (NODATA)" if rcode == 0 else ""))
         log(f"dns {peer[0]}:{peer[1]} id={qid} {t}? {qname} -> {what}")
-        fl = 0x8000 | 0x0400 | (flags & 0x0100) | 0x0080 | rcode
+        # QR, AA, RD copied, no RA: as CoreDNS answers its zone (tcpdump prints `*-`).
+        fl = 0x8000 | 0x0400 | (flags & 0x0100) | rcode
         an = b"".join(b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, rttl, 4) + socket.inet_aton(a) for a in addrs)
         auth = soa() if e is not None and not addrs and qname.lower().endswith(zone) else b""
         return struct.pack("!HHHHHH", qid, fl, 1, len(addrs), 1 if auth else 0, 0) + question + an + auth

@@ -176,7 +176,7 @@ fn ndots_changes_the_resolv_conf_and_the_queries() {
     let run = l.run().expect("runs");
     let web = run.cluster().ns("web").expect("web");
     let conf = web.resolv_conf.as_ref().expect("resolv.conf");
-    assert_eq!(conf.ndots, 1);
+    assert_eq!(conf.ndots, Some(1));
     assert_ne!(
         run.trace.to_text(),
         lesson("dns").run().expect("runs").trace.to_text()

@@ -113,10 +113,7 @@ fn a_bad_listen_spec_says_what_it_should_look_like() {
 
 #[test]
 fn a_gateway_outside_the_underlay_is_a_route_to_nowhere() {
-    let e = err(&GOOD.replace(
-        "cidr = \"192.168.1.0/24\" }",
-        "cidr = \"192.168.1.0/24\", gateway = \"10.0.0.1\" }",
-    ));
+    let e = err(&GOOD.replace("gateway = \"192.168.1.1\"", "gateway = \"10.0.0.1\""));
     assert_eq!(e.field, "cluster.underlay.gateway");
     assert!(e.message.contains("route to nowhere"), "{e}");
 }

@@ -22,14 +22,15 @@ const QNAME_POINTER: u16 = 0xc000 | 12;
 pub fn message(m: &DnsMessage, ctx: &Ctx) -> Vec<u8> {
     let mut b = Vec::new();
     // Flags: RD always (glibc asks for recursion); a response has QR, AA (the model's
-    // tcpdump form prints `*`), RA and the rcode.
+    // tcpdump form prints `*`) and the rcode, and no RA: CoreDNS does not offer recursion
+    // for its zone (tcpdump's `-`, dig's "recursion requested but not available").
     let rcode = match m.rcode {
         Rcode::NoError => 0,
         Rcode::ServFail => 2,
         Rcode::NxDomain => 3,
     };
     let flags: u16 = if m.response {
-        0x8000 | 0x0400 | 0x0100 | 0x0080 | rcode
+        0x8000 | 0x0400 | 0x0100 | rcode
     } else {
         0x0100
     };
@@ -167,13 +168,13 @@ mod tests {
             }],
         };
         let b = message(&m, &CTX);
-        assert_eq!(&b[2..4], &[0x85, 0x80]);
+        assert_eq!(&b[2..4], &[0x85, 0x00]);
         assert_eq!(&b[b.len() - 16..b.len() - 14], &[0xc0, 12]);
         assert_eq!(&b[b.len() - 4..], &[10, 96, 12, 34]);
         m.rcode = Rcode::NxDomain;
         m.answers.clear();
         let b = message(&m, &CTX);
-        assert_eq!(&b[2..4], &[0x85, 0x83]);
+        assert_eq!(&b[2..4], &[0x85, 0x03]);
         assert_eq!(&b[6..10], &[0, 0, 0, 1], "no answer, one authority record");
         assert!(b.windows(11).any(|w| w == b"\x0ahostmaster"));
     }

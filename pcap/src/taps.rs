@@ -85,9 +85,14 @@ fn seen_at<'a>(run: &Run, i: usize, h: &'a Hop) -> Option<Seen<'a>> {
         (Event::BridgeForward, _) if iface.bridge().is_some() => frame
             .eth
             .is_some_and(|e| {
-                h.decision
-                    .as_ref()
-                    .is_some_and(|d| d.hands_up_to_bridge(e.src, e.dst, iface.mac))
+                h.decision.as_ref().is_some_and(|d| {
+                    d.hands_up_to_bridge(
+                        e.src,
+                        e.dst,
+                        iface.mac,
+                        iface.bridge().is_some_and(|b| b.promisc),
+                    )
+                })
             })
             .then_some(true),
         _ => None,

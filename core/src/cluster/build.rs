@@ -147,10 +147,18 @@ fn node_ns(spec: &ClusterSpec, node: &NodeSpec, segment: &str) -> Netns {
     let gw = gateway_of(node.pod_cidr);
     let br_addr = Ipv4Net::new(gw, node.pod_cidr.prefix_len()).unwrap_or_default();
     let br_index = ns.next_ifindex();
+    let hairpin = spec
+        .sysctls
+        .hairpin
+        .unwrap_or(spec.network.default_hairpin());
+    let bridge = Bridge {
+        promisc: spec.network.bridge_promisc(hairpin),
+        ..Bridge::default()
+    };
     ns.ifaces.push(Iface {
         ifindex: br_index,
         name: br.into(),
-        kind: IfaceKind::Bridge(Bridge::default()),
+        kind: IfaceKind::Bridge(bridge),
         mac: Mac::ZERO,
         mtu: pod_mtu(spec),
         addrs: vec![br_addr],
@@ -164,7 +172,7 @@ fn node_ns(spec: &ClusterSpec, node: &NodeSpec, segment: &str) -> Netns {
             peer_netns: pod.name.clone(),
             peer_ifindex: 2,
             peer_name: "eth0".into(),
-            hairpin: spec.sysctls.hairpin,
+            hairpin,
         };
         ns.ifaces.push(Iface {
             ifindex,
@@ -294,10 +302,13 @@ fn pod_ns(
     if spec.network == Network::FlannelVxlan {
         ns.routes.add(Route::via(spec.pod_cidr, gw, "eth0"));
     }
-    if let Some(dns) = spec.dns_ip {
+    if pod.containers.iter().any(|c| c.dns_server) {
+        // CoreDNS runs with dnsPolicy: Default: the node's resolv.conf, never the cluster's.
+        ns.resolv_conf = Some(ResolvConf::node_default(&spec.node_nameservers(), &[]));
+    } else if let Some(dns) = spec.dns_ip {
         let mut conf = ResolvConf::cluster_first(&pod.namespace, &spec.cluster_domain, dns, &[]);
         if let Some(ndots) = pod.dns_config.and_then(|d| d.ndots) {
-            conf.ndots = ndots;
+            conf.ndots = Some(ndots);
         }
         ns.resolv_conf = Some(conf);
     }

@@ -36,6 +36,25 @@ pub struct ClusterSpec {
     /// Names CoreDNS forwards upstream and the address the upstream answers.
     #[serde(default)]
     pub upstream_dns: BTreeMap<String, Ipv4Addr>,
+    /// The nameservers of the nodes' own /etc/resolv.conf (the file kubelet's
+    /// `--resolv-conf` names), which a `dnsPolicy: Default` pod such as CoreDNS gets.
+    /// Unset: Azure's DNS 168.63.129.16 on an Azure VNet (learn.microsoft.com, "What is IP
+    /// address 168.63.129.16?"), the underlay's gateway on an Ethernet LAN.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub node_dns: Vec<Ipv4Addr>,
+}
+
+impl ClusterSpec {
+    /// The nodes' nameservers: `node_dns`, or the underlay's default (above).
+    pub fn node_nameservers(&self) -> Vec<Ipv4Addr> {
+        if !self.node_dns.is_empty() {
+            return self.node_dns.clone();
+        }
+        match self.underlay.kind {
+            UnderlayKind::AzureVnet => vec![Ipv4Addr::new(168, 63, 129, 16)],
+            _ => self.underlay.gateway.into_iter().collect(),
+        }
+    }
 }
 
 fn default_domain() -> String {
@@ -53,6 +72,16 @@ pub enum Network {
 }
 
 impl Network {
+    /// Hairpin mode on the bridge ports when the lesson does not set it (see
+    /// `SysctlSpec::hairpin`): kubenet off, flannel on.
+    pub fn default_hairpin(&self) -> bool {
+        *self == Network::FlannelVxlan
+    }
+    /// kubenet's cbr0 is promiscuous (kubelet's promiscuous-bridge hairpin mode); flannel's
+    /// cni0 is not.
+    pub fn bridge_promisc(&self, hairpin: bool) -> bool {
+        *self == Network::Kubenet && !hairpin
+    }
     pub fn bridge_name(&self) -> &'static str {
         match self {
             Network::Kubenet => "cbr0",
@@ -94,9 +123,16 @@ pub struct SysctlSpec {
     /// `net.bridge.bridge-nf-call-iptables` on the nodes.
     #[serde(default = "yes")]
     pub bridge_nf_call_iptables: bool,
-    /// Hairpin mode on the pods' host-side veths.
-    #[serde(default = "yes")]
-    pub hairpin: bool,
+    /// Hairpin mode on the pods' host-side veths. Unset: as the network sets it up.
+    /// kubenet: off, with the bridge promiscuous instead: kubelet's default hairpin mode is
+    /// `promiscuous-bridge` (kubernetes/kubernetes pkg/kubelet/apis/config/v1beta1/defaults.go),
+    /// and kubenet writes `"hairpinMode": false` unless it is `hairpin-veth`, then sets cbr0
+    /// promiscuous (pkg/kubelet/dockershim/network/kubenet/kubenet_linux.go, v1.23:
+    /// `setHairpin := plugin.hairpinMode == kubeletconfig.HairpinVeth`, `netlink.SetPromiscOn`).
+    /// flannel: on (its CNI config delegates `"hairpinMode": true` to the bridge plugin,
+    /// flannel-io/flannel Documentation/kube-flannel.yml, `cni-conf.json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hairpin: Option<bool>,
 }
 
 impl SysctlSpec {
@@ -137,7 +173,7 @@ impl Default for SysctlSpec {
         SysctlSpec {
             ip_forward: true,
             bridge_nf_call_iptables: true,
-            hairpin: true,
+            hairpin: None,
         }
     }
 }

@@ -98,7 +98,7 @@ impl GlibcSearch {
             });
             return s;
         }
-        let ndots = conf.ndots.min(MAX_NDOTS);
+        let ndots = conf.ndots().min(MAX_NDOTS);
         let dots = name.matches('.').count();
         let trailing_dot = name.ends_with('.');
         let as_is = if trailing_dot {

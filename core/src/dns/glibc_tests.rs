@@ -198,7 +198,7 @@ fn odd_inputs_do_not_panic() {
     let conf = ResolvConf {
         search: vec![".".into(), "".into(), "x.".into()],
         nameservers: vec![],
-        ndots: 200,
+        ndots: Some(200),
     };
     for name in ["", ".", "..", "a..b", "é.ü", "a.b."] {
         let mut s = GlibcSearch::new(&conf, name);

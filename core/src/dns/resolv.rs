@@ -1,5 +1,5 @@
 //! The pod's `/etc/resolv.conf`: what kubelet computes for `dnsPolicy: ClusterFirst` and
-//! what containerd writes (kubernetes/kubernetes pkg/kubelet/network/dns/dns.go,
+//! `Default` and what containerd writes (kubernetes/kubernetes pkg/kubelet/network/dns/dns.go,
 //! `GetPodDNS`; containerd's CRI `parseDNSOptions`; resolv.conf(5)).
 
 use serde::{Deserialize, Serialize};
@@ -19,8 +19,9 @@ pub struct ResolvConf {
     pub search: Vec<String>,
     /// One `nameserver` line each.
     pub nameservers: Vec<Ipv4Addr>,
-    /// `options ndots:N`.
-    pub ndots: u8,
+    /// `options ndots:N`; `None`: no options line, and glibc's default of 1 applies
+    /// (resolv/res_init.c).
+    pub ndots: Option<u8>,
 }
 
 impl ResolvConf {
@@ -63,8 +64,31 @@ impl ResolvConf {
         ResolvConf {
             search,
             nameservers: vec![dns_ip],
-            ndots: 5,
+            ndots: Some(5),
         }
+    }
+
+    /// What kubelet writes for `dnsPolicy: Default` (`podDNSDefault` in GetPodDNS): the
+    /// node's own file (the one kubelet's `--resolv-conf` names) as it is: its nameservers
+    /// (kubelet keeps at most 3), its search list, no options added. CoreDNS's Deployment
+    /// runs so (kubernetes/kubernetes cluster/addons/dns/coredns/coredns.yaml.base,
+    /// `dnsPolicy: Default`): with the cluster's DNS IP it would forward to itself, and
+    /// its `loop` plugin stops it on that (coredns/coredns plugin/loop/README.md).
+    pub fn node_default(nameservers: &[Ipv4Addr], node_search: &[String]) -> ResolvConf {
+        ResolvConf {
+            search: node_search
+                .iter()
+                .filter(|s| !s.is_empty() && *s != ".")
+                .map(|s| s.trim_end_matches('.').to_string())
+                .collect(),
+            nameservers: nameservers.iter().take(3).copied().collect(),
+            ndots: None,
+        }
+    }
+
+    /// The ndots glibc uses: the file's, or 1 (resolv/res_init.c).
+    pub fn ndots(&self) -> u8 {
+        self.ndots.unwrap_or(1)
     }
 }
 
@@ -78,7 +102,10 @@ impl fmt::Display for ResolvConf {
         for ns in &self.nameservers {
             writeln!(f, "nameserver {ns}")?;
         }
-        writeln!(f, "options ndots:{}", self.ndots)
+        if let Some(n) = self.ndots {
+            writeln!(f, "options ndots:{n}")?;
+        }
+        Ok(())
     }
 }
 
@@ -130,6 +157,13 @@ mod tests {
         assert!(!conf.search.contains(&"a".repeat(300)));
         assert!(conf.search.join(" ").len() <= 2048);
         assert_eq!(conf.search.len(), 3 + 7);
+    }
+
+    #[test]
+    fn dns_policy_default_is_the_nodes_file_without_options() {
+        let conf = ResolvConf::node_default(&[Ipv4Addr::new(192, 168, 1, 1)], &[]);
+        assert_eq!(conf.to_string(), "nameserver 192.168.1.1\n");
+        assert_eq!(conf.ndots(), 1);
     }
 
     #[test]

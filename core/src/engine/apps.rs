@@ -26,8 +26,12 @@ pub(super) struct Apps {
     pub(super) from: String,
     pub(super) socket: Option<Socket>,
     pub(super) resolver: Option<GlibcSearch>,
-    /// A DNS query is in flight (sent, no answer yet).
+    /// Both queries of the current candidate are out (A and AAAA, back to back), and an
+    /// answer is still awaited.
     pub(super) awaiting: bool,
+    /// CoreDNS's answers not sent yet, oldest first: a query is read and answered after
+    /// the client has sent everything it sends before reading (glibc's A and AAAA).
+    pub(super) held: std::collections::VecDeque<super::resolver::Held>,
     pub(super) queries: usize,
     pub(super) done: Option<String>,
 }
@@ -40,6 +44,7 @@ impl Apps {
             socket: None,
             resolver: None,
             awaiting: false,
+            held: Default::default(),
             queries: 0,
             done: None,
         }

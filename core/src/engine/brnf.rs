@@ -110,22 +110,12 @@ impl Sim {
         let at = self.location(ns, Some(br), None);
         match self.c.netns[ns].neigh.lookup(next_hop, br) {
             Answer::Found(mac) => {
-                let entry = self.c.netns[ns]
-                    .neigh
-                    .entries
-                    .iter()
-                    .find(|n| n.ip == next_hop && n.dev == br)
-                    .cloned();
+                let (d, changes, moved) = self.neigh_used(ns, next_hop, br);
                 let f = Frame {
                     eth: Some(Ethernet { src, dst: mac }),
                     body: Body::Ipv4(ip),
                 };
-                let d = Decision::Neighbour {
-                    ip: next_hop,
-                    dev: br.into(),
-                    entry,
-                };
-                self.record(Step::new(at, Event::BridgeForward, format!("bridged DNAT: the new destination is on {br} itself, so the kernel only swaps in its MAC {mac} and bridges the frame on; the source MAC stays the sender's and the TTL is not decremented")).frame(f.clone()).decision(d));
+                self.record(Step::new(at, Event::BridgeForward, format!("bridged DNAT: the new destination is on {br} itself, so the kernel only swaps in its MAC {mac} and bridges the frame on; the source MAC stays the sender's and the TTL is not decremented{moved}")).frame(f.clone()).decision(d).changes(changes));
                 self.bridge_forward_ip(ns, br, Some(port), f, Some(pass));
             }
             answer => {

@@ -1,15 +1,12 @@
 //! Layer 2: what each kind of device does with a frame it sends or receives, the Linux
-//! bridge (learning, forwarding, flooding, hairpin, br_netfilter), ARP, and the underlay.
+//! bridge (learning, forwarding, flooding, hairpin, promiscuous), and the underlay.
 
 use super::record::Step;
 use super::{InFlight, Sim};
-use crate::addr::Mac;
 use crate::link::IfaceKind;
-use crate::neigh::NudState;
-use crate::packet::{Arp, ArpOp, Body, Ethernet, Frame};
+use crate::packet::{Body, Frame};
 use crate::trace::{Decision, Direction, DropReason, Event};
 use crate::vocab::Changed;
-use std::net::Ipv4Addr;
 
 impl Sim {
     pub(super) fn enqueue(&mut self, ns: usize, dev: &str, frame: Frame) {
@@ -118,11 +115,11 @@ impl Sim {
                 Some(dev),
                 Some(frame),
                 DropReason::NotForThisHost,
-                format!(
-                    "destination MAC is not {}'s ({}): a flooded copy, discarded",
-                    iface.display_name(),
-                    iface.mac
-                ),
+                match iface.bridge() {
+                    // IP drops a frame whose pkt_type is PACKET_OTHERHOST (ip_rcv_core, net/ipv4/ip_input.c).
+                    Some(b) if b.promisc => format!("{} is promiscuous, so the bridge passes it a copy of a frame it forwards (br_handle_frame_finish, net/bridge/br_input.c): the destination MAC is not its own ({}), and IP discards the copy", iface.name, iface.mac),
+                    _ => format!("destination MAC is not {}'s ({}): a flooded copy, discarded", iface.display_name(), iface.mac),
+                },
             );
             return;
         }
@@ -130,93 +127,6 @@ impl Sim {
             Body::Arp(arp) => self.arp_input(ns, dev, arp, frame.eth),
             Body::Ipv4(ip) => self.ip_input(ns, dev, ip),
         }
-    }
-
-    fn arp_input(&mut self, ns: usize, dev: &str, arp: Arp, eth: Option<Ethernet>) {
-        let local = self.c.netns[ns].is_local(arp.tpa) && !arp.tpa.is_loopback();
-        match arp.op {
-            ArpOp::Request if local => {
-                // The kernel answers for any of its addresses (arp_ignore=0) and notes the asker as STALE.
-                let n = self.c.netns[ns]
-                    .neigh
-                    .set(arp.spa, dev, Some(arp.sha), NudState::Stale);
-                let change = self.change(ns, Changed::Neigh, n.to_string());
-                let mac = self.c.netns[ns]
-                    .iface(dev)
-                    .map(|i| i.mac)
-                    .unwrap_or_default();
-                let reply = Frame {
-                    eth: Some(Ethernet {
-                        src: mac,
-                        dst: arp.sha,
-                    }),
-                    body: Body::Arp(Arp {
-                        op: ArpOp::Reply,
-                        sha: mac,
-                        spa: arp.tpa,
-                        tha: arp.sha,
-                        tpa: arp.spa,
-                    }),
-                };
-                let at = self.location(ns, Some(dev), None);
-                self.record(Step::new(at, Event::ArpReply, format!("{} is an address here, so the kernel answers: {} is-at {mac}, sent straight back to the asker", arp.tpa, arp.tpa)).frame(reply.clone()).change(change));
-                self.transmit(ns, dev, reply);
-            }
-            ArpOp::Request => {
-                let frame = Frame {
-                    eth,
-                    body: Body::Arp(arp),
-                };
-                self.drop_hop(
-                    ns,
-                    Some(dev),
-                    Some(frame),
-                    DropReason::NotForThisHost,
-                    format!(
-                        "ARP asks for {}, which is not an address here: ignored",
-                        arp.tpa
-                    ),
-                );
-            }
-            ArpOp::Reply => {
-                let n =
-                    self.c.netns[ns]
-                        .neigh
-                        .set(arp.spa, dev, Some(arp.sha), NudState::Reachable);
-                let change = self.change(ns, Changed::Neigh, n.to_string());
-                let at = self.location(ns, Some(dev), None);
-                self.record(Step::new(at, Event::ArpReply, format!("the answer fills the neighbour entry: {} is at {}; packets waiting for it can go", arp.spa, arp.sha)).frame(Frame { eth, body: Body::Arp(arp) }).change(change));
-                self.release_parked(ns, dev, arp.spa, arp.sha);
-            }
-        }
-    }
-
-    /// Send an ARP request for `ip` out of `dev`.
-    pub(super) fn arp_request(&mut self, ns: usize, dev: &str, ip: Ipv4Addr) {
-        let n = &self.c.netns[ns];
-        let Some(iface) = n.iface(dev) else { return };
-        let spa = iface.primary_addr().unwrap_or(Ipv4Addr::UNSPECIFIED);
-        let mac = iface.mac;
-        let frame = Frame {
-            eth: Some(Ethernet {
-                src: mac,
-                dst: Mac::BROADCAST,
-            }),
-            body: Body::Arp(Arp {
-                op: ArpOp::Request,
-                sha: mac,
-                spa,
-                tha: Mac::ZERO,
-                tpa: ip,
-            }),
-        };
-        let e = self.c.netns[ns]
-            .neigh
-            .set(ip, dev, None, NudState::Incomplete);
-        let change = self.change(ns, Changed::Neigh, e.to_string());
-        let at = self.location(ns, Some(dev), None);
-        self.record(Step::new(at, Event::ArpRequest, format!("no MAC known for {ip}: broadcast \"who-has {ip} tell {spa}\" and hold the packet until someone answers")).frame(frame.clone()).change(change));
-        self.transmit(ns, dev, frame);
     }
 
     /// A frame entered bridge `br` on `port`: learn, then forward, flood or deliver locally.
@@ -333,10 +243,14 @@ impl Sim {
                     .changes(changes),
                 );
                 self.bridge_postrouting(ns, &e.port, &mut frame, pass);
-                self.transmit(ns, &e.port, frame);
+                self.transmit(ns, &e.port, frame.clone());
+                if ingress.is_some() && bridge.bridge().is_some_and(|b| b.promisc) {
+                    self.l2_input(ns, br, frame);
+                }
             }
             None => {
-                // A port with hairpin on gets its own broadcasts back too (br_flood → should_deliver).
+                // A port with hairpin on gets its own broadcasts back too (br_flood →
+                // should_deliver, net/bridge/br_forward.c); one with hairpin off does not.
                 let hairpin = |p: &str| self.c.netns[ns].iface(p).is_some_and(|i| i.hairpin());
                 let out: Vec<String> = ports
                     .into_iter()
@@ -353,11 +267,29 @@ impl Sim {
                     entry: None,
                     ports: out.clone(),
                 };
-                let up = ingress.is_some() && eth.dst.is_broadcast();
+                // The bridge device gets a copy of a broadcast, and of everything when it is
+                // promiscuous (br_handle_frame_finish's local_rcv).
+                let promisc = bridge.bridge().is_some_and(|b| b.promisc);
+                let up = ingress.is_some() && (eth.dst.is_broadcast() || promisc);
+                let back = ingress.filter(|i| out.iter().any(|p| p == i));
+                let ports = match back {
+                    Some(i) => format!(
+                        "every port ({}), {i} included, since it is in hairpin mode",
+                        out.join(", ")
+                    ),
+                    None => format!("every other port ({})", out.join(", ")),
+                };
+                let not_back = match ingress {
+                    Some(i) if back.is_none() => {
+                        format!(", and not back out of {i}, which is not in hairpin mode")
+                    }
+                    _ => String::new(),
+                };
                 let why = match (out.is_empty(), up) {
-                    (true, _) => format!("{what}: no other port to flood to; a copy goes up to the bridge itself"),
-                    (false, true) => format!("{what}: flood a copy out of every other port ({}), and pass one up to the bridge itself", out.join(", ")),
-                    (false, false) => format!("{what}: flood a copy out of every other port ({})", out.join(", ")),
+                    (true, true) => format!("{what}: no other port to flood to{not_back}; one copy goes up to the bridge itself"),
+                    (true, false) => format!("{what}: no other port to flood to{not_back}"),
+                    (false, true) => format!("{what}: flood a copy out of {ports}{not_back}; one also goes up to the bridge itself"),
+                    (false, false) => format!("{what}: flood a copy out of {ports}{not_back}"),
                 };
                 self.record(
                     Step::new(at, Event::BridgeForward, why)
@@ -369,7 +301,7 @@ impl Sim {
                 for p in &out {
                     self.transmit(ns, p, frame.clone());
                 }
-                if ingress.is_some() && eth.dst.is_broadcast() {
+                if up {
                     self.l2_input(ns, br, frame);
                 }
             }

@@ -216,17 +216,7 @@ impl Sim {
         let at = self.location(ns, Some(dev), Some(crate::trace::Direction::Out));
         match self.c.netns[ns].neigh.lookup(next_hop, dev) {
             Answer::Found(mac) => {
-                let entry = self.c.netns[ns]
-                    .neigh
-                    .entries
-                    .iter()
-                    .find(|n| n.ip == next_hop && n.dev == dev)
-                    .cloned();
-                let d = Decision::Neighbour {
-                    ip: next_hop,
-                    dev: dev.into(),
-                    entry,
-                };
+                let (d, changes, moved) = self.neigh_used(ns, next_hop, dev);
                 let f = Frame {
                     eth: Some(Ethernet {
                         src: iface.mac,
@@ -234,7 +224,7 @@ impl Sim {
                     }),
                     body: Body::Ipv4(ip),
                 };
-                self.record(Step::new(at, Event::Transmit, format!("the neighbour table knows {next_hop} is at {mac}: build the Ethernet header (src {}, dst {mac})", iface.mac)).frame(f.clone()).decision(d));
+                self.record(Step::new(at, Event::Transmit, format!("the neighbour table knows {next_hop} is at {mac}: build the Ethernet header (src {}, dst {mac}){moved}", iface.mac)).frame(f.clone()).decision(d).changes(changes));
                 if let IfaceKind::Vxlan(_) = iface.kind {
                     if self.xmit_depth >= super::XMIT_RECURSION_LIMIT {
                         self.drop_hop(ns, Some(dev), Some(f), DropReason::RecursionLimit { dev: dev.into() }, format!("{dev}'s outer packet is routed back into a tunnel again, {} transmits deep: the kernel stops at XMIT_RECURSION_LIMIT ({}) and drops it (\"Dead loop on virtual device {dev}\")", self.xmit_depth, super::XMIT_RECURSION_LIMIT));
@@ -344,7 +334,7 @@ impl Sim {
             fdb: fdb.clone(),
             sport,
         };
-        self.record(Step::new(at, Event::VxlanEncap, format!("{dev}'s FDB maps {dst_mac} to node {}: the whole inner frame goes inside UDP {sport} → {}:{}, VNI {} (50 bytes more, hence MTU 1450)", fdb.dst, fdb.dst, vx.dstport, vx.vni)).routed(&outer).decision(d));
+        self.record(Step::new(at, Event::VxlanEncap, format!("{dev}'s FDB maps {dst_mac} to node {}: the whole inner frame goes inside UDP {sport} → {}:{}, VNI {} (50 bytes more, hence MTU 1450){}", fdb.dst, fdb.dst, vx.dstport, vx.vni, crate::packet::otv_note(vx.dstport, vx.vni))).routed(&outer).decision(d));
         self.ip_output(ns, outer);
     }
 

@@ -6,16 +6,18 @@
 //! | file | holds |
 //! |---|---|
 //! | `mod.rs` | Scenario, the Sim state, hop recording, the run loop, the seeded RNG |
-//! | `l2.rs` | transmit/receive per device kind, the bridge, ARP |
+//! | `l2.rs` | transmit/receive per device kind, the bridge |
+//! | `arp.rs` | ARP requests and replies, the neighbour states they set, STALE → DELAY on a send |
 //! | `brnf.rs` | br_netfilter: iptables for frames crossing the bridge, and bridged DNAT |
 //! | `l3.rs` | IP output, input and forwarding, neighbours, VXLAN encap/decap |
 //! | `record.rs` | a hop being recorded ([`Step`]), and where it is ([`Location`]s) |
 //! | `conntrack_nat.rs` | conntrack and the nat table at the hooks |
 //! | `underlay.rs` | the Ethernet segment between nodes, and Azure's VNet fabric |
 //! | `apps.rs` | the processes: TCP client/server, ping, the client's sockets and replies |
-//! | `resolver.rs` | DNS: the glibc resolver's queries one by one, CoreDNS's answers |
+//! | `resolver.rs` | DNS: the glibc resolver's A and AAAA back to back, CoreDNS's answers |
 
 mod apps;
+mod arp;
 mod brnf;
 mod conntrack_nat;
 mod l2;
@@ -207,7 +209,12 @@ impl Sim {
                 self.leg = p.leg;
                 self.drop_hop(p.ns, Some(&p.dev), None, crate::trace::DropReason::NoArpAnswer { ip: p.next_hop }, format!("no host answered the ARP request for {}: the kernel gives up and the packet is dropped", p.next_hop));
             }
-            if self.failed.is_some() || self.over_budget() || !self.next_step() {
+            if self.failed.is_some() || self.over_budget() {
+                break;
+            }
+            // The client sends what it sends before reading (glibc's A and AAAA); then the
+            // server answers what it holds, one at a time.
+            if !self.next_step() && !self.serve_held() {
                 break;
             }
         }

@@ -1,5 +1,6 @@
-//! DNS in the engine: the glibc resolver's next query, sent when nothing else is in flight,
-//! and CoreDNS answering it from the cluster's Services.
+//! DNS in the engine: the glibc resolver's next query, sent when nothing else is in flight
+//! (the A, then the AAAA on the same socket before either answer, one sendmmsg call: glibc
+//! resolv/res_send.c, `send_dg`), and CoreDNS answering them from the cluster's Services once both are in.
 
 use super::apps::Socket;
 use super::record::{frame, Step};
@@ -9,6 +10,15 @@ use crate::netfilter::Proto;
 use crate::packet::{Ipv4, Udp, UdpPayload, L4};
 use crate::trace::{Decision, DropReason, Event};
 use crate::vocab::consts::{proto, DEFAULT_TTL, DNS_PORT};
+
+/// An answer CoreDNS has computed and not sent yet.
+pub(super) struct Held {
+    ns: usize,
+    process: String,
+    reply: Ipv4,
+    text: String,
+    leg: String,
+}
 
 impl Sim {
     /// Called when nothing is in flight: send the resolver's next query. False when finished.
@@ -52,7 +62,8 @@ impl Sim {
             remote: server,
             remote_port: DNS_PORT,
         });
-        self.app.awaiting = true;
+        // After the A glibc does not wait: the AAAA goes out next, then it reads both.
+        self.app.awaiting = qtype == QType::Aaaa;
         self.app.queries += 1;
         let id = self.rng.range(1, 65535);
         let msg = DnsMessage {
@@ -84,7 +95,11 @@ impl Sim {
             reason: why.clone(),
             answer: None,
         };
-        self.record(Step::new(at, Event::DnsQuery, format!("glibc tries {qname} ({why}); query {} goes to the nameserver {server} from port {sport}", self.app.queries)).routed(&ip).decision(d));
+        let text = match qtype {
+            QType::A => format!("glibc tries {qname} ({why}); query {} (A) goes to the nameserver {server} from port {sport}, and glibc does not wait for its answer", self.app.queries),
+            QType::Aaaa => format!("query {} (AAAA) for {qname} leaves right behind the A, from the same socket (port {sport}): glibc's send_dg hands both to the kernel in one sendmmsg call, before either answer has come (resolv/res_send.c), and then reads both", self.app.queries),
+        };
+        self.record(Step::new(at, Event::DnsQuery, text).routed(&ip).decision(d));
         self.ip_output(ns, ip);
         true
     }
@@ -147,11 +162,23 @@ impl Sim {
                 payload: UdpPayload::Dns(msg),
             }),
         };
-        self.send(
+        let held = Held {
             ns,
-            &l.process,
+            process: l.process.clone(),
             reply,
-            format!("{} answers {said} to {}:{sport}", l.process, ip.src),
-        );
+            text: format!("{} answers {said} to {}:{sport}", l.process, ip.src),
+            leg: self.leg.clone(),
+        };
+        self.app.held.push_back(held);
+    }
+
+    /// CoreDNS sends the oldest answer it holds. False when it holds none.
+    pub(super) fn serve_held(&mut self) -> bool {
+        let Some(h) = self.app.held.pop_front() else {
+            return false;
+        };
+        self.leg = h.leg;
+        self.send(h.ns, &h.process, h.reply, h.text);
+        true
     }
 }

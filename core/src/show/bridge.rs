@@ -1,15 +1,16 @@
 //! `bridge fdb show` (iproute2 6.1, bridge/fdb.c; bridge(8)) and `brctl show` (bridge-utils
 //! 1.7, brctl(8)); byte for byte as the conformance run (tests/conformance) sees them.
 
-use super::ip::by_index;
+use super::ip::{by_index, link_local_mac};
 use crate::link::{Iface, IfaceKind};
 use crate::netns::Netns;
 
-/// `bridge fdb show`, without the multicast `self permanent` rows (`33:33:…`, `01:00:5e:…`)
-/// the reference lets a simulator omit. The kernel dumps device by device in ifindex order;
-/// for a bridge port, its rows of the bridge's FDB newest first (the kernel adds each entry at
-/// the head of the bridge's list, so a learned MAC comes before the port's own permanent MAC,
-/// as in the lab); for a VXLAN device, its `dst` rows as stored.
+/// `bridge fdb show`. The kernel dumps device by device in ifindex order (rtnl_fdb_dump,
+/// net/core/rtnetlink.c): for a bridge port, first its rows of the bridge's FDB newest first
+/// (the kernel adds each entry at the head of the bridge's list, so a learned MAC comes before
+/// the port's own permanent MAC, as in the lab); then every Ethernet device's own multicast
+/// addresses as `self permanent` rows (ndo_dflt_fdb_dump); a VXLAN device dumps its `dst`
+/// rows instead (vxlan_fdb_dump), and `lo` nothing.
 pub fn bridge_fdb_show(ns: &Netns) -> String {
     let mut out = String::new();
     for iface in by_index(ns) {
@@ -26,6 +27,10 @@ pub fn bridge_fdb_show(ns: &Netns) -> String {
                 out += &f.line(&iface.name);
                 out.push('\n');
             }
+            continue;
+        }
+        for m in multicast_macs(iface) {
+            out += &format!("{m} dev {} self permanent\n", iface.name);
         }
     }
     // Rows naming a device that is not one of the bridge's ports cannot exist in a kernel;
@@ -42,6 +47,29 @@ pub fn bridge_fdb_show(ns: &Netns) -> String {
         }
     }
     out
+}
+
+/// The multicast MACs a device has joined, in the order it joined them (the list is kept in
+/// order, net/core/dev_addr_lists.c), as `bridge fdb show` printed them on Linux 6.18: IPv6
+/// all-nodes ff02::1 at register (33:33:00:00:00:01); a bridge's multicast snooping joins the
+/// all-snoopers groups 224.0.0.106 and ff02::6a when it opens (br_multicast_open); IPv4
+/// all-hosts 224.0.0.1 at NETDEV_UP (ip_mc_up); the solicited-node group of the link-local
+/// (33:33:ff + its last three bytes) when addrconf adds it.
+fn multicast_macs(iface: &Iface) -> Vec<String> {
+    let Some(ll) = link_local_mac(iface) else {
+        return vec![];
+    };
+    let mut v = vec!["33:33:00:00:00:01".to_string()];
+    if iface.bridge().is_some() {
+        v.push("01:00:5e:00:00:6a".into());
+        v.push("33:33:00:00:00:6a".into());
+    }
+    v.push("01:00:5e:00:00:01".into());
+    v.push(format!(
+        "33:33:ff:{:02x}:{:02x}:{:02x}",
+        ll.0[3], ll.0[4], ll.0[5]
+    ));
+    v
 }
 
 /// `brctl show`: TAB-separated, bridges and their ports in name order (bridge-utils lists
@@ -83,7 +111,43 @@ mod tests {
             "46:75:49:37:e6:ed dev veth7b2d4e6f master cni0 permanent",
             "3a:55:50:ec:6b:24 dev flannel.1 dst 192.168.1.11 self permanent",
         ]);
-        assert_eq!(bridge_fdb_show(&lab::node1()), want);
+        let out = bridge_fdb_show(&lab::node1());
+        let unicast: String = out
+            .lines()
+            .filter(|l| !l.starts_with("33:33:") && !l.starts_with("01:00:5e:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(unicast, want);
+    }
+
+    #[test]
+    fn every_ethernet_device_lists_its_multicast_groups_as_self_permanent_rows() {
+        // As `bridge fdb show` printed them on a bridge and a veth port (iproute2 6.1,
+        // Linux 6.18): the port's master rows first, then its own groups.
+        let out = bridge_fdb_show(&lab::node1());
+        let rows: Vec<&str> = out.lines().collect();
+        let at = rows
+            .iter()
+            .position(|l| *l == "32:21:e7:f2:4b:87 dev veth3f9a1c2e master cni0 permanent")
+            .expect("the port's own row");
+        assert_eq!(
+            &rows[at + 1..at + 4],
+            [
+                "33:33:00:00:00:01 dev veth3f9a1c2e self permanent",
+                "01:00:5e:00:00:01 dev veth3f9a1c2e self permanent",
+                "33:33:ff:f2:4b:87 dev veth3f9a1c2e self permanent",
+            ]
+        );
+        let cni0: Vec<&str> = rows
+            .iter()
+            .copied()
+            .filter(|l| l.contains(" dev cni0 self"))
+            .collect();
+        assert_eq!(cni0.len(), 5, "{out}");
+        assert!(
+            cni0[1].starts_with("01:00:5e:00:00:6a") && cni0[2].starts_with("33:33:00:00:00:6a")
+        );
+        assert!(!out.contains("dev flannel.1 self permanent\n33:33") && !out.contains(" dev lo "));
     }
 
     #[test]
@@ -118,7 +182,9 @@ mod tests {
             brctl_show(&pod),
             "bridge name\tbridge id\t\tSTP enabled\tinterfaces\n"
         );
-        assert_eq!(bridge_fdb_show(&pod), "");
+        assert!(bridge_fdb_show(&pod)
+            .lines()
+            .all(|l| l.ends_with(" dev eth0 self permanent")));
     }
 
     #[test]

@@ -130,7 +130,10 @@ pub fn node1() -> Netns {
             local: false,
         },
     ];
-    let br = IfaceKind::Bridge(Bridge { fdb });
+    let br = IfaceKind::Bridge(Bridge {
+        fdb,
+        promisc: false,
+    });
     ns.ifaces.push(iface(
         3,
         "cni0",

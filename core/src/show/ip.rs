@@ -30,9 +30,14 @@ fn flags_state(ns: &Netns, iface: &Iface) -> (&'static str, &'static str) {
     match &iface.kind {
         IfaceKind::Loopback => ("<LOOPBACK,UP,LOWER_UP>", "UNKNOWN"),
         IfaceKind::Vxlan(_) => (UP, "UNKNOWN"),
+        IfaceKind::Bridge(b) if !has_ports(ns, &iface.name) && b.promisc => {
+            ("<NO-CARRIER,BROADCAST,MULTICAST,PROMISC,UP>", "DOWN")
+        }
         IfaceKind::Bridge(_) if !has_ports(ns, &iface.name) => {
             ("<NO-CARRIER,BROADCAST,MULTICAST,UP>", "DOWN")
         }
+        // iproute2 prints PROMISC between MULTICAST and UP (print_link_flags, ip/ipaddress.c).
+        IfaceKind::Bridge(b) if b.promisc => ("<BROADCAST,MULTICAST,PROMISC,UP,LOWER_UP>", "UP"),
         _ => (UP, "UP"),
     }
 }
@@ -102,20 +107,27 @@ fn addr_lines(iface: &Iface) -> String {
         let sec = if secondary { "secondary " } else { "" };
         out += &format!("    inet {a} scope {scope} {sec}{}\n{VALID}", iface.name);
     }
-    let v6 = match iface.kind {
-        IfaceKind::Loopback => "::1/128 scope host".to_string(),
-        // A bridge's link-local comes from the random MAC it had when it came up, before its
-        // first port gave it the lowest port MAC (net/bridge/br_stp_if.c,
-        // `br_stp_recalculate_bridge_id`; net/ipv6/addrconf.c forms the link-local at NETDEV_UP).
-        IfaceKind::Bridge(_) => format!(
-            "{} scope link",
-            crate::addr::Mac::derived(&format!("bridge-up/{}/{}", iface.name, iface.mac))
-                .link_local_v6()
-        ),
-        _ => format!("{} scope link", iface.mac.link_local_v6()),
+    let v6 = match link_local_mac(iface) {
+        None => "::1/128 scope host".to_string(),
+        Some(m) => format!("{} scope link", m.link_local_v6()),
     };
     out += &format!("    inet6 {v6} \n{VALID}");
     out
+}
+
+/// The MAC the interface's IPv6 link-local is formed from (EUI-64), none for `lo`. A bridge's
+/// comes from the random MAC it had when it came up, before its first port gave it the
+/// lowest port MAC (net/bridge/br_stp_if.c, `br_stp_recalculate_bridge_id`;
+/// net/ipv6/addrconf.c forms the link-local at NETDEV_UP): a stand-in derived from its name.
+pub(crate) fn link_local_mac(iface: &Iface) -> Option<crate::addr::Mac> {
+    match iface.kind {
+        IfaceKind::Loopback => None,
+        IfaceKind::Bridge(_) => Some(crate::addr::Mac::derived(&format!(
+            "bridge-up/{}/{}",
+            iface.name, iface.mac
+        ))),
+        _ => Some(iface.mac),
+    }
 }
 
 /// `ip addr`: every interface in ifindex order with its addresses.

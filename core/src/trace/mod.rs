@@ -241,13 +241,16 @@ impl Decision {
     /// Does this bridge decision hand a frame (`src` → `dst`) up to the bridge's own IP
     /// stack, so a capture on the bridge device sees it coming in? Yes when it is delivered
     /// locally (for the bridge's MAC, a port's own MAC, or up after br_netfilter's
-    /// PREROUTING), and for a broadcast flooded from a port (one copy goes up too).
-    pub fn hands_up_to_bridge(&self, src: Mac, dst: Mac, bridge_mac: Mac) -> bool {
+    /// PREROUTING), for a broadcast from a port (one copy goes up too, with or without
+    /// ports to flood it to), and, on a promiscuous bridge, for every frame it forwards
+    /// from a port (`local_rcv` in br_handle_frame_finish, net/bridge/br_input.c).
+    pub fn hands_up_to_bridge(&self, src: Mac, dst: Mac, bridge_mac: Mac, promisc: bool) -> bool {
         match self {
+            Decision::Fdb { entry: None, .. } if dst.is_broadcast() => src != bridge_mac,
             Decision::Fdb { ports, entry, .. } if ports.is_empty() => {
                 dst == bridge_mac || entry.as_ref().is_some_and(|e| e.local)
             }
-            Decision::Fdb { entry: None, .. } => dst.is_broadcast() && src != bridge_mac,
+            Decision::Fdb { .. } => promisc && src != bridge_mac,
             _ => false,
         }
     }

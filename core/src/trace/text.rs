@@ -72,6 +72,11 @@ impl Decision {
                 ports,
             } => match entry {
                 Some(e) => vec![format!("fdb: {}", e.line(bridge))],
+                None if ports.is_empty() => {
+                    vec![format!(
+                        "fdb: {dst} unknown or broadcast: no port to flood to"
+                    )]
+                }
                 None => vec![format!(
                     "fdb: {dst} unknown or broadcast: flood to {}",
                     ports.join(", ")

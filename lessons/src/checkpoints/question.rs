@@ -269,15 +269,24 @@ pub(super) fn question(ask: Ask, i: usize, run: &Run, lesson: &Lesson) -> Option
                 }
                 _ => format!("out of {name}"),
             };
+            let members: Vec<&str> = node
+                .ifaces
+                .iter()
+                .filter(|i| i.master.as_deref() == Some(bridge.as_str()))
+                .map(|i| i.name.as_str())
+                .collect();
+            // A flood leaves by every port but the one it came in by, unless that port is
+            // in hairpin mode (br_flood → should_deliver, net/bridge/br_forward.c).
+            let all = "flooded out of every port, back out of the sender's own too".to_string();
+            let others = "flooded out of every port but the one it came in by".to_string();
             let right = match (entry, ports.as_slice()) {
                 (Some(e), _) if !e.local && !ports.is_empty() => port(&e.port),
-                (None, [_, ..]) => "out of every other port (a flood)".to_string(),
+                (None, [_, ..]) if ports.len() == members.len() => all.clone(),
+                (None, [_, ..]) => others.clone(),
                 _ => up.clone(),
             };
-            let mut wrong = vec![up, "out of every other port (a flood)".to_string()];
-            let members = node.ifaces.iter();
-            let members = members.filter(|i| i.master.as_deref() == Some(bridge.as_str()));
-            wrong.extend(members.map(|i| port(&i.name)));
+            let mut wrong = vec![up, others, all];
+            wrong.extend(members.iter().map(|m| port(m)));
             (
                 format!("The frame for {dst} is on {bridge}. Where does the bridge send it?"),
                 right,

@@ -94,7 +94,7 @@ fn decision(out: &mut String, d: &Decision) {
                         "p",
                         "",
                         &format!(
-                            "{dst} is unknown or broadcast: flood a copy out of every other port."
+                            "{dst} is unknown or broadcast: the bridge floods a copy out of these ports (the sender's own among them only when it is in hairpin mode):"
                         ),
                     ));
                     out.push_str(&el("p", "ports", &flood.join(", ")));
