@@ -112,7 +112,7 @@ pub fn compare(
     }
     for (mi, ki) in c.pairs {
         let (m, k) = (&model[mi], &kernel[ki]);
-        let at = format!("{}", m.tap());
+        let at = m.tap();
         let d = headers::compare(&m.raw, &k.raw, vxlan_port, mapper, &at, "", &mut w.fields);
         if d.unexplained.is_empty() {
             w.clean += 1;
