@@ -167,7 +167,7 @@ fn pcap(lesson: &Lesson, output: Option<&str>, out: &mut dyn Write) -> Result<()
         }));
     }
     let run = lesson.run().map_err(Failure::Failed)?;
-    let title = format!("packetwalk lesson {}: {}", lesson.id, lesson.title);
+    let title = packetwalk_pcap::title(&lesson.id, &lesson.title);
     let bytes = packetwalk_pcap::pcapng(&run, &title);
     let Some(path) = output else {
         out.write_all(&bytes)?;

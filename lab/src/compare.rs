@@ -46,6 +46,8 @@ pub struct Comparison {
     pub noise: BTreeMap<String, usize>,
     /// Example lines: (tap, key, model frame, kernel frame) for the report.
     pub examples: Vec<(String, String, String, String)>,
+    /// The frames matched: (index into the model's, index into the kernel's).
+    pub pairs: Vec<(usize, usize)>,
 }
 
 type Group = (String, String, Dir, String);
@@ -57,8 +59,8 @@ fn group(o: &Obs, key: &str) -> Group {
 pub fn compare(model: &[Obs], kernel: &[Obs], mapper: &mut Mapper, client_ns: &str) -> Comparison {
     let mut c = Comparison::default();
     let mut taps: BTreeMap<String, TapResult> = BTreeMap::new();
-    let mut kgroups: BTreeMap<Group, Vec<&Obs>> = BTreeMap::new();
-    for k in kernel {
+    let mut kgroups: BTreeMap<Group, Vec<(usize, &Obs)>> = BTreeMap::new();
+    for (ki, k) in kernel.iter().enumerate() {
         let t = taps.entry(k.tap()).or_insert_with(|| TapResult {
             tap: k.tap(),
             ..Default::default()
@@ -66,7 +68,7 @@ pub fn compare(model: &[Obs], kernel: &[Obs], mapper: &mut Mapper, client_ns: &s
         match scope(&k.pkt) {
             Scope::Compared(key) => {
                 t.kernel += 1;
-                kgroups.entry(group(k, &key)).or_default().push(k);
+                kgroups.entry(group(k, &key)).or_default().push((ki, k));
             }
             Scope::Beyond(key) => {
                 t.beyond += 1;
@@ -79,7 +81,7 @@ pub fn compare(model: &[Obs], kernel: &[Obs], mapper: &mut Mapper, client_ns: &s
         }
     }
     let mut seen: BTreeMap<Group, usize> = BTreeMap::new();
-    for m in model {
+    for (mi, m) in model.iter().enumerate() {
         let Scope::Compared(key) = scope(&m.pkt) else {
             continue;
         };
@@ -93,7 +95,8 @@ pub fn compare(model: &[Obs], kernel: &[Obs], mapper: &mut Mapper, client_ns: &s
         });
         t.model += 1;
         match kgroups.get(&g).and_then(|v| v.get(idx)) {
-            Some(k) => {
+            Some(&(ki, k)) => {
+                c.pairs.push((mi, ki));
                 let at = format!("{} `{key}`", m.tap());
                 let diffs = compare_pkt(&m.pkt, &k.pkt, mapper, &at, "", &mut c.fields);
                 if diffs.is_empty() {
@@ -128,7 +131,7 @@ pub fn compare(model: &[Obs], kernel: &[Obs], mapper: &mut Mapper, client_ns: &s
     }
     for (g, ks) in &kgroups {
         let used = seen.get(g).copied().unwrap_or(0);
-        for k in ks.iter().skip(used) {
+        for (_, k) in ks.iter().skip(used) {
             let what = format!(
                 "the kernel's capture has `{}` here that the model does not: {}",
                 g.3,

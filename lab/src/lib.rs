@@ -28,6 +28,8 @@
 //! | [`findings`] | what a comparison finds: a difference, a table's tally |
 //! | [`fields`] | one captured frame against the model's, field by field |
 //! | [`compare`] | captures against the trace: the frames at each interface, the interfaces each crossed |
+//! | [`headers`] | one frame of the model's pcapng against the kernel's, from the bytes: the header fields the parsed frame leaves out |
+//! | [`wire`] | the model's pcapng (`packetwalk pcap`) against the kernel's captures, frame by frame |
 //! | [`conntrack`] | conntrack entries and their states (`conntrack -L`, `conntrack -E`) against the trace |
 //! | [`tables`] | `ip route`, `ip link`, `ip addr`, `ip neigh`, `iptables-save -t nat` against the renderers, then [`conntrack`] |
 //! | [`known_differences`] | the differences that are understood: emulation, timers, simplifications, model bugs |
@@ -37,6 +39,7 @@ pub mod compare;
 pub mod conntrack;
 pub mod fields;
 pub mod findings;
+pub mod headers;
 pub mod known_differences;
 pub mod mapping;
 pub mod names;
@@ -49,6 +52,7 @@ pub mod servers;
 pub mod shell;
 pub mod tables;
 pub mod underlay;
+pub mod wire;
 
 use names::Names;
 use packetwalk_core::cluster::Cluster;

@@ -38,6 +38,8 @@ pub struct Obs {
     pub pkt: Pkt,
     /// Model: the hop index; kernel: the capture timestamp in nanoseconds.
     pub order: u64,
+    /// The frame's bytes as captured (empty for a frame taken from the trace).
+    pub raw: Vec<u8>,
 }
 
 impl Obs {
@@ -184,6 +186,7 @@ pub fn model_obs(run: &Run, cluster: &Cluster) -> Vec<Obs> {
                 dir,
                 pkt,
                 order: i as u64,
+                raw: Vec::new(),
             });
         }
     }
@@ -214,6 +217,7 @@ pub fn kernel_obs(dir: &Path, names: &Names, vxlan_port: u16) -> Result<Vec<Obs>
                     dir,
                     pkt,
                     order: r.ts_ns,
+                    raw: r.data,
                 });
             }
         }

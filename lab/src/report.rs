@@ -5,6 +5,7 @@ use crate::compare::{taps_matched, Comparison};
 use crate::findings::{Finding, TableCheck};
 use crate::known_differences::{self as known, Class};
 use crate::mapping::Mapper;
+use crate::wire::Wire;
 use crate::Lab;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -23,6 +24,8 @@ pub struct Outcome {
 pub struct Inputs<'a> {
     pub lab: &'a Lab,
     pub capture: &'a Comparison,
+    /// The model's pcapng against the kernel's captures, from the bytes.
+    pub wire: &'a Wire,
     pub tables: &'a [TableCheck],
     pub findings: &'a [Finding],
     pub mapper: &'a Mapper,
@@ -149,6 +152,7 @@ pub fn build(i: &Inputs) -> Outcome {
     for (f, (n, ok)) in &c.fields {
         let _ = writeln!(m, "| {f} | {n} | {ok} |");
     }
+    wire_section(&mut m, i.wire);
     let _ = writeln!(m, "\n## Tables after the exchange\n\n| namespace | table | rows | equal | notes |\n|---|---|---|---|---|");
     for t in i.tables {
         let _ = writeln!(
@@ -245,5 +249,34 @@ pub fn build(i: &Inputs) -> Outcome {
             .collect(),
         markdown: m,
         used: explained.keys().copied().collect(),
+    }
+}
+
+/// The model's pcapng against the kernel's captures: counts, the fields from the bytes, and
+/// what explained the differences (the unexplained ones are findings, listed with the rest).
+fn wire_section(m: &mut String, w: &Wire) {
+    let _ = writeln!(m, "\n## The model's pcapng (`packetwalk pcap`) against the kernel's captures, from the bytes\n");
+    let _ = writeln!(
+        m,
+        "{} frames of the model's file at the captured interfaces; {} matched with a kernel frame (the same groups as above); {} with every header field equal or explained.\n",
+        w.frames, w.matched, w.clean
+    );
+    let _ = writeln!(m, "| field | compared | equal |\n|---|---|---|");
+    for (f, (n, ok)) in &w.fields {
+        let _ = writeln!(m, "| {f} | {n} | {ok} |");
+    }
+    let _ = writeln!(
+        m,
+        "\nExplained differences (fields, with the first one seen):\n"
+    );
+    if w.explained.is_empty() {
+        let _ = writeln!(m, "- none");
+    }
+    for (id, (n, example)) in &w.explained {
+        let why = crate::headers::REASONS
+            .iter()
+            .find(|r| r.0 == *id)
+            .map_or("", |r| r.1);
+        let _ = writeln!(m, "- **{id}** ×{n} (first: {example}): {why}");
     }
 }

@@ -48,6 +48,12 @@ pub fn timestamp(hop: usize) -> Duration {
     EPOCH + HOP_INTERVAL * hop as u32
 }
 
+/// The section's title for a lesson: `packetwalk lesson clusterip: <its title>` (the CLI
+/// and the page write the same).
+pub fn title(id: &str, title: &str) -> String {
+    format!("packetwalk lesson {id}: {title}")
+}
+
 /// The walk of `run` as a pcapng file; `title` goes into the section's comment.
 pub fn pcapng(run: &Run, title: &str) -> Vec<u8> {
     let seen = taps::seen(run);

@@ -3,11 +3,14 @@
 // `packetwalk trace --set` says; an edit survives a reload through its URL; a broken file
 // shows its line. Times from a change of a control to the new walk drawn go to
 // reports/timing-engine.txt, the engine module's size to reports/size.txt (size-report.sh).
+// "Download .pcapng" gives the walk on screen (as written, switched, edited) byte for byte
+// as `packetwalk pcap` writes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, REPORTS, openPage, loadApp, hopCount, axe } from './harness.mjs';
 
@@ -43,7 +46,81 @@ async function switchesOf(page) {
   );
 }
 
+/** What `packetwalk pcap <lesson|file> [--set …]` writes to standard output. */
+function cliPcap(lesson, settings = []) {
+  const args = ['pcap', lesson];
+  for (const s of settings) args.push('--set', s);
+  return execFileSync(CLI, args, { maxBuffer: 64 << 20 });
+}
+
+/** Click (or, with `key`, press Enter on) Download .pcapng; the file's name and bytes. */
+async function downloadPcap(page, key = false) {
+  const button = page.getByTestId('download-pcap');
+  await button.waitFor({ state: 'visible' });
+  const waiting = page.waitForEvent('download');
+  if (key) {
+    await button.focus();
+    await page.keyboard.press('Enter');
+  } else {
+    await button.click();
+  }
+  const download = await waiting;
+  const bytes = await readFile(await download.path());
+  await page.waitForFunction(() => document.querySelector('[data-testid="engine-status"]').textContent.startsWith('Downloaded '));
+  return { name: download.suggestedFilename(), bytes };
+}
+
+const SHB = Buffer.from([0x0a, 0x0d, 0x0d, 0x0a]);
+
 export function engineSuite(ctx) {
+  test('Download .pcapng gives the walk on screen as `packetwalk pcap` writes it: every lesson, a switch, an edit', async () => {
+    assert.ok(existsSync(CLI), `${CLI} (cargo build --bin packetwalk) is needed to check the files`);
+    const { context, page, problems } = await openPage(ctx.browser);
+    const dir = await mkdtemp(join(tmpdir(), 'packetwalk-pcap-'));
+    try {
+      await loadApp(page, `${ctx.server.url}#/`);
+      const ids = await page.locator('[data-testid^="lesson-"]').evaluateAll((els) =>
+        els.map((e) => e.dataset.testid.replace('lesson-', '')).filter((id) => id !== 'list'),
+      );
+      assert.ok(ids.length >= 8, `lessons: ${ids}`);
+      for (const [i, id] of ids.entries()) {
+        await page.goto(`${ctx.server.url}#/${id}/0`);
+        await settled(page);
+        const { name, bytes } = await downloadPcap(page, i === 0);
+        assert.equal(name, `${id}.pcapng`);
+        assert.deepEqual(bytes.subarray(0, 4), SHB, `${id}: a pcapng Section Header Block`);
+        assert.ok(bytes.equals(cliPcap(id)), `${id}: the page's file is \`packetwalk pcap ${id}\`'s`);
+      }
+      // A switch: the file follows the walk on screen.
+      const sw = (await switchesOf(page))[0];
+      const [swName, at] = sw.testid.replace('switch-', '').split('@');
+      const setting = at ? `${swName}=${sw.values[1]}@${at}` : `${swName}=${sw.values[1]}`;
+      await page.getByTestId(sw.testid).selectOption(sw.values[1]);
+      await page.waitForFunction((s) => decodeURIComponent(location.hash).includes(s), setting);
+      await settled(page);
+      const id = ids[ids.length - 1];
+      const switched = await downloadPcap(page);
+      assert.ok(switched.bytes.equals(cliPcap(id, [setting])), `${id} ${setting}: the page's file is the CLI's`);
+      // An edit (with the switch still on): the CLI runs the same text from a file.
+      await page.getByTestId('open-edit').click();
+      const editor = page.getByTestId('editor');
+      await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('[scenario]'));
+      const text = (await editor.inputValue()).replace(/^title = ".*"$/m, 'title = "My own capture"');
+      await editor.fill(text);
+      await page.waitForFunction(() => location.hash.includes('edit='));
+      await settled(page);
+      const edited = await downloadPcap(page);
+      await writeFile(join(dir, `${id}.toml`), text);
+      assert.ok(edited.bytes.equals(cliPcap(join(dir, `${id}.toml`), [setting])), `${id}, edited: the page's file is the CLI's`);
+      assert.ok(edited.bytes.includes(Buffer.from('My own capture')), 'the edit is in the file');
+      assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], 'no CSP violation');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('the engine is not fetched before the first interactive frame, then loads on idle', async () => {
     const { context, page, problems } = await openPage(ctx.browser);
     const requests = [];

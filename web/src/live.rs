@@ -6,11 +6,16 @@
 //!
 //! Nothing a learner types can make this panic: every failure is an answer with
 //! [`LiveHead::error`] set (and the line, for a mistake in the file).
+//!
+//! The same request can ask for the walk as a pcapng file instead ([`pcap`], the page's
+//! "Download .pcapng"): the lesson is loaded the same way, and the bytes are what the CLI's
+//! `packetwalk pcap` writes.
 
 use crate::digest;
 use crate::markup::esc;
 use crate::model::{LiveHead, Site, WhatIf};
 use packetwalk_lessons::switches::{self, Setting};
+use packetwalk_lessons::Lesson;
 
 /// The longest lesson file the page sends (the eight lessons are 3–9 KB); a bigger edit is
 /// refused with a message before the parser sees it.
@@ -41,38 +46,31 @@ pub enum File {
 /// The name an edited file's errors carry.
 pub const EDITED: &str = "edited.toml";
 
-/// The answer: its head, and the digest of the lesson run (one lesson, or none when the
-/// file or a setting was wrong).
-pub fn answer(req: &Request) -> (LiveHead, Site) {
-    let mut head = LiveHead::default();
-    let fail = |mut head: LiveHead, message: String, line: usize| {
-        head.error = message;
-        head.error_line = line as u32;
-        (
-            head,
-            Site {
-                lessons: Vec::new(),
-            },
-        )
-    };
+/// A request's lesson, ready to run: the file as written or edited, and with the settings
+/// applied.
+struct Loaded {
+    lesson: Lesson,
+    switched: Lesson,
+    settings: Vec<Setting>,
+}
+
+/// The lesson a request names, its file (embedded, typed or from the URL) parsed and its
+/// settings applied; `head` gets the file's text (and its packed form when edited). A
+/// failure is the message and the file's line (0: none).
+fn load(req: &Request, head: &mut LiveHead) -> Result<Loaded, (String, usize)> {
     let Some(written) = packetwalk_lessons::load(&req.id) else {
-        return fail(head, format!("no lesson `{}`", req.id), 0);
+        return Err((format!("no lesson `{}`", req.id), 0));
     };
-    let written = match written {
-        Ok(l) => l,
-        Err(e) => return fail(head, e.to_string(), e.line),
-    };
+    let written = written.map_err(|e| (e.to_string(), e.line))?;
     let embedded = packetwalk_lessons::text(&req.id).unwrap_or_default();
     let (text, edited) = match &req.file {
         File::Embedded => (embedded.to_string(), false),
         File::Text(t) => (t.clone(), t != embedded),
-        File::Packed(p) => match unpack(p) {
-            Ok(t) => {
-                let edited = t != embedded;
-                (t, edited)
-            }
-            Err(e) => return fail(head, e, 0),
-        },
+        File::Packed(p) => {
+            let t = unpack(p).map_err(|e| (e, 0))?;
+            let edited = t != embedded;
+            (t, edited)
+        }
     };
     head.toml = text.clone();
     if text.len() > MAX_FILE {
@@ -81,30 +79,57 @@ pub fn answer(req: &Request) -> (LiveHead, Site) {
             text.len() / 1024,
             MAX_FILE / 1024
         );
-        return fail(head, msg, 0);
+        return Err((msg, 0));
     }
     let lesson = if edited {
         head.packed = pack(&text);
-        match packetwalk_lessons::parse(EDITED, &req.id, &text) {
-            Ok(l) => l,
-            Err(e) => return fail(head, e.to_string(), e.line),
-        }
+        packetwalk_lessons::parse(EDITED, &req.id, &text).map_err(|e| (e.to_string(), e.line))?
     } else {
         written
     };
-    let settings: Result<Vec<Setting>, String> = req
+    let settings = req
         .settings
         .iter()
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<Setting>().map_err(|e| format!("{s}: {e}")))
-        .collect();
-    let settings = match settings {
-        Ok(s) => s,
-        Err(e) => return fail(head, e, 0),
-    };
-    let switched = match switches::apply(&lesson, &settings) {
+        .map(|s| s.parse::<Setting>().map_err(|e| (format!("{s}: {e}"), 0)))
+        .collect::<Result<Vec<Setting>, _>>()?;
+    let switched = switches::apply(&lesson, &settings).map_err(|e| (e, 0))?;
+    Ok(Loaded {
+        lesson,
+        switched,
+        settings,
+    })
+}
+
+/// The walk a request names as a pcapng file: the very bytes `packetwalk pcap` writes for
+/// the same lesson, file and settings (`packetwalk_pcap::pcapng`), or what went wrong.
+pub fn pcap(req: &Request) -> Result<Vec<u8>, String> {
+    let l = load(req, &mut LiveHead::default()).map_err(|(e, _)| e)?;
+    let run = l.switched.run()?;
+    let title = packetwalk_pcap::title(&l.switched.id, &l.switched.title);
+    Ok(packetwalk_pcap::pcapng(&run, &title))
+}
+
+/// The answer: its head, and the digest of the lesson run (one lesson, or none when the
+/// file or a setting was wrong).
+pub fn answer(req: &Request) -> (LiveHead, Site) {
+    let mut head = LiveHead::default();
+    let Loaded {
+        lesson,
+        switched,
+        settings,
+    } = match load(req, &mut head) {
         Ok(l) => l,
-        Err(e) => return fail(head, e, 0),
+        Err((message, line)) => {
+            head.error = message;
+            head.error_line = line as u32;
+            return (
+                head,
+                Site {
+                    lessons: Vec::new(),
+                },
+            );
+        }
     };
     // The values in the file's own order (its own first, marked "as written"), each
     // selected as it is in this run.

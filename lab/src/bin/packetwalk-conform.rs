@@ -14,7 +14,7 @@ use packetwalk_lab::conntrack::parse as parse_ct;
 use packetwalk_lab::findings::Finding;
 use packetwalk_lab::mapping::Mapper;
 use packetwalk_lab::observe::{kernel_obs, model_obs};
-use packetwalk_lab::{plan, report, tables, Lab};
+use packetwalk_lab::{plan, report, tables, wire, Lab};
 use std::net::SocketAddrV4;
 use std::path::Path;
 use std::process::ExitCode;
@@ -101,6 +101,11 @@ fn compare_lesson(lab: &Lab, dir: &Path, out: &Path) -> Result<bool, String> {
     mapper.vxlan_per_direction = !strict;
     let cmp = compare::compare(&model, &kernel, &mut mapper, &lab.lesson.scenario.from);
     let mut findings: Vec<Finding> = cmp.findings.clone();
+    // The model's capture file, frame by frame from its bytes, against the kernel's.
+    let title = packetwalk_pcap::title(&lab.lesson.id, &lab.lesson.title);
+    let client = &lab.lesson.scenario.from;
+    let wire = wire::compare(&run, &title, &kernel, &mut mapper, client, vxlan_port)?;
+    findings.extend(wire.findings.iter().cloned());
     let checks = tables::compare(lab, &run, &dir.join("tables"), &mut mapper, &mut findings);
     for (m, k1, k2) in mapper.vxlan_asymmetry() {
         findings.push(Finding::new("vxlan-sport", "the underlay", format!("the model sends both directions of the flow from VXLAN source port {m}; the kernel used {k1} one way and {k2} the other")));
@@ -109,6 +114,7 @@ fn compare_lesson(lab: &Lab, dir: &Path, out: &Path) -> Result<bool, String> {
     let o = report::build(&report::Inputs {
         lab,
         capture: &cmp,
+        wire: &wire,
         tables: &checks,
         findings: &findings,
         mapper: &mapper,

@@ -34,7 +34,7 @@ fn every_lesson_asks_at_least_four_questions_and_every_checkpoint_asks() {
             );
             assert!(
                 !q.why.is_empty() && !q.evidence.is_empty()
-                    || matches!(run.trace.hops[q.hop].decision, None)
+                    || run.trace.hops[q.hop].decision.is_none()
             );
         }
     }

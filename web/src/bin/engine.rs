@@ -3,11 +3,13 @@
 //! answers each request with `packetwalk_web::live::answer`, encoded as the page reads it.
 //!
 //! Messages (plain JS arrays, so neither side needs serde):
-//! - page → worker: `[seq, lesson id, settings joined by "\n", file kind, file]`, where the
-//!   kind is `""` (the embedded file), `"text"` or `"packed"` (from the URL);
+//! - page → worker: `[seq, lesson id, settings joined by "\n", file kind, file, what]`,
+//!   where the kind is `""` (the embedded file), `"text"` or `"packed"` (from the URL), and
+//!   `what` is `""` (the walk, as a digest) or `"pcap"` (the walk as a pcapng file);
 //! - worker → page: `["ready"]` once, when it can take requests; then for each request
-//!   `[seq, head bytes, site bytes]` or, when the engine panicked, `[seq, message]` just
-//!   before the worker dies (the page starts a new one).
+//!   `[seq, head bytes, site bytes]`, or for a pcapng `["pcap", seq, file bytes]` (or
+//!   `["pcap", seq, message]` when the lesson could not run), or, when the engine panicked,
+//!   `[seq, message]` just before the worker dies (the page starts a new one).
 
 fn main() {
     #[cfg(target_arch = "wasm32")]
@@ -20,7 +22,7 @@ fn main() {
 mod worker {
     use js_sys::{Array, Uint8Array};
     use packetwalk_web::codec::{self, Codec, Writer};
-    use packetwalk_web::live::{answer, File, Request};
+    use packetwalk_web::live::{answer, pcap, File, Request};
     use std::cell::Cell;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -58,6 +60,14 @@ mod worker {
                 settings: text(2).split('\n').map(String::from).collect(),
                 file,
             };
+            if text(5) == "pcap" {
+                let file: JsValue = match pcap(&req) {
+                    Ok(bytes) => Uint8Array::from(&bytes[..]).into(),
+                    Err(message) => message.into(),
+                };
+                let _ = scope().post_message(&Array::of3(&"pcap".into(), &seq.into(), &file));
+                return;
+            }
             let (head, site) = answer(&req);
             let mut w = Writer::default();
             head.put(&mut w);

@@ -103,3 +103,73 @@ fn bad_links_and_settings_are_answers_not_panics() {
     let (head, _) = ask("clusterip", &[], File::Text("\u{0}[[[".into()));
     assert!(head.error.starts_with("edited.toml:"), "{}", head.error);
 }
+
+fn pcap_of(id: &str, settings: &[&str], file: File) -> Result<Vec<u8>, String> {
+    pcap(&Request {
+        id: id.into(),
+        settings: settings.iter().map(|s| s.to_string()).collect(),
+        file,
+    })
+}
+
+/// What `packetwalk pcap <lesson> [--set …]` writes.
+fn cli_pcap(lesson: &packetwalk_lessons::Lesson) -> Vec<u8> {
+    let run = lesson.run().unwrap();
+    packetwalk_pcap::pcapng(&run, &packetwalk_pcap::title(&lesson.id, &lesson.title))
+}
+
+#[test]
+fn the_pcap_answer_is_the_cli_file_for_every_lesson_and_every_switch_changes_it() {
+    let mut changed = 0;
+    for (id, _) in packetwalk_lessons::FILES {
+        let lesson = packetwalk_lessons::load(id).unwrap().unwrap();
+        let bytes = pcap_of(id, &[], File::Embedded).unwrap();
+        assert_eq!(
+            &bytes[..4],
+            &[0x0a, 0x0d, 0x0d, 0x0a],
+            "{id}: a Section Header Block"
+        );
+        assert!(
+            bytes == cli_pcap(&lesson),
+            "{id}: the page's file is the CLI's"
+        );
+        for sw in switches::available(&lesson) {
+            let s = sw.setting(&sw.values[1]);
+            let switched = switches::apply(&lesson, std::slice::from_ref(&s)).unwrap();
+            let got = pcap_of(id, &[&s.to_string()], File::Embedded).unwrap();
+            assert!(
+                got == cli_pcap(&switched),
+                "{id} {s}: the page's file is the CLI's"
+            );
+            // A switch that changes the walk changes the file (ip_forward changes nothing
+            // in a pod's own loopback).
+            let walks_differ =
+                lesson.run().unwrap().trace.hops.len() != switched.run().unwrap().trace.hops.len();
+            if walks_differ {
+                assert!(got != bytes, "{id} {s}: the switch changes the file");
+                changed += 1;
+            }
+        }
+    }
+    assert!(changed >= 8, "only {changed} switches changed a walk");
+}
+
+#[test]
+fn the_pcap_of_an_edit_is_the_edited_walk_and_a_bad_request_is_an_error() {
+    let (id, text) = packetwalk_lessons::FILES[1];
+    let edited = text.replace("title = ", "title = \"x\"\n#");
+    let lesson = packetwalk_lessons::parse(EDITED, id, &edited).unwrap();
+    let bytes = pcap_of(id, &[], File::Packed(pack(&edited))).unwrap();
+    assert!(bytes == cli_pcap(&lesson));
+    assert!(
+        bytes != pcap_of(id, &[], File::Embedded).unwrap(),
+        "its title differs"
+    );
+    let broken = text.replacen("ip = \"", "ip = \"300.", 1);
+    let e = pcap_of(id, &[], File::Text(broken)).unwrap_err();
+    assert!(e.starts_with("edited.toml:"), "{e}");
+    assert!(pcap_of("nope", &[], File::Embedded)
+        .unwrap_err()
+        .contains("no lesson"));
+    assert!(pcap_of("clusterip", &["no.such.setting=1"], File::Embedded).is_err());
+}

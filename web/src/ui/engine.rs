@@ -6,6 +6,9 @@
 //!
 //! A panic in the worker, a worker that dies, or one that takes too long becomes a
 //! [`Answer::failure`] shown next to the controls; the next request starts a new worker.
+//!
+//! The same worker makes the walk's pcapng file ([`Engine::pcap`]): its answer is offered
+//! as a download ([`offer`]) and what became of it goes to [`Engine::note`].
 
 use crate::codec::{Codec, Reader};
 use crate::model::{LessonEntry, LiveHead};
@@ -73,6 +76,10 @@ pub struct Engine {
     /// The newest request's number; answers to older ones are dropped.
     seq: StoredValue<u32>,
     pending: StoredValue<Option<Ask>>,
+    /// The newest pcapng request's number and its file's name.
+    file: StoredValue<(u32, String)>,
+    /// What became of the newest pcapng request, for the status line (empty: nothing).
+    pub note: RwSignal<String>,
 }
 
 impl Engine {
@@ -83,6 +90,8 @@ impl Engine {
             worker: StoredValue::new_local(None),
             seq: StoredValue::new(0),
             pending: StoredValue::new(None),
+            file: StoredValue::new((0, String::new())),
+            note: RwSignal::new(String::new()),
         }
     }
 
@@ -130,25 +139,7 @@ impl Engine {
         };
         let seq = self.seq.with_value(|s| s + 1);
         self.seq.set_value(seq);
-        let (kind, file) = match &ask.source {
-            Source::Embedded => ("", ""),
-            Source::Text(t) => ("text", t.as_str()),
-            Source::Packed(p) => ("packed", p.as_str()),
-        };
-        let msg = Array::new();
-        for v in [
-            JsValue::from(seq),
-            ask.lesson.as_str().into(),
-            ask.settings.join("\n").into(),
-            kind.into(),
-            file.into(),
-        ] {
-            msg.push(&v);
-        }
-        let sent = self
-            .worker
-            .with_value(|w| w.as_ref().map(|w| w.post_message(&msg).is_ok()));
-        if sent != Some(true) {
+        if !self.post(seq, &ask, "") {
             self.fail("the engine's worker is not running".into());
             return;
         }
@@ -168,7 +159,66 @@ impl Engine {
         );
     }
 
+    /// Send a request to the worker: `what` is `""` for the walk, `"pcap"` for its file.
+    fn post(&self, seq: u32, ask: &Ask, what: &str) -> bool {
+        let (kind, file) = match &ask.source {
+            Source::Embedded => ("", ""),
+            Source::Text(t) => ("text", t.as_str()),
+            Source::Packed(p) => ("packed", p.as_str()),
+        };
+        let msg = Array::new();
+        for v in [
+            JsValue::from(seq),
+            ask.lesson.as_str().into(),
+            ask.settings.join("\n").into(),
+            kind.into(),
+            file.into(),
+            what.into(),
+        ] {
+            msg.push(&v);
+        }
+        self.worker
+            .with_value(|w| w.as_ref().is_some_and(|w| w.post_message(&msg).is_ok()))
+    }
+
+    /// Ask for the walk of `ask` as a pcapng file, offered as a download named `name` when
+    /// it comes; a failure is said in [`Engine::note`].
+    pub fn pcap(&self, ask: &Ask, name: String) {
+        let n = self.file.with_value(|f| f.0 + 1);
+        self.file.set_value((n, name));
+        let ready = matches!(self.status.get_untracked(), Status::Ready | Status::Busy);
+        self.note.set(if ready && self.post(n, ask, "pcap") {
+            "Making the .pcapng…".into()
+        } else {
+            "The .pcapng could not be made: the engine is not running; try again in a moment."
+                .into()
+        });
+    }
+
+    /// The worker's pcapng answer: `[_, number, bytes or message]`.
+    fn received_file(&self, data: &Array) {
+        let (n, name) = self.file.get_value();
+        if data.get(1).as_f64() != Some(f64::from(n)) {
+            return;
+        }
+        let file = data.get(2);
+        let note = match file.dyn_ref::<Uint8Array>() {
+            Some(_) if offer(&name, &file, "application/x-pcapng").is_some() => {
+                format!("Downloaded {name}: open it in Wireshark.")
+            }
+            Some(_) => "The .pcapng could not be offered as a download in this browser.".into(),
+            None => format!(
+                "The .pcapng could not be made: {}",
+                file.as_string().unwrap_or_default()
+            ),
+        };
+        self.note.set(note);
+    }
+
     fn received(&self, data: Array) {
+        if data.get(0).as_string().as_deref() == Some("pcap") {
+            return self.received_file(&data);
+        }
         if data.get(0).as_string().as_deref() == Some("ready") {
             self.status.set(Status::Ready);
             self.send();
@@ -216,6 +266,7 @@ impl Engine {
     }
 
     fn fail(&self, message: String) {
+        self.note.set(String::new());
         let ask = self.pending.with_value(Clone::clone).unwrap_or(Ask {
             lesson: String::new(),
             settings: Vec::new(),
@@ -228,6 +279,29 @@ impl Engine {
             failure: Some(message),
         })));
     }
+}
+
+/// Offer `part` (a string or bytes) as a download named `name`: a Blob and a temporary link,
+/// nothing is uploaded. The link's address is released a minute later.
+pub fn offer(name: &str, part: &JsValue, mime: &str) -> Option<()> {
+    let props = web_sys::BlobPropertyBag::new();
+    props.set_type(mime);
+    // Blob's constructor takes strings and bytes alike; web-sys names it by one of them.
+    let blob =
+        web_sys::Blob::new_with_buffer_source_sequence_and_options(&Array::of1(part), &props)
+            .ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let a: web_sys::HtmlAnchorElement = document().create_element("a").ok()?.dyn_into().ok()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        Duration::from_secs(60),
+    );
+    Some(())
 }
 
 impl Default for Engine {

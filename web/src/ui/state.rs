@@ -146,6 +146,12 @@ pub struct Gate {
     pub asking: RwSignal<usize>,
 }
 
+impl Default for Gate {
+    fn default() -> Gate {
+        Gate::new()
+    }
+}
+
 impl Gate {
     pub fn new() -> Gate {
         Gate {

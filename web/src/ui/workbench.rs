@@ -8,7 +8,7 @@
 //! switch list comes from the worker as HTML, one effect writes what changes into the DOM
 //! and three handlers (click, change, input) read the element the event came from.
 
-use super::engine::{Answer, Ask, Engine, Source, Status};
+use super::engine::{offer, Answer, Ask, Engine, Source, Status};
 use super::state::{set_fragment, RouteCtx, Written};
 use crate::deep_link::{self, Live, Route};
 use leptos::prelude::*;
@@ -65,7 +65,7 @@ fn key_of(setting: &str) -> String {
 }
 
 /// The panel, before anything is known: tabs, the status line, the two panels.
-const SKELETON: &str = r#"<div class="workbench-tabs"><button class="button" data-act="break" data-testid="open-break" aria-controls="panel-break" aria-expanded="false">Break it</button><button class="button" data-act="edit" data-testid="open-edit" aria-controls="panel-edit" aria-expanded="false">Edit the cluster</button><button class="button" data-act="predict" data-testid="predict-toggle" aria-pressed="false" title="Stop before the decisive hops and guess first">Predict</button><button class="button" data-act="reset" data-testid="reset" hidden>Back to the lesson as written</button><p class="engine-status" data-testid="engine-status" role="status" aria-live="polite"></p></div><div id="panel-break" class="panel" data-testid="panel-break" hidden><p class="hint">Each switch is a real setting; they combine, and the walk re-runs at once.</p><ul class="switches" data-testid="switches"></ul></div><div id="panel-edit" class="panel" data-testid="panel-edit" hidden><p class="hint">The lesson file, as the engine runs it. Edit it: every change re-runs; a mistake is shown with its line and field, and the walk stays the last one that ran. Nothing leaves your browser.</p><div class="editor-tools"><label class="button file">Open a lesson file…<input type="file" accept=".toml,text/plain" data-act="open" data-testid="open-file"></label><button class="button" data-act="download" data-testid="download">Download this file</button></div><p class="notice error" role="alert" data-testid="edit-error" hidden></p><label class="editor-label" for="lesson-toml">Lesson file (TOML)</label><textarea id="lesson-toml" class="editor" data-testid="editor" spellcheck="false" rows="24"></textarea></div>"#;
+const SKELETON: &str = r#"<div class="workbench-tabs"><button class="button" data-act="break" data-testid="open-break" aria-controls="panel-break" aria-expanded="false">Break it</button><button class="button" data-act="edit" data-testid="open-edit" aria-controls="panel-edit" aria-expanded="false">Edit the cluster</button><button class="button" data-act="pcap" data-testid="download-pcap" title="The walk on screen as a capture file for Wireshark" hidden>Download .pcapng</button><button class="button" data-act="predict" data-testid="predict-toggle" aria-pressed="false" title="Stop before the decisive hops and guess first">Predict</button><button class="button" data-act="reset" data-testid="reset" hidden>Back to the lesson as written</button><p class="engine-status" data-testid="engine-status" role="status" aria-live="polite"></p></div><div id="panel-break" class="panel" data-testid="panel-break" hidden><p class="hint">Each switch is a real setting; they combine, and the walk re-runs at once.</p><ul class="switches" data-testid="switches"></ul></div><div id="panel-edit" class="panel" data-testid="panel-edit" hidden><p class="hint">The lesson file, as the engine runs it. Edit it: every change re-runs; a mistake is shown with its line and field, and the walk stays the last one that ran. Nothing leaves your browser.</p><div class="editor-tools"><label class="button file">Open a lesson file…<input type="file" accept=".toml,text/plain" data-act="open" data-testid="open-file"></label><button class="button" data-act="download" data-testid="download">Download this file</button></div><p class="notice error" role="alert" data-testid="edit-error" hidden></p><label class="editor-label" for="lesson-toml">Lesson file (TOML)</label><textarea id="lesson-toml" class="editor" data-testid="editor" spellcheck="false" rows="24"></textarea></div>"#;
 
 fn find(root: &Element, selector: &str) -> Option<HtmlElement> {
     root.query_selector(selector).ok()??.dyn_into().ok()
@@ -110,6 +110,7 @@ pub fn Workbench(lesson: String, live: Memo<Live>, gate: super::state::Gate) -> 
     // once the page is idle after its first frame (for the switches and the file).
     Effect::new(move |_| {
         let want = live.get();
+        engine.note.set(String::new());
         let done = engine.answer.with_untracked(|a| {
             a.as_ref()
                 .is_some_and(|a| answers(a, &id.get_value(), &want))
@@ -185,6 +186,7 @@ pub fn Workbench(lesson: String, live: Memo<Live>, gate: super::state::Gate) -> 
             e.set_text_content(Some(&error));
             e.set_hidden(error.is_empty());
         }
+        let note = engine.note.get();
         let text = match (mine.and_then(|a| a.failure.as_ref()), status) {
             (Some(f), _) => format!(
                 "The engine could not run this: {f}. The walk shown is the last one that ran."
@@ -202,8 +204,16 @@ pub fn Workbench(lesson: String, live: Memo<Live>, gate: super::state::Gate) -> 
             }
             _ => String::new(),
         };
+        let text = if note.is_empty() || mine.is_some_and(|a| a.failure.is_some()) {
+            text
+        } else {
+            note
+        };
         if let Some(s) = find(root, ".engine-status") {
             s.set_text_content(Some(&text));
+        }
+        if let Some(b) = find(root, "[data-act=pcap]") {
+            b.set_hidden(!matches!(status, Status::Ready | Status::Busy));
         }
         if let Some(r) = find(root, "[data-act=reset]") {
             r.set_hidden(live.is_empty());
@@ -248,7 +258,26 @@ pub fn Workbench(lesson: String, live: Memo<Live>, gate: super::state::Gate) -> 
                     .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
                     .map(|t| t.value())
                     .unwrap_or_default();
-                let _ = save(&format!("{}.toml", id.get_value()), &body);
+                let _ = offer(
+                    &format!("{}.toml", id.get_value()),
+                    &body.into(),
+                    "application/toml",
+                );
+            }
+            // The walk on screen: what the URL holds (an edit gets there once it ran).
+            Some("pcap") => {
+                let now = live.get_untracked();
+                let lesson = id.get_value();
+                let name = format!("{lesson}.pcapng");
+                let source = now.edit.map(Source::Packed).unwrap_or(Source::Embedded);
+                engine.pcap(
+                    &Ask {
+                        lesson,
+                        settings: now.settings,
+                        source,
+                    },
+                    name,
+                );
             }
             _ => {}
         }
@@ -330,22 +359,6 @@ pub fn Workbench(lesson: String, live: Memo<Live>, gate: super::state::Gate) -> 
     view! {
         <section class="workbench" aria-label="Change the cluster" node_ref=root inner_html=SKELETON on:click=click on:change=change on:input=input></section>
     }
-}
-
-/// Offer `body` as a download named `name` (a Blob and a temporary link: nothing is
-/// uploaded).
-fn save(name: &str, body: &str) -> Option<()> {
-    let parts = js_sys::Array::of1(&body.into());
-    let props = web_sys::BlobPropertyBag::new();
-    props.set_type("application/toml");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let a: web_sys::HtmlAnchorElement = document().create_element("a").ok()?.dyn_into().ok()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Some(())
 }
 
 #[cfg(test)]
