@@ -1,12 +1,85 @@
 //! The engine's decision → the Decision card's data: route rows with their subnet tests
 //! in binary, the iptables rules walked, the FDB, ARP, conntrack, VXLAN, fabric and DNS.
+//! `card` renders it; the page gets the HTML.
 
-use crate::model::{Decision, RouteRow, RuleRow};
 use packetwalk_core::addr::SubnetCheck;
 use packetwalk_core::fabric::AzureVnet;
 use packetwalk_core::netfilter::NatVerdict;
 use packetwalk_core::route::Route;
 use packetwalk_core::trace::Decision as Core;
+
+/// Why the packet went where it went.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Decision {
+    Local {
+        addr: String,
+        dev: String,
+    },
+    /// A route lookup; `matched` is none when no row matched.
+    Route {
+        rows: Vec<RouteRow>,
+        matched: Option<u32>,
+        next_hop: String,
+        dev: String,
+    },
+    Neighbour {
+        ip: String,
+        dev: String,
+        entry: Option<String>,
+    },
+    Fdb {
+        dst: String,
+        entry: Option<String>,
+        flood: Vec<String>,
+    },
+    Nat {
+        hook: String,
+        rules: Vec<RuleRow>,
+        verdict: String,
+        policy: Option<String>,
+    },
+    Conntrack {
+        entry: String,
+        direction: String,
+    },
+    Vxlan {
+        vni: u32,
+        fdb: String,
+        remote: String,
+        sport: u16,
+    },
+    Fabric {
+        rows: Vec<String>,
+        matched: u32,
+        next_hop: String,
+    },
+    Dns {
+        candidate: String,
+        reason: String,
+        answer: String,
+    },
+}
+
+/// One `ip route` row and its subnet test.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteRow {
+    pub text: String,
+    pub prefix_len: u8,
+    pub matches: bool,
+    /// `dst`, `& mask`, `= dst & mask`, `==`/`!= prefix`: dotted quad and binary.
+    pub binary: Vec<String>,
+}
+
+/// One iptables rule a walk looked at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleRow {
+    pub chain: String,
+    pub rule_no: u32,
+    pub text: String,
+    pub matched: bool,
+    /// A `statistic` draw.
+    pub note: Option<String>,
+}
 
 pub fn decision(d: &Core) -> Decision {
     match d {

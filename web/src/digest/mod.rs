@@ -9,9 +9,11 @@
 //! | [`topology`] | the built cluster → what the drawing lays out |
 //! | [`packet`] | a frame → its header tree, with what changed since its previous hop |
 //! | [`checkpoints`] | Predict's questions and reveals, as HTML |
+//! | [`card`] | the decision card as HTML (the page shows it as it comes) |
 //! | [`decision`] | the engine's decision, ready to show |
 //! | [`tables`] | a namespace's tables after a hop, in the tools' own words |
 
+pub mod card;
 pub mod checkpoints;
 pub mod decision;
 pub mod packet;
@@ -39,7 +41,7 @@ pub fn embedded_site() -> Site {
                 w.checkpoints.clear();
             }
             for h in &mut b.hops {
-                h.decision = None;
+                h.decision.clear();
             }
         }
     }
@@ -194,7 +196,11 @@ pub fn hops(
                 label,
                 leg: h.leg.clone(),
                 packet,
-                decision: h.decision.as_ref().map(decision::decision),
+                decision: h
+                    .decision
+                    .as_ref()
+                    .map(|d| card::card_html(&decision::decision(d)))
+                    .unwrap_or_default(),
                 changes: h
                     .changes
                     .iter()

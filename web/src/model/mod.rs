@@ -8,7 +8,7 @@
 //!
 //! | file | holds |
 //! |---|---|
-//! | `mod.rs` | the site, its lessons, walks, hops, packets, decisions, tables |
+//! | `mod.rs` | the site, its lessons, walks, hops, packets, tables |
 //! | `topology.rs` | the cluster as drawn: what the layout places |
 //! | `live.rs` | the engine worker's answer: the file as run, its switches, its error |
 
@@ -116,7 +116,9 @@ embedded_columns! {
         pub leg: String,
         /// Index into [`LessonBody::packets`].
         pub packet: Option<u32>,
-        pub decision: Option<Decision>,
+        /// The decision card, as HTML the engine renders (`digest::card`); empty when the
+        /// hop took no decision, and in the embedded walks (the engine brings it).
+        pub decision: String,
         /// Rows this hop added or changed, as the tool prints them.
         pub changes: Vec<Change>,
         pub explain: String,
@@ -227,85 +229,6 @@ pub enum Mark {
     Nat,
     /// Not there before (an Ethernet header after routing, VXLAN's outer headers).
     Added,
-}
-
-embedded! {
-    /// Why the packet went where it went.
-    #[derive(Clone, Debug, PartialEq)]
-    pub enum Decision {
-        Local {
-            addr: String,
-            dev: String,
-        },
-        /// A route lookup; `matched` is none when no row matched.
-        Route {
-            rows: Vec<RouteRow>,
-            matched: Option<u32>,
-            next_hop: String,
-            dev: String,
-        },
-        Neighbour {
-            ip: String,
-            dev: String,
-            entry: Option<String>,
-        },
-        Fdb {
-            dst: String,
-            entry: Option<String>,
-            flood: Vec<String>,
-        },
-        Nat {
-            hook: String,
-            rules: Vec<RuleRow>,
-            verdict: String,
-            policy: Option<String>,
-        },
-        Conntrack {
-            entry: String,
-            direction: String,
-        },
-        Vxlan {
-            vni: u32,
-            fdb: String,
-            remote: String,
-            sport: u16,
-        },
-        Fabric {
-            rows: Vec<String>,
-            matched: u32,
-            next_hop: String,
-        },
-        Dns {
-            candidate: String,
-            reason: String,
-            answer: String,
-        },
-    }
-}
-
-embedded! {
-    /// One `ip route` row and its subnet test.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub struct RouteRow {
-        pub text: String,
-        pub prefix_len: u8,
-        pub matches: bool,
-        /// `dst`, `& mask`, `= dst & mask`, `==`/`!= prefix`: dotted quad and binary.
-        pub binary: Vec<String>,
-    }
-}
-
-embedded! {
-    /// One iptables rule a walk looked at.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub struct RuleRow {
-        pub chain: String,
-        pub rule_no: u32,
-        pub text: String,
-        pub matched: bool,
-        /// A `statistic` draw.
-        pub note: Option<String>,
-    }
 }
 
 embedded! {

@@ -52,16 +52,9 @@ pub fn Inspector() -> impl IntoView {
         p.with_hop(|l, h| match which {
             Pane::Packet => l.body().packet(h).is_some_and(|pk| changed(&pk.layers)),
             Pane::Decision => {
-                h.decision.is_some()
+                !h.decision.is_empty()
                     || !h.changes.is_empty()
-                    || full(p.step.get(), &|h| {
-                        if h.decision.is_some() {
-                            "y".into()
-                        } else {
-                            String::new()
-                        }
-                    })
-                    .is_some_and(|y| !y.is_empty())
+                    || full(p.step.get(), &|h| h.decision.clone()).is_some_and(|d| !d.is_empty())
             }
             Pane::Tables => h.changes.iter().any(|c| c.netns == h.at.netns),
         })
@@ -86,7 +79,7 @@ pub fn Inspector() -> impl IntoView {
         let which = pane.get();
         p.with_hop(|l, hop| match which {
             Pane::Packet => crate::render::packet::packet_html(l.body().packet(hop)),
-            Pane::Decision if hop.decision.is_none() && l.body().texts.is_empty() => {
+            Pane::Decision if hop.decision.is_empty() && l.body().texts.is_empty() => {
                 full(p.step.get(), &crate::render::decision::decision_html).unwrap_or_else(|| {
                     "<p class=\"hint\">Loading the decision: it comes with the engine, a moment after the page.</p>".to_string() + &crate::render::decision::decision_html(hop)
                 })
