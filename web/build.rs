@@ -1,5 +1,5 @@
 //! Runs every lesson at build time and embeds what the page shows
-//! (`$OUT_DIR/site.bin`, in the `src/codec/` format, read by `src/data.rs`). The lesson files stay the one source
+//! (`$OUT_DIR/site.bin`, in the `src/codec/` format, read by `src/embedded_site.rs`). The lesson files stay the one source
 //! of truth: they are parsed here by the lessons crate and run by the engine, and a lesson
 //! that fails either way is embedded as its error, which the page shows.
 #![allow(dead_code, unused_imports)]

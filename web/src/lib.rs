@@ -18,7 +18,7 @@
 //! | `digest` | (native only: the build script and tests) lessons → [`model`], with the engine, and the read-only parts rendered to HTML |
 //! | `live` | (the engine feature: the worker and tests) a request from the page → a lesson run live, its digest and switches |
 //! | [`codec`] | the embedded bytes' format: varints, strings, lists, columns; each type's from its declaration |
-//! | [`data`] | reads the embedded bytes |
+//! | [`embedded_site`] | reads the embedded bytes |
 //! | [`markup`] | escaping text into HTML and SVG |
 //! | [`layout`] | where everything sits on the drawing, anchors, paths along the wires |
 //! | [`deep_link`] | `#/lesson/step?set=…&edit=…`: parse, format, check against the lessons |
@@ -27,7 +27,7 @@
 //! | [`ui`] | the Leptos components |
 
 pub mod codec;
-pub mod data;
+pub mod embedded_site;
 pub mod deep_link;
 #[cfg(feature = "engine")]
 pub mod digest;

@@ -90,7 +90,7 @@ fn the_core_in_wasm_gives_every_lesson_the_accepted_trace() {
 
 #[wasm_bindgen_test]
 fn the_embedded_site_decodes_in_wasm_and_has_every_lesson() {
-    let site: Site = packetwalk_web::data::site().expect("the embedded data decodes");
+    let site: Site = packetwalk_web::embedded_site::site().expect("the embedded data decodes");
     let ids: Vec<&str> = site.lessons.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(ids, packetwalk_lessons::ids());
     for l in &site.lessons {
@@ -112,7 +112,7 @@ fn the_embedded_site_decodes_in_wasm_and_has_every_lesson() {
 
 #[wasm_bindgen_test]
 fn deep_links_and_layout_work_the_same_in_wasm() {
-    let site = packetwalk_web::data::site().unwrap();
+    let site = packetwalk_web::embedded_site::site().unwrap();
     let route = deep_link::parse("#/clusterip/12");
     assert!(matches!(
         deep_link::resolve(&route, &site),

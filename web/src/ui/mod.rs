@@ -40,7 +40,7 @@ use std::sync::Arc;
 /// The root: the banner, then the lesson list or a lesson.
 #[component]
 pub fn App() -> impl IntoView {
-    let body = match crate::data::site() {
+    let body = match crate::embedded_site::site() {
         Err(e) => view! { <main class="page"><p class="notice error" role="alert">{e}</p></main> }
             .into_any(),
         Ok(site) => {
