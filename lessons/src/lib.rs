@@ -6,12 +6,14 @@
 //! |---|---|
 //! | `lib.rs` | the embedded files, [`Lesson`], loading, running |
 //! | [`narration`] | the narration attached to hops, and how a note finds its hop |
+//! | [`challenges`] | find the break: the switch values that break a lesson's walk |
 //! | [`checkpoints`] | predict, then reveal: where a lesson asks, and the questions its run gives |
 //! | `built` | the cluster a lesson built, kept so that checking and running build it once |
 //! | `spans` | where each field of a file is (line, path), from toml's own spans |
 //! | [`switches`] | the "break it" switches: real settings a learner flips, applied to a lesson |
 
 mod built;
+pub mod challenges;
 pub mod checkpoints;
 pub mod narration;
 mod spans;

@@ -149,3 +149,53 @@ export function predictSuite(ctx) {
     }
   });
 }
+
+export function challengeSuite(ctx) {
+  test('find the break: the home page lists challenges; one opens broken without saying how, a wrong guess says so, the right one is found and remembered', async () => {
+    const { context, page, problems } = await openPage(ctx.browser);
+    try {
+      await loadApp(page, `${ctx.server.url}#/`);
+      const links = await page.locator('[data-testid="challenge-list"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      const lessons = new Set(links.map((h) => h.split('/')[1]));
+      assert.ok(lessons.size >= 6, `challenges in ${[...lessons]}`);
+      for (const href of links.filter((h) => h.startsWith('#/clusterip/') || h.startsWith('#/cross-node-vxlan/'))) {
+        const id = href.split('/')[1];
+        await page.goto(`${ctx.server.url}${href}`);
+        await page.getByTestId('challenge').waitFor();
+        await settled(page);
+        assert.match(await page.getByTestId('engine-status').textContent(), /Find the break/);
+        assert.ok(!(await page.evaluate(() => location.hash)).includes('net.'), 'the URL names no setting');
+        // The switches show the lesson's own values: the break is not given away.
+        await page.getByTestId('open-break').click();
+        const selected = await page.locator('[data-testid="switches"] select').evaluateAll((s) => s.map((x) => x.selectedIndex));
+        assert.ok(selected.every((i) => i === 0), `switch menus: ${selected}`);
+        await page.getByTestId('open-break').click();
+        // The walk is the break's, as the CLI runs it.
+        const right = page.locator('[data-testid="guess"][data-right="1"]');
+        const label = await right.textContent();
+        const m = label.match(/^(\S+) = (\S+)(?: on (\S+))?$/);
+        const setting = m[3] ? `${m[1]}=${m[2]}@${m[3]}` : `${m[1]}=${m[2]}`;
+        const cli = JSON.parse(execFileSync(CLI, ['trace', id, '--format', 'json', '--set', setting], { encoding: 'utf8' }));
+        await page.waitForFunction((n) => document.querySelector('[data-testid="position"] .of')?.textContent.includes(String(n)), cli.hops.length);
+        const wrong = page.locator('[data-testid="guess"][data-right="0"]').first();
+        if (await wrong.count()) {
+          await wrong.click();
+          assert.ok(await page.getByTestId('not-it').first().isVisible());
+        }
+        await right.click();
+        assert.ok(await page.getByTestId('found').isVisible());
+        assert.match(await page.getByTestId('found').textContent(), new RegExp(`Found it: ${label.replace(/[.]/g, '\\.')}`));
+        const n = href.match(/challenge=(\d+)/)[1];
+        assert.equal(await page.evaluate(([id, n]) => localStorage.getItem(`packetwalk.challenge:${id}:${n}`), [id, n]), 'solved');
+      }
+      const source = await readFile(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+      const { severe } = await axe(page, source);
+      assert.deepEqual(severe, [], JSON.stringify(severe, null, 2));
+      await page.getByTestId('challenge').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(REPORTS, 'screenshots', 'desktop-light-challenge.png') });
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}

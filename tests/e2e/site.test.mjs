@@ -12,7 +12,7 @@ import { lessonSuite } from './lessons.mjs';
 import { navigationSuite } from './navigation.mjs';
 import { lookSuite } from './look.mjs';
 import { engineSuite } from './engine.mjs';
-import { predictSuite } from './predict.mjs';
+import { predictSuite, challengeSuite } from './predict.mjs';
 
 const ctx = {};
 
@@ -32,3 +32,4 @@ navigationSuite(ctx);
 lookSuite(ctx);
 engineSuite(ctx);
 predictSuite(ctx);
+challengeSuite(ctx);

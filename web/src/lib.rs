@@ -27,10 +27,10 @@
 //! | [`ui`] | the Leptos components |
 
 pub mod codec;
-pub mod embedded_site;
 pub mod deep_link;
 #[cfg(feature = "engine")]
 pub mod digest;
+pub mod embedded_site;
 pub mod layout;
 #[cfg(feature = "engine")]
 pub mod live;

@@ -51,7 +51,10 @@ pub const EDITED: &str = "edited.toml";
 struct Loaded {
     lesson: Lesson,
     switched: Lesson,
+    /// The settings the learner sees (a challenge's own is not among them).
     settings: Vec<Setting>,
+    /// Find the break: the challenge asked for, and every break of the lesson.
+    challenge: Option<(usize, Vec<packetwalk_lessons::challenges::Break>)>,
 }
 
 /// The lesson a request names, its file (embedded, typed or from the URL) parsed and its
@@ -93,11 +96,29 @@ fn load(req: &Request, head: &mut LiveHead) -> Result<Loaded, (String, usize)> {
         .filter(|s| !s.is_empty())
         .map(|s| s.parse::<Setting>().map_err(|e| (format!("{s}: {e}"), 0)))
         .collect::<Result<Vec<Setting>, _>>()?;
-    let switched = switches::apply(&lesson, &settings).map_err(|e| (e, 0))?;
+    let (n, settings) = challenge::split(settings).map_err(|e| (e, 0))?;
+    let challenge = match n {
+        None => None,
+        Some(n) => {
+            let breaks = packetwalk_lessons::challenges::breaks(&lesson);
+            if n >= breaks.len() {
+                let msg = format!(
+                    "this lesson has {} challenges; there is no challenge {n}",
+                    breaks.len()
+                );
+                return Err((msg, 0));
+            }
+            Some((n, breaks))
+        }
+    };
+    let secret = challenge.as_ref().map(|(n, b)| b[*n].setting.clone());
+    let all: Vec<Setting> = secret.into_iter().chain(settings.iter().cloned()).collect();
+    let switched = switches::apply(&lesson, &all).map_err(|e| (e, 0))?;
     Ok(Loaded {
         lesson,
         switched,
         settings,
+        challenge,
     })
 }
 
@@ -118,6 +139,7 @@ pub fn answer(req: &Request) -> (LiveHead, Site) {
         lesson,
         switched,
         settings,
+        challenge,
     } = match load(req, &mut head) {
         Ok(l) => l,
         Err((message, line)) => {
@@ -132,8 +154,12 @@ pub fn answer(req: &Request) -> (LiveHead, Site) {
         }
     };
     // The values in the file's own order (its own first, marked "as written"), each
-    // selected as it is in this run.
-    let now = switches::available(&switched);
+    // selected as it is in this run, but for a challenge's secret one.
+    let seen = match &challenge {
+        Some(_) => switches::apply(&lesson, &settings).unwrap_or_else(|_| lesson.clone()),
+        None => switched.clone(),
+    };
+    let now = switches::available(&seen);
     let mut rows = switches::available(&lesson);
     for r in &mut rows {
         if let Some(n) = now.iter().find(|n| n.key == r.key) {
@@ -142,9 +168,25 @@ pub fn answer(req: &Request) -> (LiveHead, Site) {
     }
     head.switches = switches_html(&rows);
     head.applied = settings.iter().map(|s| s.to_string()).collect();
-    let what_if = (!settings.is_empty()).then(|| WhatIf {
+    let mut said: Vec<String> = settings.iter().map(human).collect();
+    if let Some((n, breaks)) = &challenge {
+        head.applied.insert(0, format!("{}={n}", challenge::NAME));
+        said.insert(0, "something broken (find the break)".into());
+        let outcome = match switched.run().map(|r| r.trace.outcome) {
+            Ok(packetwalk_core::trace::Outcome::Failed { hop, reason }) => {
+                format!("the walk ends at hop #{hop}: {reason}")
+            }
+            Ok(packetwalk_core::trace::Outcome::Completed { summary }) => {
+                format!("the walk completes, but not as the lesson's: {summary}")
+            }
+            Err(e) => e,
+        };
+        let suspects = packetwalk_lessons::challenges::suspects(&lesson);
+        head.challenge = challenge::card_html(*n, &suspects, &breaks[*n], &outcome);
+    }
+    let what_if = (!said.is_empty()).then(|| WhatIf {
         slug: head.applied.join(","),
-        setting: settings.iter().map(human).collect::<Vec<_>>().join("; "),
+        setting: said.join("; "),
         detail: String::new(),
     });
     // The narration was written for the file's own run: with settings applied it holds
@@ -219,6 +261,8 @@ pub fn unpack(packed: &str) -> Result<String, String> {
         .map_err(|_| bad.to_string())?;
     String::from_utf8(bytes).map_err(|_| bad.to_string())
 }
+
+mod challenge;
 
 #[cfg(test)]
 mod tests;

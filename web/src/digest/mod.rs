@@ -54,7 +54,14 @@ pub fn site() -> Site {
         .iter()
         .zip(packetwalk_lessons::all())
         .map(|((id, _), parsed)| match parsed {
-            Ok(lesson) => entry(&lesson),
+            Ok(lesson) => {
+                let mut e = entry(&lesson);
+                if let Ok(b) = &mut e.body {
+                    let n = packetwalk_lessons::challenges::breaks(&lesson).len() as u32;
+                    b.walks.iter_mut().for_each(|w| w.challenges = n);
+                }
+                e
+            }
             Err(e) => LessonEntry {
                 id: id.to_string(),
                 title: id.to_string(),
@@ -116,6 +123,7 @@ fn body(written: &Lesson, lesson: &Lesson, what_if: Option<WhatIf>) -> Result<Le
                 .iter()
                 .map(checkpoints::checkpoint)
                 .collect(),
+            challenges: 0,
         }],
         hops: pools.hops.list,
         packets: pools.packets.list,

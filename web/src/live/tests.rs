@@ -15,10 +15,12 @@ fn the_embedded_lesson_comes_back_as_the_build_digested_it_with_its_switches() {
         assert_eq!(head.error, "", "{id}");
         assert_eq!(head.toml, *text);
         assert_eq!(head.packed, "", "{id}: not edited");
-        assert_eq!(
-            site.lessons,
-            vec![crate::digest::site().lesson(id).unwrap().clone()]
-        );
+        // The build also counts the lesson's challenges, for the home page.
+        let mut built = crate::digest::site().lesson(id).unwrap().clone();
+        if let Ok(b) = &mut built.body {
+            b.walks.iter_mut().for_each(|w| w.challenges = 0);
+        }
+        assert_eq!(site.lessons, vec![built]);
         assert!(
             head.switches.contains("net.ipv4.ip_forward"),
             "{id} has switches"
@@ -172,4 +174,46 @@ fn the_pcap_of_an_edit_is_the_edited_walk_and_a_bad_request_is_an_error() {
         .unwrap_err()
         .contains("no lesson"));
     assert!(pcap_of("clusterip", &["no.such.setting=1"], File::Embedded).is_err());
+}
+
+#[test]
+fn a_challenge_breaks_the_lesson_without_saying_how() {
+    let breaks = packetwalk_lessons::challenges::breaks(
+        &packetwalk_lessons::load("clusterip").unwrap().unwrap(),
+    );
+    assert!(!breaks.is_empty());
+    for (n, b) in breaks.iter().enumerate() {
+        let (head, site) = ask("clusterip", &[&format!("challenge={n}")], File::Embedded);
+        assert!(head.error.is_empty(), "{}", head.error);
+        let (_, open) = ask("clusterip", &[&b.setting.to_string()], File::Embedded);
+        let walk = |s: &Site| s.lessons[0].body.as_ref().unwrap().walks[0].hops.len();
+        assert_eq!(walk(&site), walk(&open), "the challenge runs its break");
+        // The card names every break as a choice, this one marked right; the switch list
+        // shows the lesson's own values, so the break is not given away.
+        let right = format!(
+            "data-right=\"1\" data-testid=\"guess\">{}</button>",
+            b.label
+        );
+        assert!(head.challenge.contains(&right), "{}", head.challenge);
+        assert_eq!(head.challenge.matches("data-right=\"1\"").count(), 1);
+        assert!(
+            head.challenge.matches("data-testid=\"guess\"").count() >= 2,
+            "more than one suspect"
+        );
+        let (own, _) = ask("clusterip", &[], File::Embedded);
+        assert_eq!(head.switches, own.switches);
+        assert_eq!(head.applied, vec![format!("challenge={n}")]);
+    }
+    let (head, _) = ask("clusterip", &["challenge=99"], File::Embedded);
+    assert!(
+        head.error.contains("there is no challenge 99"),
+        "{}",
+        head.error
+    );
+    let (head, _) = ask("clusterip", &["challenge=x"], File::Embedded);
+    assert!(
+        head.error.contains("a challenge is a number"),
+        "{}",
+        head.error
+    );
 }

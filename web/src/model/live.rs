@@ -17,6 +17,8 @@ embedded! {
         pub switches: String,
         /// The settings that were applied, canonical (`NAME=VALUE@WHERE`).
         pub applied: Vec<String>,
+        /// Find the break: the challenge's card as HTML (empty when none is asked for).
+        pub challenge: String,
         /// When the file or a setting is wrong: the message, and the line (0: no line).
         pub error: String,
         pub error_line: u32,

@@ -63,6 +63,9 @@ embedded! {
         /// Predict, then reveal: the questions asked before their hops (the engine's
         /// answers carry them; the embedded walks leave them to it).
         pub checkpoints: Vec<Checkpoint>,
+        /// Find the break: how many challenges the lesson has (the home page lists them;
+        /// counted for the embedded site only).
+        pub challenges: u32,
     }
 }
 

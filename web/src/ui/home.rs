@@ -35,6 +35,30 @@ pub fn cards_html(site: &Site) -> String {
     out
 }
 
+/// Find the break: every lesson's challenges, each a link that opens the lesson broken.
+pub fn challenges_html(site: &Site) -> String {
+    let mut out = String::new();
+    for l in &site.lessons {
+        let n = l
+            .body
+            .as_ref()
+            .ok()
+            .and_then(|b| b.walks.first())
+            .map_or(0, |w| w.challenges);
+        if n == 0 {
+            continue;
+        }
+        let links: String = (0..n)
+            .map(|i| format!(" <a href=\"#/{id}/0?set=challenge={i}\" data-testid=\"challenge-{id}-{i}\">{}</a>", i + 1, id = esc(&l.id)))
+            .collect();
+        out += &format!("<li>{}:{links}</li>", esc(&l.title));
+    }
+    if out.is_empty() {
+        return out;
+    }
+    format!("<h2 class=\"list-title\">Find the break</h2><p class=\"summary\">Each challenge opens a lesson with one real setting broken, without saying which. Step through, read the decisions and the tables, and name it.</p><ul class=\"challenges\" data-testid=\"challenge-list\">{out}</ul>")
+}
+
 /// The whole lesson list page, with a message when a link pointed nowhere.
 pub fn home_html(notice: Option<&str>, site: &Site) -> String {
     let notice = notice
@@ -46,8 +70,9 @@ pub fn home_html(notice: Option<&str>, site: &Site) -> String {
         })
         .unwrap_or_default();
     format!(
-        "{notice}<section class=\"intro-block\"><h1>Follow one packet through a Kubernetes cluster</h1><p>Each lesson builds a small cluster and sends one packet across it. Step through every hop: the headers as they change, the route, ARP, bridge and iptables decisions that moved it, and the tables as <code>ip</code>, <code>iptables-save</code> and <code>conntrack</code> print them.</p></section><h2 class=\"list-title\">Lessons</h2><ol class=\"cards\" data-testid=\"lesson-list\">{}</ol>",
-        cards_html(site)
+        "{notice}<section class=\"intro-block\"><h1>Follow one packet through a Kubernetes cluster</h1><p>Each lesson builds a small cluster and sends one packet across it. Step through every hop: the headers as they change, the route, ARP, bridge and iptables decisions that moved it, and the tables as <code>ip</code>, <code>iptables-save</code> and <code>conntrack</code> print them.</p></section><h2 class=\"list-title\">Lessons</h2><ol class=\"cards\" data-testid=\"lesson-list\">{}</ol>{}",
+        cards_html(site),
+        challenges_html(site)
     )
 }
 

@@ -9,6 +9,7 @@
 //! | [`lesson`] | one lesson: drawing, controls, narration, inspector, transcript |
 //! | [`drawing`] | the cluster as SVG, the path so far, the packet |
 //! | [`controls`] | back, play, next, restart, speed, the hop timeline |
+//! | [`challenge`] | find the break: the engine's card in the workbench, a guess revealed |
 //! | [`workbench`] | Break it (switches) and Edit (the lesson's TOML), run by the engine |
 //! | [`engine`] | the engine's worker: started after the first frame, asked, answered |
 //! | [`narration`] | the hop's story and the engine's explanation |
@@ -18,6 +19,7 @@
 //! | [`theme`] | light and dark |
 //! | [`erase`] | type-erased signals and handlers, so the WASM stays small |
 
+pub mod challenge;
 pub mod controls;
 pub mod drawing;
 pub mod engine;
