@@ -5,6 +5,7 @@
 //! come from evidence.
 //! Pure: the same list in the CLI, the build and the page's engine.
 
+use crate::own_packet;
 use crate::switches::{self, Setting};
 use crate::Lesson;
 
@@ -19,9 +20,16 @@ pub struct Break {
 }
 
 /// The switches that are breaks: kernel and Service settings. kube-proxy's pick of an
-/// endpoint and a pod's ndots change the walk without breaking anything.
+/// endpoint, a pod's ndots and the learner's own packet change the walk without breaking
+/// anything.
 fn is_break(name: &str) -> bool {
-    name != switches::ENDPOINT && name != switches::NDOTS
+    ![
+        switches::ENDPOINT,
+        switches::NDOTS,
+        own_packet::FROM,
+        own_packet::TO,
+    ]
+    .contains(&name)
 }
 
 /// Every setting a challenge could have broken: each breaking switch of the lesson at its

@@ -9,6 +9,8 @@
 //! | [`challenges`] | find the break: the switch values that break a lesson's walk |
 //! | [`checkpoints`] | predict, then reveal: where a lesson asks, and the questions its run gives |
 //! | `built` | the cluster a lesson built, kept so that checking and running build it once |
+//! | `own_packet` | "your own packet": the scenario's sender and destination as two switches |
+//! | `setting` | a chosen switch value, `NAME=VALUE@WHERE`, parsed and printed |
 //! | `spans` | where each field of a file is (line, path), from toml's own spans |
 //! | [`switches`] | the "break it" switches: real settings a learner flips, applied to a lesson |
 
@@ -16,6 +18,8 @@ mod built;
 pub mod challenges;
 pub mod checkpoints;
 pub mod narration;
+mod own_packet;
+mod setting;
 mod spans;
 pub mod switches;
 

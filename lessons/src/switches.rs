@@ -11,6 +11,7 @@
 //! | `externalTrafficPolicy=Cluster\|Local@SERVICE` | a Service with a node port | the Service's `external_traffic_policy` |
 //! | `kube-proxy.endpoint=IP:PORT` | the lesson | `scenario.pin_endpoint` (where kube-proxy's random pick lands) |
 //! | `ndots=N@POD` | the pod that resolves | the pod's `dns_config.ndots` (its `dnsConfig.options[name=ndots]`) |
+//! | `packet.from=POD\|HOST`, `packet.to=tcp:IP:PORT\|ping:IP\|resolve:NAME` | the lesson | your own packet: the scenario's sender and destination (`own_packet`) |
 //!
 //! A setting without `@WHERE` applies everywhere the switch is offered (`net.ipv4.ip_forward=0`:
 //! every node). Settings apply in order, so a later one wins.
@@ -30,13 +31,12 @@
 //!   where both values are faithful; `apply` refuses the other case and says why;
 //! - hairpin mode: it matters only when a pod reaches itself through its own Service.
 
-use crate::{Lesson, ScenarioKind};
+pub use crate::setting::Setting;
+use crate::{own_packet, Lesson, ScenarioKind};
 use packetwalk_core::cluster::{find_pod, ClusterSpec, PodDnsConfig};
 use packetwalk_core::kube_proxy::TrafficPolicy;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::net::SocketAddrV4;
-use std::str::FromStr;
 
 pub const IP_FORWARD: &str = "net.ipv4.ip_forward";
 pub const BRIDGE_NF: &str = "net.bridge.bridge-nf-call-iptables";
@@ -51,6 +51,8 @@ pub const NAMES: &[(&str, &str)] = &[
     (TRAFFIC_POLICY, "a Service with a node port, and an endpoint on the node the scenario's packet reaches through it"),
     (ENDPOINT, "a scenario that pins kube-proxy's pick (`pin_endpoint`)"),
     (NDOTS, "a scenario that resolves a name (`kind = \"resolve\"`)"),
+    (own_packet::FROM, "a scenario"),
+    (own_packet::TO, "a scenario"),
 ];
 
 /// glibc reads at most ndots:15 (`RES_MAXNDOTS`); a larger value means 15.
@@ -95,47 +97,6 @@ impl Switch {
             value: value.into(),
             at: self.at.clone(),
         }
-    }
-}
-
-/// A chosen value: `NAME=VALUE` or `NAME=VALUE@WHERE`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Setting {
-    pub name: String,
-    pub value: String,
-    /// Where; `None` is everywhere the switch is offered.
-    pub at: Option<String>,
-}
-
-impl fmt::Display for Setting {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}={}", self.name, self.value)?;
-        match &self.at {
-            Some(at) => write!(f, "@{at}"),
-            None => Ok(()),
-        }
-    }
-}
-
-impl FromStr for Setting {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Setting, String> {
-        let form = || format!("`{s}` is not a setting: write NAME=VALUE or NAME=VALUE@WHERE");
-        let (name, rest) = s.split_once('=').ok_or_else(form)?;
-        let (value, at) = match rest.split_once('@') {
-            Some((v, w)) => (v, Some(w)),
-            None => (rest, None),
-        };
-        let bad =
-            |x: &str| x.is_empty() || x.chars().any(|c| c.is_whitespace() || "=@".contains(c));
-        if bad(name) || bad(value) || at.is_some_and(bad) {
-            return Err(form());
-        }
-        Ok(Setting {
-            name: name.into(),
-            value: value.into(),
-            at: at.map(String::from),
-        })
     }
 }
 
@@ -266,6 +227,17 @@ pub fn available(lesson: &Lesson) -> Vec<Switch> {
             ));
         }
     }
+    // Your own packet, where there is a choice to make.
+    let from = own_packet::senders(lesson);
+    let to = own_packet::destinations(lesson);
+    for (name, values, explain) in [
+        (own_packet::FROM, from, own_packet::FROM_EXPLAIN),
+        (own_packet::TO, to, own_packet::TO_EXPLAIN),
+    ] {
+        if values.len() > 1 {
+            out.push(Switch::new(name, None, values, explain.into()));
+        }
+    }
     out
 }
 
@@ -375,6 +347,8 @@ fn set(l: &mut Lesson, sw: &Switch, value: &str) -> Result<(), String> {
                 _ => TrafficPolicy::Cluster,
             };
         }
+        own_packet::FROM => own_packet::set_from(l, value)?,
+        own_packet::TO => own_packet::set_to(l, value)?,
         ENDPOINT => {
             let ep: SocketAddrV4 = value.parse().map_err(|_| "not IP:PORT")?;
             l.scenario.pin_endpoint = Some(ep);

@@ -83,6 +83,8 @@ fn the_switches_offered_are_the_ones_that_apply() {
             format!("{BRIDGE_NF}@{KUBENET_1}"),
             format!("{IP_FORWARD}@{KUBENET_2}"),
             format!("{BRIDGE_NF}@{KUBENET_2}"),
+            "packet.from".to_string(),
+            "packet.to".to_string(),
         ]
     );
     assert!(keys("clusterip").contains(&ENDPOINT.to_string()));
@@ -260,4 +262,38 @@ fn a_lesson_builds_its_cluster_once_and_again_only_when_its_cluster_changes() {
         &switched,
         &off.cluster().expect("builds")
     ));
+}
+
+#[test]
+fn your_own_packet_is_sent_from_where_you_say_to_what_you_say() {
+    let l = lesson("clusterip");
+    let ping = apply(
+        &l,
+        &[
+            set("packet.from=backend-1"),
+            set("packet.to=ping:10.244.0.17"),
+        ],
+    )
+    .expect("applies");
+    let run = ping.run().expect("runs");
+    assert_eq!(run.trace.hops[0].at.netns, "backend-1");
+    assert!(
+        run.trace.to_text().contains("ICMP echo request"),
+        "{}",
+        run.trace.to_text()
+    );
+    assert!(matches!(run.trace.outcome, Outcome::Completed { .. }));
+    // A new destination forgets the pinned pick, an endpoint of the old one.
+    let svc = apply(&l, &[set("packet.to=tcp:10.244.0.15:8080")]).expect("applies");
+    assert_eq!(svc.scenario.pin_endpoint, None);
+    // Only what the check accepts is offered: a host resolves nothing.
+    let dns = lesson("dns");
+    let to = available(&dns)
+        .into_iter()
+        .find(|s| s.name == "packet.to")
+        .unwrap();
+    assert!(to.values.iter().any(|v| v.starts_with("resolve:")));
+    assert!(apply(&dns, &[set("packet.to=tcp:1.2.3.4:80")])
+        .unwrap_err()
+        .contains("takes"));
 }
