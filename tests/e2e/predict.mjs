@@ -191,9 +191,26 @@ export function challengeSuite(ctx) {
       const source = await readFile(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
       const { severe } = await axe(page, source);
       assert.deepEqual(severe, [], JSON.stringify(severe, null, 2));
-      await page.getByTestId('challenge').scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(REPORTS, 'screenshots', 'desktop-light-challenge.png') });
       assert.deepEqual(problems, []);
+      // Screenshots, and axe in the dark theme and at phone width.
+      for (const colorScheme of ['light', 'dark']) {
+        for (const [name, viewport] of Object.entries({ desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } })) {
+          const v = await openPage(ctx.browser, { viewport, colorScheme });
+          try {
+            await loadApp(v.page, `${ctx.server.url}#/clusterip/0?set=challenge=0`);
+            await v.page.getByTestId('challenge').waitFor();
+            await settled(v.page);
+            await v.page.locator('[data-testid="guess"][data-right="0"]').first().click();
+            const bad = await axe(v.page, source);
+            assert.deepEqual(bad.severe, [], `${name} ${colorScheme}: ${JSON.stringify(bad.severe, null, 2)}`);
+            await v.page.getByTestId('challenge').scrollIntoViewIfNeeded();
+            await v.page.screenshot({ path: join(REPORTS, 'screenshots', `${name}-${colorScheme}-challenge.png`) });
+            assert.deepEqual(v.problems, []);
+          } finally {
+            await v.context.close();
+          }
+        }
+      }
     } finally {
       await context.close();
     }
