@@ -41,17 +41,20 @@ fn first() -> usize {
     1
 }
 
+/// What one checkpoint asks in this run, if anything.
+fn ask(c: &CheckpointSpec, lesson: &Lesson, run: &Run) -> Option<Question> {
+    let hops = &run.trace.hops;
+    let hop = find_hop(c.event, c.netns.as_deref(), c.leg.as_deref(), c.nth, hops)?;
+    // The walk opens on hop 0: there is no moment before it to ask in.
+    (hop > 0).then(|| question(c.ask, hop, run, lesson))?
+}
+
 /// The lesson's questions for this run, in hop order.
 pub fn questions(lesson: &Lesson, run: &Run) -> Vec<Question> {
-    let hops = &run.trace.hops;
     let mut out: Vec<Question> = lesson
         .checkpoint
         .iter()
-        .filter_map(|c| {
-            let hop = find_hop(c.event, c.netns.as_deref(), c.leg.as_deref(), c.nth, hops)?;
-            // The walk opens on hop 0: there is no moment before it to ask in.
-            (hop > 0).then(|| question(c.ask, hop, run, lesson))?
-        })
+        .filter_map(|c| ask(c, lesson, run))
         .collect();
     out.sort_by_key(|q| q.hop);
     out.dedup_by_key(|q| q.hop);
@@ -61,17 +64,8 @@ pub fn questions(lesson: &Lesson, run: &Run) -> Vec<Question> {
 /// Checkpoints that ask nothing in this run (a lesson test fails on these for the lesson as
 /// written, so a question never goes missing unnoticed).
 pub fn unasked<'a>(lesson: &'a Lesson, run: &Run) -> Vec<&'a CheckpointSpec> {
-    let hops = &run.trace.hops;
-    lesson
-        .checkpoint
-        .iter()
-        .filter(|c| {
-            find_hop(c.event, c.netns.as_deref(), c.leg.as_deref(), c.nth, hops)
-                .filter(|&h| h > 0)
-                .and_then(|h| question(c.ask, h, run, lesson))
-                .is_none()
-        })
-        .collect()
+    let none = |c: &&CheckpointSpec| ask(c, lesson, run).is_none();
+    lesson.checkpoint.iter().filter(none).collect()
 }
 
 #[cfg(test)]
