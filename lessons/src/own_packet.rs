@@ -81,7 +81,7 @@ pub fn destinations(lesson: &Lesson) -> Vec<String> {
         }
     }
     let own = destination_of(&lesson.scenario);
-    accepted(lesson, own, all, |l, v| set_to(l, v))
+    accepted(lesson, own, all, set_to)
 }
 
 /// `own` first, then every other value that gives a lesson the check accepts.
