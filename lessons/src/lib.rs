@@ -7,12 +7,14 @@
 //! | `lib.rs` | the embedded files, [`Lesson`], loading, running |
 //! | [`narration`] | the narration attached to hops, and how a note finds its hop |
 //! | [`checkpoints`] | predict, then reveal: where a lesson asks, and the questions its run gives |
+//! | [`gen`] | a lesson file for a generated cluster of any size (`packetwalk gen`)  |
 //! | `built` | the cluster a lesson built, kept so that checking and running build it once |
 //! | `spans` | where each field of a file is (line, path), from toml's own spans |
 //! | [`switches`] | the "break it" switches: real settings a learner flips, applied to a lesson |
 
 mod built;
 pub mod checkpoints;
+pub mod gen;
 pub mod narration;
 mod spans;
 pub mod switches;
