@@ -12,7 +12,7 @@ use crate::addr::Mac;
 use crate::dns::ResolvConf;
 use crate::fabric::{Segment, SegmentKind};
 use crate::link::{Bridge, FdbEntry, Iface, IfaceKind, VxlanDev, VxlanFdb};
-use crate::neigh::NudState;
+use crate::neigh::{Neigh, NudState};
 use crate::netns::{Container, Listener, Netns, Role, Sysctls};
 use crate::route::Route;
 use ipnet::Ipv4Net;
@@ -231,7 +231,14 @@ fn add_flannel(spec: &ClusterSpec, node: &NodeSpec, ns: &mut Netns) {
     for other in spec.nodes.iter().filter(|o| o.name != node.name) {
         let vtep = mac(&other.name, &dev);
         let gw = other.pod_cidr.network();
-        ns.neigh.set(gw, &dev, Some(vtep), NudState::Permanent);
+        // Each remote node's gateway is a new entry (pod CIDRs do not overlap, check.rs):
+        // pushed, not `set`, whose search of the table made a 1,000-node build quadratic per node.
+        ns.neigh.entries.push(Neigh {
+            ip: gw,
+            dev: dev.clone(),
+            lladdr: Some(vtep),
+            state: NudState::Permanent,
+        });
         vx.fdb.push(VxlanFdb {
             mac: vtep,
             dst: other.ip,
