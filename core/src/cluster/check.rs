@@ -384,8 +384,7 @@ pub fn parse_listen(s: &str) -> Result<(Proto, u16), String> {
     Ok((proto, port))
 }
 
-/// Every pod by name, for the lookups a big cluster makes once per endpoint (issue 13: a
-/// scan of every pod per endpoint is what stopped a 1,000-node cluster from building).
+/// Every pod by name: a scan of every pod per endpoint stopped a big cluster's build (issue 13).
 pub(super) fn pod_index(spec: &ClusterSpec) -> HashMap<&str, (&NodeSpec, &PodSpec)> {
     let pods = spec
         .nodes

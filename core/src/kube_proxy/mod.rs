@@ -27,9 +27,7 @@ pub struct ServicePort {
     /// The port's name; an unnamed port gives the svcPortName `ns/name`.
     #[serde(default)]
     pub name: Option<String>,
-    /// TCP or UDP.
     pub protocol: Proto,
-    /// The ClusterIP port.
     pub port: u16,
     /// The endpoint (pod) port the DNAT goes to.
     pub target_port: u16,
@@ -41,7 +39,6 @@ pub struct ServicePort {
 /// One ready endpoint of a Service.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Endpoint {
-    /// The endpoint pod's IP.
     pub ip: Ipv4Addr,
     /// The name of the node hosting that pod.
     pub node: String,
@@ -50,13 +47,9 @@ pub struct Endpoint {
 /// A Service with its endpoints, as kube-proxy sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
-    /// The Service's namespace.
     pub namespace: String,
-    /// The Service's name.
     pub name: String,
-    /// The ClusterIP.
     pub cluster_ip: Ipv4Addr,
-    /// Its ports.
     pub ports: Vec<ServicePort>,
     /// Its ready endpoints (every port uses the same endpoint IPs).
     #[serde(default)]
@@ -231,9 +224,8 @@ pub fn nat_table(cfg: &ProxyConfig, services: &[Service]) -> NatTable {
     t
 }
 
-/// The table without the rules for the node's own endpoints, which is the same on every
-/// node (`cfg.node_name` is not read): a cluster computes it once and shares it
-/// ([`NatTable::shared`]), then adds each node's [`local_rules`].
+/// The table but the node's own endpoints' rules: the same on every node (`cfg.node_name`
+/// is not read), so computed once and shared ([`NatTable::shared`]); see [`local_rules`].
 pub fn cluster_rules(cfg: &ProxyConfig, services: &[Service]) -> NatTable {
     let mut t = NatTable::default();
     let mark = cfg.masquerade_mark();
@@ -351,14 +343,13 @@ fn write_service_port(
     t.append(&ext, plain(vec![c, SRC_LOCAL], jump(&svc_c)));
 }
 
-/// The rules only node `cfg.node_name` has: for an `externalTrafficPolicy: Local` NodePort
-/// with endpoints on this node, the last rule of its KUBE-EXT chain and the KUBE-SVL chain
-/// of those endpoints.
+/// The rules only node `cfg.node_name` has: for an eTP=Local NodePort with endpoints here,
+/// KUBE-EXT's last rule and the KUBE-SVL chain of those endpoints.
 pub fn local_rules(t: &mut NatTable, cfg: &ProxyConfig, services: &[Service]) {
-    for svc in services {
-        if svc.external_traffic_policy != TrafficPolicy::Local {
-            continue;
-        }
+    let local = services
+        .iter()
+        .filter(|s| s.external_traffic_policy == TrafficPolicy::Local);
+    for svc in local {
         for sp in svc.ports.iter().filter(|p| p.node_port.is_some()) {
             let mut eps = sorted_endpoints(svc, sp);
             eps.retain(|(_, e)| e.node == cfg.node_name);
