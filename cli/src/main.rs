@@ -3,9 +3,11 @@
 //! | module | holds |
 //! |---|---|
 //! | `main.rs` | the commands, the lesson argument (an id or a file) and its `--set` switches, writing the output (the pcapng file through `packetwalk-pcap`) |
-//! | `args.rs` | the arguments, parsed with `lexopt`, and the help texts |
+//! | `args.rs` | the arguments, parsed with `lexopt` |
+//! | `help.rs` | the help texts |
 
 mod args;
+mod help;
 
 use args::{Cmd, Format, Usage};
 use packetwalk_core::show::{self, Table};
@@ -107,6 +109,14 @@ fn run(args: impl Iterator<Item = std::ffi::OsString>, out: &mut dyn Write) -> R
         } => pcap(&broken(&l, &set)?, output.as_deref(), out)?,
         Cmd::Switches { lesson: l } => switches(&lesson(&l)?, out)?,
         Cmd::Predict { lesson: l, set } => predict(&broken(&l, &set)?, out)?,
+        Cmd::Gen { spec, output } => {
+            let text = lessons::gen::generate(&spec).map_err(Failure::Failed)?;
+            match output {
+                None => out.write_all(text.as_bytes())?,
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| Failure::Failed(format!("cannot write {path}: {e}")))?,
+            }
+        }
     }
     Ok(())
 }

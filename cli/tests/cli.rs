@@ -285,7 +285,7 @@ fn extra_misplaced_and_repeated_arguments_are_refused() {
 fn every_command_has_help() {
     let (code, main, _) = packetwalk(&["--help"]);
     assert_eq!(code, 0);
-    for cmd in ["list", "trace", "show", "lab", "pcap"] {
+    for cmd in ["list", "trace", "show", "lab", "pcap", "gen"] {
         assert!(
             main.contains(&format!("packetwalk {cmd}")),
             "{cmd} missing from --help"

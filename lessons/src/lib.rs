@@ -8,6 +8,7 @@
 //! | [`narration`] | the narration attached to hops, and how a note finds its hop |
 //! | [`challenges`] | find the break: the switch values that break a lesson's walk |
 //! | [`checkpoints`] | predict, then reveal: where a lesson asks, and the questions its run gives |
+//! | [`gen`] | a lesson file for a generated cluster of any size (`packetwalk gen`)  |
 //! | `built` | the cluster a lesson built, kept so that checking and running build it once |
 //! | `own_packet` | "your own packet": the scenario's sender and destination as two switches |
 //! | `setting` | a chosen switch value, `NAME=VALUE@WHERE`, parsed and printed |
@@ -17,6 +18,7 @@
 mod built;
 pub mod challenges;
 pub mod checkpoints;
+pub mod gen;
 pub mod narration;
 mod own_packet;
 mod setting;

@@ -5,14 +5,14 @@
 use super::azure::azure_vnet;
 use super::check::{check, parse_listen};
 use super::coredns::coredns;
-use super::node_rules::node_nat;
+use super::node_rules::{cluster_nat, node_nat, ClusterNat};
 use super::spec::*;
 use super::{Cluster, SpecError};
 use crate::addr::Mac;
 use crate::dns::ResolvConf;
 use crate::fabric::{Segment, SegmentKind};
 use crate::link::{Bridge, FdbEntry, Iface, IfaceKind, VxlanDev, VxlanFdb};
-use crate::neigh::NudState;
+use crate::neigh::{Neigh, NudState};
 use crate::netns::{Container, Listener, Netns, Role, Sysctls};
 use crate::route::Route;
 use ipnet::Ipv4Net;
@@ -34,12 +34,15 @@ pub(super) fn assemble(spec: &ClusterSpec) -> Result<Cluster, SpecError> {
         UnderlayKind::AzureVnet => "vnet",
     };
     let mut netns = Vec::new();
+    let nat = cluster_nat(spec);
     for node in &spec.nodes {
-        netns.push(node_ns(spec, node, segment_name));
+        netns.push(node_ns(spec, node, segment_name, &nat));
     }
-    for node in &spec.nodes {
+    for (n, node) in spec.nodes.iter().enumerate() {
         for pod in &node.pods {
-            netns.push(pod_ns(spec, node, pod, &netns)?);
+            // The nodes' namespaces come first, in spec order.
+            let pod = pod_ns(spec, node, pod, &netns[n])?;
+            netns.push(pod);
         }
     }
     for (i, host) in spec.hosts.iter().enumerate() {
@@ -106,7 +109,7 @@ fn pod_mtu(spec: &ClusterSpec) -> u32 {
     }
 }
 
-fn node_ns(spec: &ClusterSpec, node: &NodeSpec, segment: &str) -> Netns {
+fn node_ns(spec: &ClusterSpec, node: &NodeSpec, segment: &str, nat: &ClusterNat) -> Netns {
     let name = node.name.as_str();
     let mut ns = Netns::new(name, Some(name), Role::Node);
     let sysctls = spec.sysctls.on(node);
@@ -138,7 +141,7 @@ fn node_ns(spec: &ClusterSpec, node: &NodeSpec, segment: &str) -> Netns {
     for r in &node.routes {
         ns.routes.add(Route::via(r.dst, r.via, "eth0"));
     }
-    ns.nat = node_nat(spec, node);
+    ns.nat = node_nat(spec, node, nat);
     // The CNI plugin creates the bridge with the node's first pod.
     if node.pods.is_empty() {
         return ns;
@@ -228,7 +231,14 @@ fn add_flannel(spec: &ClusterSpec, node: &NodeSpec, ns: &mut Netns) {
     for other in spec.nodes.iter().filter(|o| o.name != node.name) {
         let vtep = mac(&other.name, &dev);
         let gw = other.pod_cidr.network();
-        ns.neigh.set(gw, &dev, Some(vtep), NudState::Permanent);
+        // Each remote node's gateway is a new entry (pod CIDRs do not overlap, check.rs):
+        // pushed, not `set`, whose search of the table made a 1,000-node build quadratic per node.
+        ns.neigh.entries.push(Neigh {
+            ip: gw,
+            dev: dev.clone(),
+            lladdr: Some(vtep),
+            state: NudState::Permanent,
+        });
         vx.fdb.push(VxlanFdb {
             mac: vtep,
             dst: other.ip,
@@ -254,7 +264,7 @@ fn pod_ns(
     spec: &ClusterSpec,
     node: &NodeSpec,
     pod: &PodSpec,
-    built: &[Netns],
+    node_ns: &Netns,
 ) -> Result<Netns, SpecError> {
     let containers = pod
         .containers
@@ -274,12 +284,7 @@ fn pod_ns(
     );
     ns.ifaces.push(lo());
     let veth = host_veth_name(&pod.name);
-    let host_index = built
-        .iter()
-        .find(|n| n.name == node.name)
-        .and_then(|n| n.iface(&veth))
-        .map(|i| i.ifindex)
-        .unwrap_or(0);
+    let host_index = node_ns.iface(&veth).map(|i| i.ifindex).unwrap_or(0);
     let addr = Ipv4Net::new(pod.ip, node.pod_cidr.prefix_len()).unwrap_or_default();
     let kind = IfaceKind::Veth {
         peer_netns: node.name.clone(),

@@ -6,7 +6,7 @@ use super::spec::*;
 use super::SpecError;
 use crate::netfilter::Proto;
 use ipnet::Ipv4Net;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 
 pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
@@ -214,6 +214,7 @@ pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
         }
     }
     let mut services: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let pods = pod_index(spec);
     for (s, svc) in spec.services.iter().enumerate() {
         let f = format!("cluster.services[{s}]");
         dns1035_label(&format!("{f}.name"), &svc.name, "a Service name")?;
@@ -240,7 +241,7 @@ pub(super) fn check(spec: &ClusterSpec) -> Result<(), SpecError> {
         }
         claim_ip(svc.cluster_ip, format!("{f}.cluster_ip"))?;
         for (e, ep) in svc.endpoints.iter().enumerate() {
-            if find_pod(spec, ep).is_none() {
+            if !pods.contains_key(ep.as_str()) {
                 return Err(SpecError::new(
                     format!("{f}.endpoints[{e}]"),
                     ep,
@@ -381,6 +382,15 @@ pub fn parse_listen(s: &str) -> Result<(Proto, u16), String> {
         .filter(|p| *p > 0)
         .ok_or_else(|| format!("`{port}` is not a port (1-65535)"))?;
     Ok((proto, port))
+}
+
+/// Every pod by name: a scan of every pod per endpoint stopped a big cluster's build (issue 13).
+pub(super) fn pod_index(spec: &ClusterSpec) -> HashMap<&str, (&NodeSpec, &PodSpec)> {
+    let pods = spec
+        .nodes
+        .iter()
+        .flat_map(|n| n.pods.iter().map(move |p| (n, p)));
+    pods.map(|(n, p)| (p.name.as_str(), (n, p))).collect()
 }
 
 pub fn find_pod<'a>(spec: &'a ClusterSpec, name: &str) -> Option<(&'a NodeSpec, &'a PodSpec)> {

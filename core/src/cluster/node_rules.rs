@@ -1,13 +1,14 @@
 //! The nat table each node gets: kube-proxy's ruleset for the cluster's Services, plus
 //! kubenet's SNAT rule or flanneld's `--ip-masq` chain.
 
-use super::check::find_pod;
+use super::check::pod_index;
 use super::spec::*;
 use crate::kube_proxy::{self, Endpoint, ProxyConfig, Service, ServicePort};
 use crate::netfilter::{Match, NatTable, Neg, Rule, Target};
 use ipnet::Ipv4Net;
 
 fn services(spec: &ClusterSpec) -> Vec<Service> {
+    let pods = pod_index(spec);
     spec.services
         .iter()
         .map(|s| Service {
@@ -28,7 +29,7 @@ fn services(spec: &ClusterSpec) -> Vec<Service> {
             endpoints: s
                 .endpoints
                 .iter()
-                .filter_map(|e| find_pod(spec, e))
+                .filter_map(|e| pods.get(e.as_str()))
                 .map(|(n, p)| Endpoint {
                     ip: p.ip,
                     node: n.name.clone(),
@@ -39,9 +40,17 @@ fn services(spec: &ClusterSpec) -> Vec<Service> {
         .collect()
 }
 
-pub(super) fn node_nat(spec: &ClusterSpec, node: &NodeSpec) -> NatTable {
+/// kube-proxy's view of the cluster and the rules it writes on every node alike, computed
+/// once per cluster: the nodes share the rules (an `Arc`) and add only their own.
+pub(super) struct ClusterNat {
+    services: Vec<Service>,
+    cfg: ProxyConfig,
+    table: NatTable,
+}
+
+pub(super) fn cluster_nat(spec: &ClusterSpec) -> ClusterNat {
     let cfg = ProxyConfig {
-        node_name: node.name.clone(),
+        node_name: String::new(),
         cluster_cidr: spec
             .kube_proxy
             .detect_local_cluster_cidr
@@ -49,7 +58,22 @@ pub(super) fn node_nat(spec: &ClusterSpec, node: &NodeSpec) -> NatTable {
         masquerade_bit: 14,
         random_fully: spec.kube_proxy.random_fully,
     };
-    let mut nat = kube_proxy::nat_table(&cfg, &services(spec));
+    let services = services(spec);
+    let table = kube_proxy::cluster_rules(&cfg, &services).shared();
+    ClusterNat {
+        services,
+        cfg,
+        table,
+    }
+}
+
+pub(super) fn node_nat(spec: &ClusterSpec, node: &NodeSpec, shared: &ClusterNat) -> NatTable {
+    let cfg = ProxyConfig {
+        node_name: node.name.clone(),
+        ..shared.cfg.clone()
+    };
+    let mut nat = shared.table.clone();
+    kube_proxy::local_rules(&mut nat, &cfg, &shared.services);
     let comment = |c: &str| Match::Comment(c.into());
     match spec.network {
         // kubenet appends its SNAT rule to POSTROUTING; AKS sets nonMasqueradeCIDR to the pod CIDR.

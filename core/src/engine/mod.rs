@@ -34,6 +34,7 @@ use crate::trace::{Hop, Outcome, Trace};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddrV4};
+use std::sync::OnceLock;
 
 /// Who sends what to whom.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +69,18 @@ pub struct Run {
     pub trace: Trace,
     /// The cluster as built, before the first hop.
     initial: Cluster,
-    snapshots: Vec<(usize, Vec<Netns>, Vec<Segment>)>,
+    snapshots: Vec<Snapshot>,
+}
+
+/// What a hop that changed state left: the namespaces it changed (by index), not all of
+/// them, so memory grows with the hops, not hops × cluster (issue 13, point 2). The whole
+/// list as of that hop is put together the first time it is asked for.
+#[derive(Clone, Debug)]
+pub(crate) struct Snapshot {
+    hop: usize,
+    changed: Vec<(usize, Netns)>,
+    segments: Vec<Segment>,
+    whole: OnceLock<Vec<Netns>>,
 }
 
 impl Run {
@@ -83,10 +95,20 @@ impl Run {
         let Some(h) = hop else {
             return initial;
         };
-        match self.snapshots.iter().rev().find(|(i, _, _)| *i <= h) {
-            Some((_, n, s)) => (n, s),
-            None => initial,
-        }
+        let Some(at) = self.snapshots.iter().rposition(|s| s.hop <= h) else {
+            return initial;
+        };
+        let snap = &self.snapshots[at];
+        let whole = snap.whole.get_or_init(|| {
+            let mut netns = self.initial.netns.clone();
+            for s in &self.snapshots[..=at] {
+                for (i, ns) in &s.changed {
+                    netns[*i] = ns.clone();
+                }
+            }
+            netns
+        });
+        (whole, &snap.segments)
     }
 }
 
@@ -160,7 +182,13 @@ impl Rng {
 pub(crate) struct Sim {
     c: Cluster,
     hops: Vec<Hop>,
-    snapshots: Vec<(usize, Vec<Netns>, Vec<Segment>)>,
+    snapshots: Vec<Snapshot>,
+    /// The namespaces of the hops since the last snapshot, and those their changes name.
+    touched: Vec<usize>,
+    /// Debug builds check that a hop changed no namespace it does not name: the state as of
+    /// the last snapshot, whole.
+    #[cfg(debug_assertions)]
+    shadow: Vec<Netns>,
     queue: VecDeque<InFlight>,
     parked: Vec<Parked>,
     rng: Rng,
@@ -174,10 +202,15 @@ pub(crate) struct Sim {
 
 impl Sim {
     fn new(c: Cluster, scenario: &Scenario) -> Sim {
+        #[cfg(debug_assertions)]
+        let shadow = c.netns.clone();
         Sim {
             c,
             hops: Vec::new(),
             snapshots: Vec::new(),
+            touched: Vec::new(),
+            #[cfg(debug_assertions)]
+            shadow,
             queue: VecDeque::new(),
             parked: Vec::new(),
             rng: Rng(scenario.seed),

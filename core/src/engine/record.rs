@@ -71,7 +71,16 @@ impl Sim {
             return;
         }
         let container = self.container_at(&step.at, &step.event);
-        let changed = !step.changes.is_empty();
+        // What a hop changed is in its changes, but a hop may also update state it does not
+        // list (a conntrack entry's state, a neighbour's timer state): the namespaces of every
+        // hop since the last snapshot are kept too.
+        let named = step.changes.iter().map(|c| c.netns.as_str());
+        let touched: Vec<usize> = named
+            .chain(std::iter::once(step.at.netns.as_str()))
+            .filter_map(|n| self.c.ns_index(n))
+            .collect();
+        self.touched.extend(touched);
+        let any = !step.changes.is_empty();
         self.hops.push(Hop {
             at: step.at,
             event: step.event,
@@ -82,13 +91,39 @@ impl Sim {
             explain: step.explain,
             container,
         });
-        if changed {
-            self.snapshots.push((
-                self.hops.len() - 1,
-                self.c.netns.clone(),
-                self.c.segments.clone(),
-            ));
+        if any {
+            let mut changed = std::mem::take(&mut self.touched);
+            changed.sort_unstable();
+            changed.dedup();
+            self.snapshot(self.hops.len() - 1, changed);
         }
+    }
+
+    /// Keep the namespaces hop `hop` changed, and the segments.
+    fn snapshot(&mut self, hop: usize, changed: Vec<usize>) {
+        #[cfg(debug_assertions)]
+        {
+            for (i, (now, then)) in self.c.netns.iter().zip(&self.shadow).enumerate() {
+                debug_assert!(
+                    changed.contains(&i) || now == then,
+                    "hop {hop} changed namespace {} without naming it in its changes",
+                    now.name
+                );
+            }
+            for &i in &changed {
+                self.shadow[i] = self.c.netns[i].clone();
+            }
+        }
+        let changed = changed
+            .into_iter()
+            .map(|i| (i, self.c.netns[i].clone()))
+            .collect();
+        self.snapshots.push(super::Snapshot {
+            hop,
+            changed,
+            segments: self.c.segments.clone(),
+            whole: Default::default(),
+        });
     }
 
     /// The container running the process of a process's hop, in a pod.

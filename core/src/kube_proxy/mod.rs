@@ -27,9 +27,7 @@ pub struct ServicePort {
     /// The port's name; an unnamed port gives the svcPortName `ns/name`.
     #[serde(default)]
     pub name: Option<String>,
-    /// TCP or UDP.
     pub protocol: Proto,
-    /// The ClusterIP port.
     pub port: u16,
     /// The endpoint (pod) port the DNAT goes to.
     pub target_port: u16,
@@ -41,7 +39,6 @@ pub struct ServicePort {
 /// One ready endpoint of a Service.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Endpoint {
-    /// The endpoint pod's IP.
     pub ip: Ipv4Addr,
     /// The name of the node hosting that pod.
     pub node: String,
@@ -50,13 +47,9 @@ pub struct Endpoint {
 /// A Service with its endpoints, as kube-proxy sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {
-    /// The Service's namespace.
     pub namespace: String,
-    /// The Service's name.
     pub name: String,
-    /// The ClusterIP.
     pub cluster_ip: Ipv4Addr,
-    /// Its ports.
     pub ports: Vec<ServicePort>,
     /// Its ready endpoints (every port uses the same endpoint IPs).
     #[serde(default)]
@@ -226,6 +219,14 @@ fn plain(matches: Vec<Match>, target: Target) -> Rule {
 /// The whole nat table kube-proxy maintains on node `cfg.node_name`: the jumps from the
 /// built-in chains, the masquerade infrastructure, and every service port's chains.
 pub fn nat_table(cfg: &ProxyConfig, services: &[Service]) -> NatTable {
+    let mut t = cluster_rules(cfg, services);
+    local_rules(&mut t, cfg, services);
+    t
+}
+
+/// The table but the node's own endpoints' rules: the same on every node (`cfg.node_name`
+/// is not read), so computed once and shared ([`NatTable::shared`]); see [`local_rules`].
+pub fn cluster_rules(cfg: &ProxyConfig, services: &[Service]) -> NatTable {
     let mut t = NatTable::default();
     let mark = cfg.masquerade_mark();
     let portals = "kubernetes service portals";
@@ -246,7 +247,7 @@ pub fn nat_table(cfg: &ProxyConfig, services: &[Service]) -> NatTable {
     };
     t.append(POSTROUTING, plain(vec![snat], masq));
     t.append(MARK_MASQ, plain(vec![], Target::MarkOr(mark)));
-    t.chains.entry(NODEPORTS.to_string()).or_default();
+    t.new_chain(NODEPORTS);
 
     // Real kube-proxy iterates its service map (a Go map, so the order is random); sorting
     // by svcPortName keeps the output deterministic.
@@ -282,14 +283,7 @@ fn write_service_port(
     sp: &ServicePort,
 ) {
     let proto = sp.protocol;
-    // Endpoints sorted by string compare of "IP:port" (the byEndpoint sort), duplicates dropped.
-    let mut eps: Vec<(String, &Endpoint)> = svc
-        .endpoints
-        .iter()
-        .map(|e| (format!("{}:{}", e.ip, sp.target_port), e))
-        .collect();
-    eps.sort_by(|a, b| a.0.cmp(&b.0));
-    eps.dedup_by(|a, b| a.0 == b.0);
+    let eps = sorted_endpoints(svc, sp);
     if eps.is_empty() {
         return;
     }
@@ -347,12 +341,39 @@ fn write_service_port(
     t.append(&ext, plain(vec![c, SRC_LOCAL], jump(MARK_MASQ)));
     let c = ext_comment("route LOCAL traffic for", name);
     t.append(&ext, plain(vec![c, SRC_LOCAL], jump(&svc_c)));
-    eps.retain(|(_, e)| e.node == cfg.node_name);
-    if !eps.is_empty() {
-        let svl = svl_chain(name, proto);
-        t.append(&ext, plain(vec![], jump(&svl)));
-        write_endpoint_rules(t, name, proto, &svl, &eps);
+}
+
+/// The rules only node `cfg.node_name` has: for an eTP=Local NodePort with endpoints here,
+/// KUBE-EXT's last rule and the KUBE-SVL chain of those endpoints.
+pub fn local_rules(t: &mut NatTable, cfg: &ProxyConfig, services: &[Service]) {
+    let local = services
+        .iter()
+        .filter(|s| s.external_traffic_policy == TrafficPolicy::Local);
+    for svc in local {
+        for sp in svc.ports.iter().filter(|p| p.node_port.is_some()) {
+            let mut eps = sorted_endpoints(svc, sp);
+            eps.retain(|(_, e)| e.node == cfg.node_name);
+            if eps.is_empty() {
+                continue;
+            }
+            let name = svc_port_name(&svc.namespace, &svc.name, sp.name.as_deref());
+            let svl = svl_chain(&name, sp.protocol);
+            t.append(&ext_chain(&name, sp.protocol), plain(vec![], jump(&svl)));
+            write_endpoint_rules(t, &name, sp.protocol, &svl, &eps);
+        }
     }
+}
+
+/// Endpoints sorted by string compare of "IP:port" (the byEndpoint sort), duplicates dropped.
+fn sorted_endpoints<'a>(svc: &'a Service, sp: &ServicePort) -> Vec<(String, &'a Endpoint)> {
+    let mut eps: Vec<(String, &Endpoint)> = svc
+        .endpoints
+        .iter()
+        .map(|e| (format!("{}:{}", e.ip, sp.target_port), e))
+        .collect();
+    eps.sort_by(|a, b| a.0.cmp(&b.0));
+    eps.dedup_by(|a, b| a.0 == b.0);
+    eps
 }
 
 /// The `-j KUBE-SEP` rules of a SVC or SVL chain: probability 1/(n-i), the last one bare.

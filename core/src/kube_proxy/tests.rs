@@ -130,7 +130,7 @@ fn endpoints_are_ordered_by_string_so_ten_sorts_before_two() {
 
 #[test]
 fn a_cluster_ip_service_adds_two_plus_three_n_rules_and_none_without_endpoints() {
-    let count = |t: &NatTable| t.chains.values().map(Vec::len).sum::<usize>();
+    let count = |t: &NatTable| t.chains().map(|(_, r)| r.len()).sum::<usize>();
     let base = count(&table(&[]));
     for n in 1..=5usize {
         let mut s = web(None, Cluster);
@@ -174,7 +174,7 @@ fn a_local_policy_node_port_has_svl_with_only_local_endpoints() {
     assert_eq!(t.rules(&ext).last().map(|r| &r.target), Some(&jump(&svl)));
     // node3 has no endpoint and no detector: no pod-CIDR rule, no SVL chain or jump.
     let none = nat_table(&ProxyConfig::new("node3"), &svc);
-    assert!(!none.chains.contains_key(&svl));
+    assert!(!none.has_chain(&svl));
     assert_eq!(none.rules(&ext).len(), 2);
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
+use std::sync::Arc;
 
 /// The five netfilter hooks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -169,24 +170,108 @@ pub struct NfPacket {
 }
 
 /// A nat table: built-in chains (by hook) and user chains.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// kube-proxy writes the same Service chains on every node, so a cluster's nodes share them:
+/// `shared` is one map behind an `Arc` (cloning a table, as a hop's snapshot does, copies a
+/// pointer, not 10,000 Services' rules), and `own` holds this table's own chains. A chain in
+/// `own` replaces the shared chain of its name: appending to a shared chain first copies it
+/// (copy-on-write), so a node's `POSTROUTING` with flannel's rule is its own, and the
+/// other nodes' are untouched (issue 13, point 1).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(from = "SavedTable", into = "SavedTable")]
 pub struct NatTable {
-    /// Every chain by name; built-in chains use their hook names.
-    pub chains: BTreeMap<String, Vec<Rule>>,
+    shared: Arc<BTreeMap<String, Vec<Rule>>>,
+    own: BTreeMap<String, Vec<Rule>>,
+}
+
+/// The table as one map of chains, the form it is saved in (and was, before it was shared).
+#[derive(Serialize, Deserialize)]
+struct SavedTable {
+    chains: BTreeMap<String, Vec<Rule>>,
+}
+
+impl From<SavedTable> for NatTable {
+    fn from(t: SavedTable) -> NatTable {
+        NatTable {
+            shared: Arc::default(),
+            own: t.chains,
+        }
+    }
+}
+
+impl From<NatTable> for SavedTable {
+    fn from(t: NatTable) -> SavedTable {
+        SavedTable {
+            chains: t
+                .chains()
+                .map(|(c, r)| (c.to_string(), r.to_vec()))
+                .collect(),
+        }
+    }
+}
+
+impl PartialEq for NatTable {
+    fn eq(&self, other: &NatTable) -> bool {
+        (Arc::ptr_eq(&self.shared, &other.shared) && self.own == other.own)
+            || self.chains().eq(other.chains())
+    }
 }
 
 impl NatTable {
     pub fn is_empty(&self) -> bool {
-        self.chains.values().all(|r| r.is_empty())
+        self.own.values().all(Vec::is_empty)
+            && (self.shared.iter()).all(|(c, r)| r.is_empty() || self.own.contains_key(c))
+    }
+
+    /// Every chain by name, in name order (built-in chains use their hook names).
+    pub fn chains(&self) -> impl Iterator<Item = (&str, &[Rule])> {
+        let own = self.own.iter().map(|(c, r)| (c.as_str(), r.as_slice()));
+        let shared = self
+            .shared
+            .iter()
+            .filter(|(c, _)| !self.own.contains_key(*c))
+            .map(|(c, r)| (c.as_str(), r.as_slice()));
+        let mut all: Vec<(&str, &[Rule])> = own.chain(shared).collect();
+        all.sort_unstable_by_key(|(c, _)| *c);
+        all.into_iter()
+    }
+
+    pub fn has_chain(&self, chain: &str) -> bool {
+        self.own.contains_key(chain) || self.shared.contains_key(chain)
+    }
+
+    /// The chain, made this table's own to be written.
+    fn own_chain(&mut self, chain: &str) -> &mut Vec<Rule> {
+        if !self.own.contains_key(chain) {
+            let copy = self.shared.get(chain).cloned().unwrap_or_default();
+            self.own.insert(chain.to_string(), copy);
+        }
+        self.own.entry(chain.to_string()).or_default()
     }
 
     pub fn append(&mut self, chain: &str, rule: Rule) {
-        self.chains.entry(chain.to_string()).or_default().push(rule);
+        self.own_chain(chain).push(rule);
+    }
+
+    /// Declare a chain (empty until a rule is appended), as `iptables -N` does.
+    pub fn new_chain(&mut self, chain: &str) {
+        self.own_chain(chain);
     }
 
     /// Rules of a chain (empty when the chain does not exist).
     pub fn rules(&self, chain: &str) -> &[Rule] {
-        self.chains.get(chain).map(Vec::as_slice).unwrap_or(&[])
+        self.own
+            .get(chain)
+            .or_else(|| self.shared.get(chain))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The same chains, every one of them now shared: the clones of the result share them.
+    pub fn shared(mut self) -> NatTable {
+        let shared = Arc::make_mut(&mut self.shared);
+        shared.append(&mut self.own);
+        self
     }
 }
 
