@@ -160,7 +160,11 @@ pub fn run(ctx: &Ctx, cmd: &IpCmd) -> Output {
     let text = packetwalk_core::show::render(ns, object);
     match dev {
         None => Output::out(text),
-        Some(d) if ns.iface(d).is_none() => Output::err(format!("Device \"{d}\" does not exist.")),
+        // ip/ipaddress.c and ip/iproute.c word it differently.
+        Some(d) if ns.iface(d).is_none() && matches!(object, Table::IpAddr | Table::IpLink) => {
+            Output::err(format!("Device \"{d}\" does not exist."))
+        }
+        Some(d) if ns.iface(d).is_none() => Output::err(format!("Cannot find device \"{d}\"")),
         Some(d) => Output::out(only_dev(ns, object, &text, d)),
     }
 }

@@ -256,6 +256,10 @@ fn what_is_not_modelled_gets_one_line_naming_what_is() {
         sh.exec("ip addr show dev nope").output.err,
         "Device \"nope\" does not exist.\n"
     );
+    assert_eq!(
+        sh.exec("ip route show dev nope").output.err,
+        "Cannot find device \"nope\"\n"
+    );
     assert_eq!(sh.exec("  ").output, Output::default());
 }
 
