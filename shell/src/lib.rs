@@ -136,7 +136,7 @@ impl<'r> Shell<'r> {
                     exit: true,
                 }
             }
-            "enter" | "cd" if args.len() == 1 => return self.enter(&args[0]),
+            "enter" if args.len() == 1 => return self.enter(&args[0]),
             "enter" => Output::err("usage: enter NAME (the namespaces: ip netns list)"),
             "help" => Output::out(help()),
             "ip" => return self.ip(&ctx, args),
