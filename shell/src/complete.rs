@@ -52,7 +52,7 @@ fn after(before: &[&str], all: &[Netns], cluster: &Cluster) -> Vec<String> {
         ["conntrack"] => words(&["-L"]),
         ["route"] => words(&["-n"]),
         ["sysctl"] | ["sysctl", "-n"] => words(&SYSCTLS),
-        ["cat"] => words(&["/etc/resolv.conf"]),
+        ["cat"] => words(&["/etc/hosts", "/etc/resolv.conf"]),
         ["getent"] => words(&["ahosts", "hosts"]),
         ["getent", _] | ["nslookup"] => dns_names(cluster),
         _ => Vec::new(),

@@ -11,10 +11,12 @@
 //! | `ip` | `ip`: options, objects abbreviated as iproute2 accepts them, `ip route get` |
 //! | `tools` | `route -n`, `bridge fdb`, `brctl`, `iptables-save`, `conntrack`, `sysctl`, `cat`, `hostname` |
 //! | `resolve` | `getent hosts|ahosts`, `nslookup`: the pod's resolver asking CoreDNS |
+//! | `hosts` | a pod's `/etc/hosts`, as kubelet writes it |
 //! | `complete` | Tab completion |
 
 mod complete;
 mod ctx;
+mod hosts;
 mod ip;
 mod resolve;
 mod tools;

@@ -1,9 +1,10 @@
 //! Names, in a pod: `getent hosts|ahosts NAME` (glibc nss/getent.c) and `nslookup NAME`
-//! (BIND 9's bin/dig/nslookup.c), answered by the model's DNS: glibc's search list
-//! (`GlibcSearch`, the pod's resolv.conf) asked of CoreDNS (`CoreDns::answer`), as the
-//! engine's own lookups are.
+//! (BIND 9's bin/dig/nslookup.c), answered by the pod's /etc/hosts first (getent only,
+//! `hosts::matching`), then by the model's DNS: glibc's search list (`GlibcSearch`, the
+//! pod's resolv.conf) asked of CoreDNS (`CoreDns::answer`), as the engine's own lookups are.
 
 use crate::ctx::{unmodelled, Ctx, Output};
+use crate::hosts;
 use packetwalk_core::dns::{GlibcSearch, LookupOutcome, Rcode, ResolvConf};
 use std::net::Ipv4Addr;
 
@@ -48,6 +49,27 @@ pub fn getent(ctx: &Ctx, args: &[String]) -> Output {
     for key in keys {
         if key.parse::<Ipv4Addr>().is_ok() {
             out.err += &unmodelled("a reverse lookup (PTR)").err;
+            continue;
+        }
+        let files = hosts::matching(ctx.ns, key);
+        if let Some((_, names)) = files.first() {
+            // gethostbyname2 takes the first line that names it (getent hosts); getaddrinfo
+            // every address, the canonical name on the first (getent ahosts).
+            let canon = names.join(" ");
+            for (i, (a, _)) in files.iter().enumerate() {
+                if db == "hosts" {
+                    out.out += &format!("{a:<15} {canon}\n");
+                    break;
+                }
+                for (j, sock) in ["STREAM", "DGRAM", "RAW"].iter().enumerate() {
+                    let c = if i == 0 && j == 0 {
+                        names[0].as_str()
+                    } else {
+                        ""
+                    };
+                    out.out += &format!("{a:<15} {sock:<6} {c}\n");
+                }
+            }
             continue;
         }
         let Some(LookupOutcome::Resolved { name, addrs }) = lookup(ctx, conf, key) else {

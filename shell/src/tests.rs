@@ -203,6 +203,33 @@ fn a_pod_resolves_a_service_with_getent_and_nslookup_through_its_search_list() {
 }
 
 #[test]
+fn a_pod_reads_its_etc_hosts_before_dns() {
+    let run = run("dns");
+    let mut web = Shell::new(&run, "web", None).expect("shell");
+    assert_eq!(
+        out(&mut web, "cat /etc/hosts"),
+        "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n\
+         fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n\
+         10.244.1.5\tweb\n"
+    );
+    assert_eq!(out(&mut web, "getent hosts web"), "10.244.1.5      web\n");
+    assert_eq!(
+        out(&mut web, "getent hosts localhost"),
+        "::1             localhost ip6-localhost ip6-loopback\n"
+    );
+    assert_eq!(
+        out(&mut web, "getent ahosts localhost"),
+        "::1             STREAM localhost\n::1             DGRAM  \n::1             RAW    \n\
+         127.0.0.1       STREAM \n127.0.0.1       DGRAM  \n127.0.0.1       RAW    \n"
+    );
+    let node = web
+        .exec("ip netns exec worker-node-1 cat /etc/hosts")
+        .output
+        .err;
+    assert!(node.contains("is not modelled"), "{node}");
+}
+
+#[test]
 fn sysctl_prints_the_modelled_settings_and_says_which_are() {
     let run = run("clusterip");
     let mut sh = Shell::new(&run, "worker-node-1", None).expect("shell");
@@ -233,7 +260,7 @@ fn what_is_not_modelled_gets_one_line_naming_what_is() {
         "curl http://web",
         "ip -d link show",
         "ip xfrm",
-        "cat /etc/hosts",
+        "cat /etc/passwd",
         "iptables-save -t filter",
     ] {
         let a = sh.exec(line);

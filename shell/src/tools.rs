@@ -138,12 +138,17 @@ pub fn sysctl(ctx: &Ctx, args: &[String]) -> Output {
     out
 }
 
-/// `cat FILE`: only the pod's `/etc/resolv.conf` is modelled.
+/// `cat FILE`: a pod's `/etc/resolv.conf` and `/etc/hosts` are modelled.
 pub fn cat(ctx: &Ctx, args: &[String]) -> Output {
     let mut out = Output::default();
     for f in args {
         if f == "/etc/resolv.conf" && ctx.ns.resolv_conf.is_some() {
             out.out += &show::render(ctx.ns, Table::ResolvConf);
+        } else if let Some(text) = (f == "/etc/hosts")
+            .then(|| crate::hosts::text(ctx.ns))
+            .flatten()
+        {
+            out.out += &text;
         } else if f == "/etc/resolv.conf" {
             out.err += &unmodelled(&format!(
                 "{f} of {} (the lesson gives pods one)",
@@ -151,7 +156,11 @@ pub fn cat(ctx: &Ctx, args: &[String]) -> Output {
             ))
             .err;
         } else {
-            out.err += &unmodelled(&format!("the file {f} (only /etc/resolv.conf)")).err;
+            out.err += &unmodelled(&format!(
+                "the file {f} of {} (only a pod's /etc/resolv.conf and /etc/hosts)",
+                ctx.ns.name
+            ))
+            .err;
         }
     }
     if args.is_empty() {
