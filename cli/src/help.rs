@@ -146,11 +146,12 @@ leaves it): `ip addr|link|route|neigh`, `ip route get ADDR` (the engine's own ro
 `sysctl NAME`, `cat /etc/resolv.conf`, `hostname`, `ip netns list`, and in a pod
 `cat /etc/hosts`, `getent hosts NAME` and `nslookup NAME` (the pod's resolver asking
 CoreDNS), each printed exactly as the real tool prints it (the renderers of `packetwalk
-show`). `enter NAME` moves to another namespace, `ip netns exec NAME CMD` and `ip -n NAME ...` run one command there;
-`help` lists the commands; `exit` or Ctrl-D leaves. On a terminal the prompt is
-root@<netns>:~# with line editing, history (up and down) and Tab completion of commands,
-namespaces and addresses; from a pipe it reads one command a line and prints only the
-outputs (printf 'ip route\\n' | packetwalk shell clusterip --netns frontend).
+show`). `enter NAME` moves to another namespace, `ip netns exec NAME CMD` and
+`ip -n NAME ...` run one command there; `help` lists the commands; `exit` or Ctrl-D
+leaves. On a terminal the prompt is root@<netns>:~# with line editing, history (up and
+down) and Tab completion of commands, namespaces and addresses; from a pipe it reads one
+command a line and prints only the outputs
+(printf 'ip route\\n' | packetwalk shell clusterip --netns frontend).
 
   <lesson>      a lesson id (packetwalk list) or a lesson file's path
   --netns NAME  the namespace to start in (a node, a pod or an outside host of the lesson);
