@@ -114,7 +114,15 @@ impl<'r> Shell<'r> {
         }
         let words = match words::split(line) {
             Ok(w) => w,
-            Err(e) => return answer(Output::err(format!("packetwalk shell: {e}"))),
+            Err(words::Unread::Unclosed(q)) => {
+                let e = format!("packetwalk shell: unexpected end of line: a {q} is not closed");
+                return answer(Output::err(e));
+            }
+            Err(words::Unread::Operator(c)) => {
+                return answer(unmodelled(&format!(
+                    "`{c}` (a pipe, a list or a redirection: one command a line)"
+                )))
+            }
         };
         let netns = self.netns.clone();
         self.command(&netns, &words)

@@ -22,7 +22,7 @@ fn lookup(ctx: &Ctx, conf: &ResolvConf, name: &str) -> Option<LookupOutcome> {
 fn conf<'a>(ctx: &'a Ctx, tool: &str) -> Result<&'a ResolvConf, Output> {
     ctx.ns.resolv_conf.as_ref().ok_or_else(|| {
         unmodelled(&format!(
-            "`{tool}` in {}, which the lesson gives no resolv.conf (a pod has one)",
+            "DNS for `{tool}` in {} (the lesson gives it no resolv.conf)",
             ctx.ns.name
         ))
     })
@@ -40,10 +40,6 @@ pub fn getent(ctx: &Ctx, args: &[String]) -> Output {
                 args.join(" ")
             ))
         }
-    };
-    let conf = match conf(ctx, "getent") {
-        Ok(c) => c,
-        Err(o) => return o,
     };
     let mut out = Output::default();
     for key in keys {
@@ -72,6 +68,13 @@ pub fn getent(ctx: &Ctx, args: &[String]) -> Output {
             }
             continue;
         }
+        let conf = match conf(ctx, "getent") {
+            Ok(c) => c,
+            Err(o) => {
+                out.err += &o.err;
+                continue;
+            }
+        };
         let Some(LookupOutcome::Resolved { name, addrs }) = lookup(ctx, conf, key) else {
             continue;
         };

@@ -288,6 +288,12 @@ fn what_is_not_modelled_gets_one_line_naming_what_is() {
         "Cannot find device \"nope\"\n"
     );
     assert_eq!(sh.exec("  ").output, Output::default());
+    let pipe = sh.exec("iptables-save -t nat | head").output.err;
+    assert!(pipe.starts_with("packetwalk shell: `|` (a pipe"), "{pipe}");
+    assert_eq!(
+        sh.exec("ip route get '1.2.3.4").output.err,
+        "packetwalk shell: unexpected end of line: a ' is not closed\n"
+    );
 }
 
 #[test]

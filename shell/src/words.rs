@@ -1,10 +1,20 @@
 //! A command line split into words as a POSIX shell would for these commands: blanks
 //! separate words, `'…'` keeps everything, `"…"` keeps all but `\` before `"` and `\`, a
 //! `\` outside quotes escapes the next character (POSIX.1-2017, Shell Command Language,
-//! 2.2 Quoting). No expansions, no pipes, no redirections: the tools are the model's.
+//! 2.2 Quoting). No expansions, no pipes, no redirections (an unquoted operator is an
+//! error that says so): the tools are the model's.
 
-/// The words of `line`, or what is wrong with it (an unfinished quote).
-pub fn split(line: &str) -> Result<Vec<String>, String> {
+/// Why a line was not split into words.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unread {
+    /// A quote opened and not closed.
+    Unclosed(char),
+    /// An unquoted `|`, `;`, `&`, `>` or `<`.
+    Operator(char),
+}
+
+/// The words of `line`, or why it cannot be read.
+pub fn split(line: &str) -> Result<Vec<String>, Unread> {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut started = false;
@@ -23,7 +33,7 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
                     match chars.next() {
                         Some('\'') => break,
                         Some(c) => word.push(c),
-                        None => return Err("unexpected end of line: a ' is not closed".into()),
+                        None => return Err(Unread::Unclosed('\'')),
                     }
                 }
             }
@@ -41,7 +51,7 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
                             None => break,
                         },
                         Some(c) => word.push(c),
-                        None => return Err("unexpected end of line: a \" is not closed".into()),
+                        None => return Err(Unread::Unclosed('"')),
                     }
                 }
             }
@@ -51,6 +61,8 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
                     word.push(c);
                 }
             }
+            // sh's operators: a pipeline, a list, a redirection (2.9 Shell Commands).
+            '|' | ';' | '&' | '>' | '<' => return Err(Unread::Operator(c)),
             c => {
                 started = true;
                 word.push(c);
