@@ -11,7 +11,8 @@
 #                reports/timing.txt)
 #   conformance  tests/conformance/run.sh: each lesson rebuilt in network namespaces and
 #                compared with its trace (reports/conformance/; skipped when not root,
-#                never under CI=true)
+#                never under CI=true); tests/conformance/shell.sh: `packetwalk shell`'s
+#                `ip route get` against the kernel's in the same namespaces
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,5 +50,6 @@ node --test tests/e2e/*.test.mjs
 section "conformance: tests/conformance/run.sh (each lesson in real network namespaces)"
 # Strict: a difference classed as the model's own fails the run (none is left).
 PACKETWALK_CONFORMANCE_STRICT=1 bash tests/conformance/run.sh
+bash tests/conformance/shell.sh
 
 section "all passed"

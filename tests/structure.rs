@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The crates' source folders, from the workspace root.
 const CRATES: &[&str] = &[
-    "vocab", "core", "lessons", "cli", "lab", "web", "pcap", "fuzz", "tests",
+    "vocab", "core", "lessons", "cli", "lab", "web", "pcap", "shell", "fuzz", "tests",
 ];
 const MAX_LINES: usize = 400;
 

@@ -48,6 +48,12 @@ pub enum Cmd {
         spec: GenSpec,
         output: Option<String>,
     },
+    Shell {
+        lesson: String,
+        netns: Option<String>,
+        hop: Option<usize>,
+        set: Vec<Setting>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +87,7 @@ fn help_of(command: &str) -> Option<&'static str> {
         "switches" => SWITCHES_HELP,
         "predict" => PREDICT_HELP,
         "gen" => GEN_HELP,
+        "shell" => SHELL_HELP,
         "help" => HELP,
         _ => return None,
     })
@@ -116,6 +123,7 @@ where
     let mut hop: Option<usize> = None;
     let mut teardown: Option<bool> = None;
     let mut output: Option<String> = None;
+    let mut netns: Option<String> = None;
     let mut set: Vec<Setting> = Vec::new();
     let mut sizes: [Option<usize>; 3] = [None; 3];
     let mut network: Option<GenNetwork> = None;
@@ -131,12 +139,16 @@ where
                 };
                 once(&mut format, "--format", f, help)?;
             }
-            Long("hop") if command == "show" => {
+            Long("hop") if command == "show" || command == "shell" => {
                 let v = p.value().map_err(lex(help))?.string().map_err(lex(help))?;
                 let n = v
                     .parse::<usize>()
                     .map_err(|_| usage(format!("--hop wants a hop number, not `{v}`"), help))?;
                 once(&mut hop, "--hop", n, help)?;
+            }
+            Long("netns") if command == "shell" => {
+                let v = p.value().map_err(lex(help))?.string().map_err(lex(help))?;
+                once(&mut netns, "--netns", v, help)?;
             }
             Long("teardown") if command == "lab" => once(&mut teardown, "--teardown", true, help)?,
             Long(opt @ ("nodes" | "pods" | "services")) if command == "gen" => {
@@ -168,7 +180,7 @@ where
             Long("set")
                 if matches!(
                     command.as_str(),
-                    "trace" | "show" | "lab" | "pcap" | "predict"
+                    "trace" | "show" | "lab" | "pcap" | "predict" | "shell"
                 ) =>
             {
                 let v = p.value().map_err(lex(help))?.string().map_err(lex(help))?;
@@ -183,7 +195,7 @@ where
     }
     let wants: &[&str] = match command.as_str() {
         "list" | "gen" => &[],
-        "trace" | "lab" | "pcap" | "switches" | "predict" => &["lesson"],
+        "trace" | "lab" | "pcap" | "switches" | "predict" | "shell" => &["lesson"],
         "show" => &["lesson", "namespace", "table"],
         _ => &["command"],
     };
@@ -250,6 +262,12 @@ where
         "switches" => Cmd::Switches { lesson: next() },
         "predict" => Cmd::Predict {
             lesson: next(),
+            set,
+        },
+        "shell" => Cmd::Shell {
+            lesson: next(),
+            netns,
+            hop,
             set,
         },
         _ => Cmd::Lab {

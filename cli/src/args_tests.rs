@@ -56,6 +56,18 @@ fn every_command_parses_in_its_forms() {
     assert_eq!(ok(&["help", "pcap"]), Cmd::Help(PCAP_HELP));
     assert_eq!(ok(&["help", "show"]), Cmd::Help(SHOW_HELP));
     assert_eq!(ok(&["list", "--help"]), Cmd::Help(LIST_HELP));
+    assert_eq!(
+        ok(&["shell", "dns", "--netns", "web", "--hop", "4"]),
+        Cmd::Shell {
+            lesson: "dns".into(),
+            netns: Some("web".into()),
+            hop: Some(4),
+            set: vec![],
+        }
+    );
+    assert_eq!(ok(&["help", "shell"]), Cmd::Help(SHELL_HELP));
+    assert!(err(&["shell"]).starts_with("shell needs a lesson"));
+    assert!(err(&["shell", "dns", "--teardown"]).contains("--teardown"));
 }
 
 #[test]

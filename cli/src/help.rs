@@ -1,4 +1,4 @@
-//! The help texts: the program's, and each command's.
+//! The help texts: the whole command line's, and each command's (`packetwalk help CMD`).
 
 pub const HELP: &str = "\
 packetwalk: Kubernetes pod networking, one packet at a time
@@ -22,6 +22,10 @@ usage:
   packetwalk gen --nodes N --pods P --services S [--network kubenet|flannel-vxlan] [-o FILE]
                                                    a lesson file for a generated cluster
                                                    of that size (try a big cluster)
+  packetwalk shell <lesson> [--netns NAME] [--hop N] [--set ...]...
+                                                   a shell in the lesson's namespaces: ip,
+                                                   bridge, iptables-save, conntrack, getent, ...
+                                                   answered from the model, as the tools print
   packetwalk help [<command>]                      this, or one command's help
   packetwalk <command> --help                      the same
 
@@ -151,4 +155,28 @@ editor.
   --network NETWORK    flannel-vxlan (the default: a LAN and flannel's VXLAN overlay) or
                        kubenet (AKS: the Azure VNet and its route table)
   -o, --output FILE    write the file there; without it, to standard output
+";
+
+pub const SHELL_HELP: &str = "\
+usage: packetwalk shell <lesson> [--netns NAME] [--hop N] [--set NAME=VALUE[@WHERE]]...
+
+A shell in one of the lesson's network namespaces, as of hop N of the trace (or as the walk
+leaves it): `ip addr|link|route|neigh`, `ip route get ADDR` (the engine's own route lookup),
+`bridge fdb show`, `brctl show`, `iptables-save -t nat`, `conntrack -L`, `route -n`,
+`sysctl NAME`, `cat /etc/resolv.conf`, `hostname`, `ip netns list`, and in a pod
+`cat /etc/hosts`, `getent hosts NAME` and `nslookup NAME` (the pod's resolver asking
+CoreDNS), each printed exactly as the real tool prints it (the renderers of `packetwalk
+show`). `enter NAME` moves to another namespace, `ip netns exec NAME CMD` and
+`ip -n NAME ...` run one command there; `help` lists the commands; `exit` or Ctrl-D
+leaves. On a terminal the prompt is root@<netns>:~# with line editing, history (up and
+down) and Tab completion of commands, namespaces and addresses; from a pipe it reads one
+command a line and prints only the outputs
+(printf 'ip route\\n' | packetwalk shell clusterip --netns frontend).
+
+  <lesson>      a lesson id (packetwalk list) or a lesson file's path
+  --netns NAME  the namespace to start in (a node, a pod or an outside host of the lesson);
+                without it, the namespace the lesson's packet leaves from
+  --hop N       the state as of hop N (0 is the first hop of `packetwalk trace`)
+  --set NAME=VALUE[@WHERE]
+                the lesson with a switch flipped (repeatable; packetwalk switches <lesson>)
 ";

@@ -5,9 +5,11 @@
 //! | `main.rs` | the commands, the lesson argument (an id or a file) and its `--set` switches, writing the output (the pcapng file through `packetwalk-pcap`) |
 //! | `args.rs` | the arguments, parsed with `lexopt` |
 //! | `help.rs` | the help texts |
+//! | `shell.rs` | `packetwalk shell`: packetwalk-shell on a terminal (rustyline) or a pipe |
 
 mod args;
 mod help;
+mod shell;
 
 use args::{Cmd, Format, Usage};
 use packetwalk_core::show::{self, Table};
@@ -117,6 +119,12 @@ fn run(args: impl Iterator<Item = std::ffi::OsString>, out: &mut dyn Write) -> R
                     .map_err(|e| Failure::Failed(format!("cannot write {path}: {e}")))?,
             }
         }
+        Cmd::Shell {
+            lesson: l,
+            netns,
+            hop,
+            set,
+        } => shell_in(&broken(&l, &set)?, netns.as_deref(), hop, out)?,
     }
     Ok(())
 }
@@ -149,6 +157,28 @@ fn switches(lesson: &Lesson, out: &mut dyn Write) -> Result<(), Failure> {
         writeln!(out, "{}  {}", sw.key, values.join(" "))?;
         writeln!(out, "    {}", sw.explain)?;
     }
+    Ok(())
+}
+
+/// `packetwalk shell`: in `netns` (else where the lesson's packet leaves from), as of `hop`;
+/// on a terminal with line editing, from a pipe without prompts.
+fn shell_in(
+    lesson: &Lesson,
+    netns: Option<&str>,
+    hop: Option<usize>,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let run = lesson.run().map_err(Failure::Failed)?;
+    let from = match netns {
+        Some(n) => n.to_string(),
+        None => lesson.scenario().map_err(Failure::Failed)?.from,
+    };
+    let mut sh = packetwalk_shell::Shell::new(&run, &from, hop)
+        .map_err(|e| wrong(format!("{e} (lesson {})", lesson.id)))?;
+    if io::stdin().is_terminal() {
+        return shell::interactive(&run, sh, hop, out).map_err(Failure::Failed);
+    }
+    shell::piped(&mut sh, io::stdin().lock(), out, &mut io::stderr().lock())?;
     Ok(())
 }
 

@@ -16,7 +16,7 @@
 //! |---|---|
 //! | [`model`] | the embedded data, each type declared once: lessons, hops, packets, decisions, tables, topology |
 //! | `digest` | (native only: the build script and tests) lessons → [`model`], with the engine, and the read-only parts rendered to HTML |
-//! | `live` | (the engine feature: the worker and tests) a request from the page → a lesson run live, its digest and switches |
+//! | `live` | (the engine feature: the worker and tests) a request from the page → a lesson run live, its digest and switches; the page's shell (`live::shell`) |
 //! | [`codec`] | the embedded bytes' format: varints, strings, lists, columns; each type's from its declaration |
 //! | [`embedded_site`] | reads the embedded bytes |
 //! | [`markup`] | escaping text into HTML and SVG |

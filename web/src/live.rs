@@ -10,12 +10,19 @@
 //! The same request can ask for the walk as a pcapng file instead ([`pcap`], the page's
 //! "Download .pcapng"): the lesson is loaded the same way, and the bytes are what the CLI's
 //! `packetwalk pcap` writes.
+//!
+//! | module | holds |
+//! |---|---|
+//! | `challenge` | find the break: the `challenge=N` setting, and the card that asks which break it is |
+//! | `shell` | the page's shell: a command line run in a namespace of the walk, as of a hop |
 
 use crate::digest;
 use crate::markup::esc;
 use crate::model::{LiveHead, Site, WhatIf};
 use packetwalk_lessons::switches::{self, Setting};
 use packetwalk_lessons::Lesson;
+
+pub mod shell;
 
 /// The longest lesson file the page sends (the eight lessons are 3–9 KB); a bigger edit is
 /// refused with a message before the parser sees it.

@@ -6,9 +6,18 @@
 //! - page → worker: `[seq, lesson id, settings joined by "\n", file kind, file, what]`,
 //!   where the kind is `""` (the embedded file), `"text"` or `"packed"` (from the URL), and
 //!   `what` is `""` (the walk, as a digest) or `"pcap"` (the walk as a pcapng file);
+//!   or, for the shell, `[seq, lesson id, settings, file kind, file, "shell", netns, hop,
+//!   line, mode]`: `netns` the namespace the line runs in (`""`: where the lesson's packet
+//!   leaves from), `hop` a number (the state as of that hop; `-1`: as the walk leaves it),
+//!   `line` the command line (for Tab: the text up to the cursor), `mode` `"run"` or
+//!   `"complete"`;
 //! - worker → page: `["ready"]` once, when it can take requests; then for each request
 //!   `[seq, head bytes, site bytes]`, or for a pcapng `["pcap", seq, file bytes]` (or
-//!   `["pcap", seq, message]` when the lesson could not run), or, when the engine panicked,
+//!   `["pcap", seq, message]` when the lesson could not run), for the shell
+//!   `["shell", seq, out, err, netns, exit, start, completions]` (`out` and `err` the
+//!   command's standard output and error, `netns` where the next line runs, `exit` true
+//!   after `exit`, and for `"complete"` the byte offset where the completed word starts and
+//!   an array of the candidates), or, when the engine panicked,
 //!   `[seq, message]` just before the worker dies (the page starts a new one).
 
 fn main() {
@@ -22,8 +31,9 @@ fn main() {
 mod worker {
     use js_sys::{Array, Uint8Array};
     use packetwalk_web::codec::{self, Codec, Writer};
+    use packetwalk_web::live::shell::{shell, Runs, ShellRequest};
     use packetwalk_web::live::{answer, pcap, File, Request};
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -31,6 +41,39 @@ mod worker {
     thread_local! {
         /// The request being answered, so a panic can say which one died.
         static SEQ: Cell<f64> = const { Cell::new(-1.0) };
+        /// The run the shell's last line ran in, kept for the next line.
+        static RUNS: RefCell<Runs> = RefCell::new(Runs::default());
+    }
+
+    /// A line for the shell, answered as `["shell", seq, out, err, netns, exit, start,
+    /// completions]`.
+    fn shell_reply(seq: f64, lesson: Request, data: &Array) {
+        let text = |i: u32| data.get(i).as_string().unwrap_or_default();
+        let hop = data.get(7).as_f64().or_else(|| text(7).parse().ok());
+        let hop = hop.filter(|h| *h >= 0.0 && h.fract() == 0.0);
+        let req = ShellRequest {
+            lesson,
+            netns: text(6),
+            hop: hop.map(|h| h as usize),
+            line: text(8),
+            complete: text(9) == "complete",
+        };
+        let a = RUNS.with(|r| shell(&mut r.borrow_mut(), &req));
+        let completions: Array = a.completions.iter().map(|c| JsValue::from_str(c)).collect();
+        let reply = Array::new();
+        for v in [
+            "shell".into(),
+            seq.into(),
+            a.out.into(),
+            a.err.into(),
+            a.netns.into(),
+            a.exit.into(),
+            (a.start as f64).into(),
+            JsValue::from(completions),
+        ] {
+            reply.push(&v);
+        }
+        let _ = scope().post_message(&reply);
     }
 
     fn scope() -> DedicatedWorkerGlobalScope {
@@ -60,6 +103,10 @@ mod worker {
                 settings: text(2).split('\n').map(String::from).collect(),
                 file,
             };
+            if text(5) == "shell" {
+                shell_reply(seq, req, &data);
+                return;
+            }
             if text(5) == "pcap" {
                 let file: JsValue = match pcap(&req) {
                     Ok(bytes) => Uint8Array::from(&bytes[..]).into(),

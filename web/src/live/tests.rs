@@ -217,3 +217,129 @@ fn a_challenge_breaks_the_lesson_without_saying_how() {
         head.error
     );
 }
+
+fn line(
+    runs: &mut shell::Runs,
+    id: &str,
+    settings: &[&str],
+    netns: &str,
+    hop: Option<usize>,
+    text: &str,
+) -> shell::ShellAnswer {
+    let req = shell::ShellRequest {
+        lesson: Request {
+            id: id.into(),
+            settings: settings.iter().map(|s| s.to_string()).collect(),
+            file: File::Embedded,
+        },
+        netns: netns.into(),
+        hop,
+        line: text.into(),
+        complete: false,
+    };
+    shell::shell(runs, &req)
+}
+
+#[test]
+fn the_shell_answers_what_packetwalk_show_prints_for_the_same_walk_namespace_and_hop() {
+    use packetwalk_core::show::{self, Table};
+    let mut runs = shell::Runs::default();
+    let set = "net.ipv4.ip_forward=0@worker-node-1";
+    let lesson = switches::apply(
+        &packetwalk_lessons::load("clusterip").unwrap().unwrap(),
+        &[set.parse().unwrap()],
+    )
+    .unwrap();
+    let run = lesson.run().unwrap();
+    for hop in [Some(0), Some(10), None] {
+        let (namespaces, _) = run.state_at(hop.or(Some(run.trace.hops.len() - 1)));
+        for ns in namespaces {
+            for (t, cmd) in [
+                (Table::IpAddr, "ip a"),
+                (Table::IpRoute, "ip r"),
+                (Table::IpNeigh, "ip n"),
+            ] {
+                let a = line(&mut runs, "clusterip", &[set], &ns.name, hop, cmd);
+                assert_eq!(a.out, show::render(ns, t), "{} {hop:?} {cmd}", ns.name);
+                assert_eq!((a.err.as_str(), a.netns.as_str()), ("", ns.name.as_str()));
+            }
+        }
+    }
+    let a = line(
+        &mut runs,
+        "clusterip",
+        &[set],
+        "worker-node-1",
+        None,
+        "sysctl net.ipv4.ip_forward",
+    );
+    assert_eq!(a.out, "net.ipv4.ip_forward = 0\n");
+}
+
+#[test]
+fn the_shell_starts_where_the_packet_leaves_moves_with_enter_and_completes() {
+    let mut runs = shell::Runs::default();
+    let a = line(&mut runs, "clusterip", &[], "", None, "hostname");
+    assert_eq!(
+        (a.out.as_str(), a.netns.as_str()),
+        ("frontend\n", "frontend")
+    );
+    let a = line(
+        &mut runs,
+        "clusterip",
+        &[],
+        "frontend",
+        None,
+        "enter worker-node-2",
+    );
+    assert_eq!(
+        (a.out.as_str(), a.err.as_str(), a.netns.as_str()),
+        ("", "", "worker-node-2")
+    );
+    assert!(line(&mut runs, "clusterip", &[], "frontend", None, "exit").exit);
+    let req = shell::ShellRequest {
+        lesson: Request {
+            id: "clusterip".into(),
+            ..Request::default()
+        },
+        netns: "frontend".into(),
+        hop: Some(3),
+        line: "ip netns exec work".into(),
+        complete: true,
+    };
+    let a = shell::shell(&mut runs, &req);
+    assert_eq!(a.start, 14);
+    assert_eq!(a.completions, ["worker-node-1", "worker-node-2"]);
+    assert_eq!(a.out, "");
+}
+
+#[test]
+fn a_bad_lesson_namespace_or_hop_is_an_answer_for_the_shell() {
+    let mut runs = shell::Runs::default();
+    assert!(line(&mut runs, "nope", &[], "", None, "ip r")
+        .err
+        .contains("no lesson `nope`"));
+    assert!(
+        line(&mut runs, "clusterip", &["no.such=1"], "", None, "ip r")
+            .err
+            .contains("no.such")
+    );
+    let a = line(&mut runs, "clusterip", &[], "nowhere", None, "ip r");
+    assert!(a.err.contains("namespaces: worker-node-1"), "{a:?}");
+    assert_eq!(a.netns, "nowhere");
+    assert!(line(
+        &mut runs,
+        "clusterip",
+        &[],
+        "frontend",
+        Some(1_000_000),
+        "ip r"
+    )
+    .err
+    .contains("out of range"));
+    assert!(
+        line(&mut runs, "clusterip", &[], "frontend", None, "\u{0}'")
+            .err
+            .contains("not closed")
+    );
+}

@@ -1,0 +1,115 @@
+//! Tab completion, pure: the words that may follow what is typed (commands, `ip`'s objects
+//! and verbs, the lesson's namespace names, its addresses and Service names, the modelled
+//! sysctls and files), given the line up to the cursor.
+
+use crate::tools::SYSCTLS;
+use crate::words::last_word;
+use packetwalk_core::cluster::Cluster;
+use packetwalk_core::netns::Netns;
+
+/// The commands the shell answers, for the first word.
+pub const COMMANDS: &[&str] = &[
+    "bridge",
+    "brctl",
+    "cat",
+    "conntrack",
+    "enter",
+    "exit",
+    "getent",
+    "help",
+    "hostname",
+    "ip",
+    "iptables-save",
+    "nslookup",
+    "route",
+    "sysctl",
+];
+
+/// What may come next after `before` (the words already typed), every candidate.
+fn after(before: &[&str], all: &[Netns], cluster: &Cluster) -> Vec<String> {
+    let names = || all.iter().map(|n| n.name.clone()).collect::<Vec<_>>();
+    let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    match before {
+        [] => words(COMMANDS),
+        ["enter"] | ["ip", "netns", "exec"] | ["ip", "-n"] => names(),
+        ["ip", "netns", "exec", _, rest @ ..] => after(rest, all, cluster),
+        ["ip", "-n", _, rest @ ..] => after(&[&["ip"], rest].concat(), all, cluster),
+        ["ip"] => words(&["address", "link", "neigh", "netns", "route", "-d", "-n"]),
+        ["ip", "-d"] => words(&["link"]),
+        ["ip", obj] if "route".starts_with(obj) && !obj.is_empty() => words(&["get", "show"]),
+        ["ip", obj] if "netns".starts_with(obj) && obj.len() > 2 => words(&["exec", "list"]),
+        ["ip", obj] if !obj.starts_with('-') => words(&["show"]),
+        ["ip", r, "get"] if "route".starts_with(r) && !r.is_empty() => addresses(all, cluster),
+        ["ip", _, "show"] => all
+            .iter()
+            .flat_map(|n| n.ifaces.iter().map(|i| i.name.clone()))
+            .collect(),
+        ["bridge"] => words(&["fdb"]),
+        ["bridge", "fdb"] => words(&["show"]),
+        ["brctl"] => words(&["show"]),
+        ["iptables-save"] => words(&["-t"]),
+        ["iptables-save", "-t"] => words(&["nat"]),
+        ["conntrack"] => words(&["-L"]),
+        ["route"] => words(&["-n"]),
+        ["sysctl"] | ["sysctl", "-n"] => words(&SYSCTLS),
+        ["cat"] => words(&["/etc/hosts", "/etc/resolv.conf"]),
+        ["getent"] => words(&["ahosts", "hosts"]),
+        ["getent", _] | ["nslookup"] => dns_names(cluster),
+        _ => Vec::new(),
+    }
+}
+
+/// Every address of the lesson: the interfaces' (but loopback's) and the Services'.
+fn addresses(all: &[Netns], cluster: &Cluster) -> Vec<String> {
+    let mut v: Vec<String> = all
+        .iter()
+        .flat_map(|n| n.ifaces.iter().flat_map(|i| i.addrs.iter()))
+        .filter(|a| !a.addr().is_loopback())
+        .map(|a| a.addr().to_string())
+        .chain(
+            cluster
+                .coredns
+                .services
+                .iter()
+                .map(|s| s.cluster_ip.to_string()),
+        )
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The Services by the names a pod may use: `web`, `web.default`, the fully qualified name.
+fn dns_names(cluster: &Cluster) -> Vec<String> {
+    let zone = cluster.coredns.zone.trim_end_matches('.');
+    let mut v: Vec<String> = cluster
+        .coredns
+        .services
+        .iter()
+        .flat_map(|s| {
+            [
+                s.name.clone(),
+                format!("{}.{}", s.name, s.namespace),
+                format!("{}.{}.svc.{zone}", s.name, s.namespace),
+            ]
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Where the word being completed starts in `line` (the text up to the cursor), and the
+/// candidates that extend it, sorted.
+pub fn complete(line: &str, all: &[Netns], cluster: &Cluster) -> (usize, Vec<String>) {
+    let (start, before) = last_word(line);
+    let word = &line[start..];
+    let before: Vec<&str> = before.iter().map(String::as_str).collect();
+    let mut v: Vec<String> = after(&before, all, cluster)
+        .into_iter()
+        .filter(|c| c.starts_with(word))
+        .collect();
+    v.sort();
+    v.dedup();
+    (start, v)
+}

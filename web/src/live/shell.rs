@@ -1,0 +1,111 @@
+//! The page's shell, in the engine worker: a command line run in a namespace of the
+//! lesson the page shows (its switches and edit applied), as of the hop on screen, by
+//! packetwalk-shell, the interpreter `packetwalk shell` runs. Stateless: the page keeps the
+//! namespace the learner is in and sends it with every line; the answer says where `enter`
+//! left it. The run behind the last request is kept ([`Runs`]), so typing one command after
+//! another does not run the lesson again.
+
+use super::{load, Request};
+use crate::model::LiveHead;
+use packetwalk_core::engine::Run;
+use packetwalk_shell::Shell;
+
+/// A line for the shell: which walk (as [`Request`] names it), where, when, and what.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ShellRequest {
+    pub lesson: Request,
+    /// The namespace the line runs in; empty: the one the lesson's packet leaves from.
+    pub netns: String,
+    /// The state as of this hop; `None`: as the walk leaves it.
+    pub hop: Option<usize>,
+    /// The command line (for completion: the text up to the cursor).
+    pub line: String,
+    /// Complete the line's last word instead of running it (the Tab key).
+    pub complete: bool,
+}
+
+/// What the shell answers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShellAnswer {
+    /// The command's standard output, as the tool prints it.
+    pub out: String,
+    /// Its standard error (the tool's errors, the shell's one-line notes), or why the lesson
+    /// could not run.
+    pub err: String,
+    /// The namespace the next line runs in (`enter NAME` moves it).
+    pub netns: String,
+    /// The line was `exit`.
+    pub exit: bool,
+    /// For completion: where the completed word starts in the line (a byte offset).
+    pub start: usize,
+    /// For completion: the candidates, sorted.
+    pub completions: Vec<String>,
+}
+
+/// A walk ready for the shell: the run, and the namespace its packet leaves from; or why
+/// the lesson could not run.
+type Walk = Result<(Run, String), String>;
+
+/// The run of the last request, kept while the page asks about the same walk.
+#[derive(Default)]
+pub struct Runs {
+    last: Option<(Request, Walk)>,
+}
+
+impl Runs {
+    /// The run `req` names, and the namespace its packet leaves from.
+    fn get(&mut self, req: &Request) -> &Walk {
+        if self.last.as_ref().is_some_and(|(r, _)| r != req) {
+            self.last = None;
+        }
+        let (_, run) = self.last.get_or_insert_with(|| {
+            let run = load(req, &mut LiveHead::default())
+                .map_err(|(e, _)| e)
+                .and_then(|l| {
+                    let from = l.switched.scenario()?.from;
+                    Ok((l.switched.run()?, from))
+                });
+            (req.clone(), run)
+        });
+        run
+    }
+}
+
+/// Run (or complete) one line. Never panics: a lesson that does not load, a namespace or a
+/// hop it does not have, are answers with `err` set.
+pub fn shell(runs: &mut Runs, req: &ShellRequest) -> ShellAnswer {
+    let mut answer = ShellAnswer {
+        netns: req.netns.clone(),
+        ..ShellAnswer::default()
+    };
+    let (run, from) = match runs.get(&req.lesson) {
+        Ok(r) => r,
+        Err(e) => {
+            answer.err = format!("{e}\n");
+            return answer;
+        }
+    };
+    let netns = if req.netns.is_empty() {
+        from
+    } else {
+        &req.netns
+    };
+    let mut sh = match Shell::new(run, netns, req.hop) {
+        Ok(s) => s,
+        Err(e) => {
+            answer.err = format!("packetwalk shell: {e}\n");
+            return answer;
+        }
+    };
+    if req.complete {
+        (answer.start, answer.completions) = sh.complete(&req.line);
+        answer.netns = netns.to_string();
+        return answer;
+    }
+    let a = sh.exec(&req.line);
+    answer.out = a.output.out;
+    answer.err = a.output.err;
+    answer.exit = a.exit;
+    answer.netns = sh.netns().to_string();
+    answer
+}
