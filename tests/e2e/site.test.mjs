@@ -13,6 +13,7 @@ import { navigationSuite } from './navigation.mjs';
 import { lookSuite } from './look.mjs';
 import { engineSuite } from './engine.mjs';
 import { predictSuite, challengeSuite } from './predict.mjs';
+import { drawingSuite } from './drawing.mjs';
 
 const ctx = {};
 
@@ -33,3 +34,4 @@ lookSuite(ctx);
 engineSuite(ctx);
 predictSuite(ctx);
 challengeSuite(ctx);
+drawingSuite(ctx);

@@ -35,8 +35,12 @@ pub fn key_move(key: &str) -> Option<Move> {
     }
 }
 
-/// Keys belong to a form field (or a button, for space) when it has focus.
-pub fn key_belongs_to(tag: &str, key: &str) -> bool {
+/// Keys belong to a form field (or a button, for space) when it has focus; the arrow keys
+/// belong to the drawing when it has focus (`pans`: they scroll it).
+pub fn key_belongs_to(tag: &str, key: &str, pans: bool) -> bool {
+    if pans && key.starts_with("Arrow") {
+        return true;
+    }
     match tag.to_ascii_uppercase().as_str() {
         "INPUT" | "SELECT" | "TEXTAREA" => true,
         "BUTTON" | "SUMMARY" | "A" => key == " " || key == "Spacebar",
@@ -85,11 +89,14 @@ mod tests {
 
     #[test]
     fn form_fields_keep_their_keys_and_buttons_keep_space() {
-        assert!(key_belongs_to("input", "ArrowRight"));
-        assert!(key_belongs_to("SELECT", "Home"));
-        assert!(key_belongs_to("BUTTON", " "));
-        assert!(!key_belongs_to("BUTTON", "ArrowRight"));
-        assert!(!key_belongs_to("DIV", " "));
+        assert!(key_belongs_to("input", "ArrowRight", false));
+        assert!(key_belongs_to("DIV", "ArrowRight", true));
+        assert!(!key_belongs_to("DIV", "ArrowRight", false));
+        assert!(!key_belongs_to("DIV", " ", true));
+        assert!(key_belongs_to("SELECT", "Home", false));
+        assert!(key_belongs_to("BUTTON", " ", false));
+        assert!(!key_belongs_to("BUTTON", "ArrowRight", false));
+        assert!(!key_belongs_to("DIV", " ", false));
     }
 
     #[test]

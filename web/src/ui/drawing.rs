@@ -204,7 +204,12 @@ pub fn Drawing() -> impl IntoView {
                 _ => Vec::new(),
             };
             generation.update_value(|g| *g += 1);
-            follow(frame, layout.point(to).x / layout.width.max(1.0));
+            let at = layout.point(to);
+            follow(
+                frame,
+                at.x / layout.width.max(1.0),
+                at.y / layout.height.max(1.0),
+            );
             if path.len() < 2 {
                 pos.set(layout.point(to));
                 return;
@@ -242,9 +247,15 @@ pub fn Drawing() -> impl IntoView {
     let [under, over] = static_markup(&layout);
     let (scope, device) = (ring_of(false), ring_of(true));
     view! {
-        // Focusable: on a narrow screen the drawing scrolls sideways, and the keyboard must
-        // reach it too (WCAG 2.1.1).
-        <div class="drawing-frame" data-testid="drawing" node_ref=frame tabindex="0" role="region" aria-label="The cluster drawing">
+        // The zoom is three radio buttons and CSS (`.drawing-box:has(...)`): no code in the
+        // first load, and the keyboard works as for any radio group. "Readable" (the
+        // default) draws the smallest label 12 px tall, whatever the screen; "Fit" shows the
+        // whole cluster at once, smaller.
+        <div class="drawing-box">
+        <div inner_html=ZOOM></div>
+        // Focusable: where the drawing is larger than its frame it scrolls, and the keyboard
+        // must reach it too (WCAG 2.1.1): the arrow keys pan it while it has focus.
+        <div class="drawing-frame" data-testid="drawing" node_ref=frame tabindex="0" role="region" aria-label="The cluster drawing (arrow keys pan)">
             <svg class="drawing" viewBox=view_box role="img" aria-label=text(label) style:--natural=format!("{}px", unit(width))>
                 <Fixed class="under" markup=under/>
                 <Outline class="hl-scope" d=scope/>
@@ -254,8 +265,15 @@ pub fn Drawing() -> impl IntoView {
                 <PacketGlyph at=text(move || { let q = pos.get(); format!("translate({} {})", unit(q.x), unit(q.y)) }) glyph=text(glyph)/>
             </svg>
         </div>
+        </div>
     }
 }
+
+/// The zoom control, as markup (cheaper in the first load than a view of its own).
+const ZOOM: &str = "<fieldset class=\"zoom\" data-testid=\"zoom\"><legend>Zoom</legend>\
+<label><input type=\"radio\" name=\"zoom\" value=\"fit\">Fit</label>\
+<label><input type=\"radio\" name=\"zoom\" value=\"read\" checked>Readable</label>\
+<label><input type=\"radio\" name=\"zoom\" value=\"large\">Large</label></fieldset>";
 
 /// A fixed layer of the drawing: shapes and wires, as markup.
 #[component]
@@ -286,21 +304,24 @@ fn PacketGlyph(at: Signal<String>, glyph: Signal<String>) -> impl IntoView {
     view! { <g class="packet" data-testid="packet" transform=at inner_html=glyph></g> }
 }
 
-/// On a narrow screen the drawing scrolls sideways: keep the packet (at fraction `x` of
-/// the drawing's width) in view. The frame's CSS makes the scroll smooth, unless the
-/// browser asks for reduced motion.
-fn follow(frame: NodeRef<leptos::html::Div>, x: f64) {
+/// Where the drawing is larger than its frame it scrolls: keep the packet (at fractions
+/// `x`, `y` of the drawing's size) in view. The frame's CSS makes the scroll smooth, unless
+/// the browser asks for reduced motion.
+fn follow(frame: NodeRef<leptos::html::Div>, x: f64, y: f64) {
     let Some(el) = frame.get_untracked() else {
         return;
     };
-    let (view, full) = (f64::from(el.client_width()), f64::from(el.scroll_width()));
-    if full <= view + 1.0 {
-        return;
+    let keep = |view: i32, full: i32, scrolled: i32, at: f64| {
+        let (view, full, scrolled) = (f64::from(view), f64::from(full), f64::from(scrolled));
+        let at = at * full;
+        (full > view + 1.0 && (at < scrolled + 60.0 || at > scrolled + view - 60.0))
+            .then(|| (at - view / 2.0).max(0.0) as i32)
+    };
+    if let Some(left) = keep(el.client_width(), el.scroll_width(), el.scroll_left(), x) {
+        el.set_scroll_left(left);
     }
-    let at = x * full;
-    let left = f64::from(el.scroll_left());
-    if at < left + 60.0 || at > left + view - 60.0 {
-        el.set_scroll_left((at - view / 2.0).max(0.0) as i32);
+    if let Some(top) = keep(el.client_height(), el.scroll_height(), el.scroll_top(), y) {
+        el.set_scroll_top(top);
     }
 }
 

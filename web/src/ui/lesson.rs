@@ -146,12 +146,12 @@ fn Stage(
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
-        let tag = ev
+        let target = ev
             .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|e| e.tag_name())
-            .unwrap_or_default();
-        if playback::key_belongs_to(&tag, &ev.key()) || player.transcript.get_untracked() {
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        let tag = target.as_ref().map(|e| e.tag_name()).unwrap_or_default();
+        let pans = target.is_some_and(|e| e.class_list().contains("drawing-frame"));
+        if playback::key_belongs_to(&tag, &ev.key(), pans) || player.transcript.get_untracked() {
             return;
         }
         ev.prevent_default();
