@@ -9,6 +9,7 @@
 //! | [`challenges`] | find the break: the switch values that break a lesson's walk |
 //! | [`checkpoints`] | predict, then reveal: where a lesson asks, and the questions its run gives |
 //! | [`gen`] | a lesson file for a generated cluster of any size (`packetwalk gen`)  |
+//! | [`grow`] | the editor's "Add a node", "Add a pod", "Add a Service": the file with one more written in |
 //! | `built` | the cluster a lesson built, kept so that checking and running build it once |
 //! | `own_packet` | "your own packet": the scenario's sender and destination as two switches |
 //! | `setting` | a chosen switch value, `NAME=VALUE@WHERE`, parsed and printed |
@@ -19,6 +20,7 @@ mod built;
 pub mod challenges;
 pub mod checkpoints;
 pub mod gen;
+pub mod grow;
 pub mod narration;
 mod own_packet;
 mod setting;

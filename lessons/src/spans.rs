@@ -111,6 +111,20 @@ impl Spans {
         }
     }
 
+    /// Where `path` and everything written under it ends (a table's span stops at its own
+    /// last key; its sub-tables, written after it, end later).
+    pub(crate) fn end_of(&self, path: &str) -> Option<usize> {
+        let under = |p: &str| {
+            p.strip_prefix(path)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        };
+        self.entries
+            .iter()
+            .filter(|e| under(&e.path))
+            .map(|e| e.value.end)
+            .max()
+    }
+
     /// The path of the innermost value written at `offset` ("" for the root table; a key
     /// is inside its table's span).
     pub(crate) fn path_at(&self, offset: usize) -> &str {

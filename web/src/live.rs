@@ -138,6 +138,25 @@ pub fn pcap(req: &Request) -> Result<Vec<u8>, String> {
     Ok(packetwalk_pcap::pcapng(&run, &title))
 }
 
+/// The editor's "Add a node|pod|Service" (`what`: `node`, `pod`, `service`): the request's
+/// file (as typed, from the URL, or as embedded) with one more written in
+/// (`packetwalk_lessons::grow`), or why not.
+pub fn grow(req: &Request, what: &str) -> Result<String, String> {
+    let what = packetwalk_lessons::grow::Grow::parse(what)
+        .ok_or_else(|| format!("cannot add a `{what}`: a node, a pod or a Service"))?;
+    let text = match &req.file {
+        File::Embedded => packetwalk_lessons::text(&req.id)
+            .ok_or_else(|| format!("no lesson `{}`", req.id))?
+            .to_string(),
+        File::Text(t) => t.clone(),
+        File::Packed(p) => unpack(p)?,
+    };
+    if text.len() > MAX_FILE {
+        return Err(format!("{EDITED}: the file is too big to grow"));
+    }
+    packetwalk_lessons::grow::grow(EDITED, &text, what)
+}
+
 /// The answer: its head, and the digest of the lesson run (one lesson, or none when the
 /// file or a setting was wrong).
 pub fn answer(req: &Request) -> (LiveHead, Site) {

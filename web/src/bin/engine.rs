@@ -10,10 +10,12 @@
 //!   line, mode]`: `netns` the namespace the line runs in (`""`: where the lesson's packet
 //!   leaves from), `hop` a number (the state as of that hop; `-1`: as the walk leaves it),
 //!   `line` the command line (for Tab: the text up to the cursor), `mode` `"run"` or
-//!   `"complete"`;
+//!   `"complete"`; or, for the editor's "Add a node|pod|Service", `[seq, lesson id,
+//!   settings, file kind, file, "grow", "node"|"pod"|"service"]`;
 //! - worker → page: `["ready"]` once, when it can take requests; then for each request
 //!   `[seq, head bytes, site bytes]`, or for a pcapng `["pcap", seq, file bytes]` (or
-//!   `["pcap", seq, message]` when the lesson could not run), for the shell
+//!   `["pcap", seq, message]` when the lesson could not run), for "grow"
+//!   `["grow", seq, the grown file or "", why not or ""]`, for the shell
 //!   `["shell", seq, out, err, netns, exit, start, completions]` (`out` and `err` the
 //!   command's standard output and error, `netns` where the next line runs, `exit` true
 //!   after `exit`, and for `"complete"` the byte offset where the completed word starts and
@@ -32,7 +34,7 @@ mod worker {
     use js_sys::{Array, Uint8Array};
     use packetwalk_web::codec::{self, Codec, Writer};
     use packetwalk_web::live::shell::{shell, Runs, ShellRequest};
-    use packetwalk_web::live::{answer, pcap, File, Request};
+    use packetwalk_web::live::{answer, grow, pcap, File, Request};
     use std::cell::{Cell, RefCell};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -105,6 +107,15 @@ mod worker {
             };
             if text(5) == "shell" {
                 shell_reply(seq, req, &data);
+                return;
+            }
+            if text(5) == "grow" {
+                let (t, e) = match grow(&req, &text(6)) {
+                    Ok(t) => (t, String::new()),
+                    Err(e) => (String::new(), e),
+                };
+                let reply = Array::of4(&"grow".into(), &seq.into(), &t.into(), &e.into());
+                let _ = scope().post_message(&reply);
                 return;
             }
             if text(5) == "pcap" {

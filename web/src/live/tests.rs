@@ -177,6 +177,22 @@ fn the_pcap_of_an_edit_is_the_edited_walk_and_a_bad_request_is_an_error() {
 }
 
 #[test]
+fn the_editor_grows_the_file_it_has() {
+    let req = |file| Request {
+        id: "clusterip".into(),
+        settings: Vec::new(),
+        file,
+    };
+    let grown = super::grow(&req(File::Embedded), "node").unwrap();
+    assert!(grown.contains("name = \"worker-node-3\""), "{grown}");
+    let again = super::grow(&req(File::Packed(super::pack(&grown))), "pod").unwrap();
+    assert!(again.contains("worker-node-3") && again.len() > grown.len());
+    let e = super::grow(&req(File::Text("title = 1".into())), "service").unwrap_err();
+    assert!(e.starts_with("fix the file first: edited.toml:1"), "{e}");
+    assert!(super::grow(&req(File::Embedded), "router").is_err());
+}
+
+#[test]
 fn a_challenge_breaks_the_lesson_without_saying_how() {
     let breaks = packetwalk_lessons::challenges::breaks(
         &packetwalk_lessons::load("clusterip").unwrap().unwrap(),

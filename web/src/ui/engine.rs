@@ -139,7 +139,7 @@ impl Engine {
         };
         let seq = self.seq.with_value(|s| s + 1);
         self.seq.set_value(seq);
-        if !self.post(seq, &ask, "") {
+        if !self.post(seq, &ask, "", "") {
             self.fail("the engine's worker is not running".into());
             return;
         }
@@ -159,8 +159,9 @@ impl Engine {
         );
     }
 
-    /// Send a request to the worker: `what` is `""` for the walk, `"pcap"` for its file.
-    fn post(&self, seq: u32, ask: &Ask, what: &str) -> bool {
+    /// Send a request to the worker: `what` is `""` for the walk, `"pcap"` for its file,
+    /// `"grow"` for the file with one more `extra` (`node`, `pod`, `service`).
+    fn post(&self, seq: u32, ask: &Ask, what: &str, extra: &str) -> bool {
         let (kind, file) = match &ask.source {
             Source::Embedded => ("", ""),
             Source::Text(t) => ("text", t.as_str()),
@@ -174,6 +175,7 @@ impl Engine {
             kind.into(),
             file.into(),
             what.into(),
+            extra.into(),
         ] {
             msg.push(&v);
         }
@@ -187,12 +189,43 @@ impl Engine {
         let n = self.file.with_value(|f| f.0 + 1);
         self.file.set_value((n, name));
         let ready = matches!(self.status.get_untracked(), Status::Ready | Status::Busy);
-        self.note.set(if ready && self.post(n, ask, "pcap") {
+        self.note.set(if ready && self.post(n, ask, "pcap", "") {
             "Making the .pcapng…".into()
         } else {
             "The .pcapng could not be made: the engine is not running; try again in a moment."
                 .into()
         });
+    }
+
+    /// Ask for the editor's file with one more node, pod or Service (`what`); the grown
+    /// text replaces the editor's and runs as if typed ([`Engine::received_grown`]).
+    pub fn grow(&self, ask: &Ask, what: &str) {
+        let ready = matches!(self.status.get_untracked(), Status::Ready | Status::Busy);
+        if !(ready && self.post(0, ask, "grow", what)) {
+            self.note
+                .set("The engine is not running yet; try again in a moment.".into());
+        }
+    }
+
+    /// The worker's grown file: `[_, _, text, why not]`. The text goes into the editor, and
+    /// an `input` event tells the workbench it changed, as typing would.
+    fn received_grown(&self, data: &Array) {
+        let (text, why) = (data.get(2).as_string(), data.get(3).as_string());
+        if let Some(why) = why.filter(|w| !w.is_empty()) {
+            return self.note.set(format!("Could not add it: {why}"));
+        }
+        self.note.set(String::new());
+        let area = document()
+            .get_element_by_id("lesson-toml")
+            .and_then(|a| a.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+        if let (Some(area), Some(text)) = (area, text) {
+            area.set_value(&text);
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            if let Ok(ev) = web_sys::Event::new_with_event_init_dict("input", &init) {
+                let _ = area.dispatch_event(&ev);
+            }
+        }
     }
 
     /// The worker's pcapng answer: `[_, number, bytes or message]`.
@@ -216,8 +249,10 @@ impl Engine {
     }
 
     fn received(&self, data: Array) {
-        if data.get(0).as_string().as_deref() == Some("pcap") {
-            return self.received_file(&data);
+        match data.get(0).as_string().as_deref() {
+            Some("pcap") => return self.received_file(&data),
+            Some("grow") => return self.received_grown(&data),
+            _ => {}
         }
         if data.get(0).as_string().as_deref() == Some("ready") {
             self.status.set(Status::Ready);

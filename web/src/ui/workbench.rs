@@ -65,7 +65,7 @@ fn key_of(setting: &str) -> String {
 }
 
 /// The panel, before anything is known: tabs, the status line, the two panels.
-const SKELETON: &str = r#"<div class="workbench-tabs"><button class="button" data-act="break" data-testid="open-break" aria-controls="panel-break" aria-expanded="false">Break it</button><button class="button" data-act="edit" data-testid="open-edit" aria-controls="panel-edit" aria-expanded="false">Edit the cluster</button><button class="button" data-act="pcap" data-testid="download-pcap" title="The walk on screen as a capture file for Wireshark" hidden>Download .pcapng</button><button class="button" data-act="predict" data-testid="predict-toggle" aria-pressed="false" title="Stop before the decisive hops and guess first">Predict</button><button class="button" data-act="reset" data-testid="reset" hidden>Back to the lesson as written</button><p class="engine-status" data-testid="engine-status" role="status" aria-live="polite"></p></div><section class="challenge-card" data-testid="challenge" aria-label="Find the break" hidden></section><div id="panel-break" class="panel" data-testid="panel-break" hidden><p class="hint">Each switch is a real setting, and packet.from and packet.to send your own packet; they combine, and the walk re-runs at once.</p><ul class="switches" data-testid="switches"></ul></div><div id="panel-edit" class="panel" data-testid="panel-edit" hidden><p class="hint">The lesson file, as the engine runs it. Edit it: every change re-runs; a mistake is shown with its line and field, and the walk stays the last one that ran. Nothing leaves your browser.</p><div class="editor-tools"><label class="button file">Open a lesson file…<input type="file" accept=".toml,text/plain" data-act="open" data-testid="open-file"></label><button class="button" data-act="download" data-testid="download">Download this file</button></div><p class="notice error" role="alert" data-testid="edit-error" hidden></p><label class="editor-label" for="lesson-toml">Lesson file (TOML)</label><textarea id="lesson-toml" class="editor" data-testid="editor" spellcheck="false" rows="24"></textarea></div>"#;
+const SKELETON: &str = r#"<div class="workbench-tabs"><button class="button" data-act="break" data-testid="open-break" aria-controls="panel-break" aria-expanded="false">Break it</button><button class="button" data-act="edit" data-testid="open-edit" aria-controls="panel-edit" aria-expanded="false">Edit the cluster</button><button class="button" data-act="pcap" data-testid="download-pcap" title="The walk on screen as a capture file for Wireshark" hidden>Download .pcapng</button><button class="button" data-act="predict" data-testid="predict-toggle" aria-pressed="false" title="Stop before the decisive hops and guess first">Predict</button><button class="button" data-act="reset" data-testid="reset" hidden>Back to the lesson as written</button><p class="engine-status" data-testid="engine-status" role="status" aria-live="polite"></p></div><section class="challenge-card" data-testid="challenge" aria-label="Find the break" hidden></section><div id="panel-break" class="panel" data-testid="panel-break" hidden><p class="hint">Each switch is a real setting, and packet.from and packet.to send your own packet; they combine, and the walk re-runs at once.</p><ul class="switches" data-testid="switches"></ul></div><div id="panel-edit" class="panel" data-testid="panel-edit" hidden><p class="hint">The lesson file, as the engine runs it. Edit it: every change re-runs; a mistake is shown with its line and field, and the walk stays the last one that ran. Nothing leaves your browser.</p><div class="editor-tools"><label class="button file">Open a lesson file…<input type="file" accept=".toml,text/plain" data-act="open" data-testid="open-file"></label><button class="button" data-act="download" data-testid="download">Download this file</button><button class="button" data-act="grow" data-what="node" data-testid="add-node">Add a node</button><button class="button" data-act="grow" data-what="pod" data-testid="add-pod">Add a pod</button><button class="button" data-act="grow" data-what="service" data-testid="add-service">Add a Service</button></div><p class="notice error" role="alert" data-testid="edit-error" hidden></p><label class="editor-label" for="lesson-toml">Lesson file (TOML)</label><textarea id="lesson-toml" class="editor" data-testid="editor" spellcheck="false" rows="24"></textarea></div>"#;
 
 fn find(root: &Element, selector: &str) -> Option<HtmlElement> {
     root.query_selector(selector).ok()??.dyn_into().ok()
@@ -265,6 +265,18 @@ pub fn Workbench(lesson: String, live: Memo<Live>, gate: super::state::Gate) -> 
             Some("reset") => {
                 typed.set_value(false);
                 go(Live::default(), true);
+            }
+            Some("grow") => {
+                let text = find(&root, "textarea")
+                    .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+                    .map(|t| t.value())
+                    .unwrap_or_default();
+                let ask = Ask {
+                    lesson: id.get_value(),
+                    settings: Vec::new(),
+                    source: Source::Text(text),
+                };
+                engine.grow(&ask, &el.get_attribute("data-what").unwrap_or_default());
             }
             Some("download") => {
                 let body = find(&root, "textarea")
