@@ -10,6 +10,7 @@
 //! The same worker makes the walk's pcapng file ([`Engine::pcap`]): its answer is offered
 //! as a download ([`offer`]) and what became of it goes to [`Engine::note`].
 
+use super::inspector::shell;
 use crate::codec::{Codec, Reader};
 use crate::model::{LessonEntry, LiveHead};
 use js_sys::{Array, Uint8Array};
@@ -19,6 +20,11 @@ use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
+
+thread_local! {
+    /// A line of the shell typed before the worker was ready, sent when it is.
+    static SHELL: std::cell::RefCell<Option<Array>> = const { std::cell::RefCell::new(None) };
+}
 
 /// The worker's loader, copied beside the page (web/engine-loader.js).
 const WORKER_URL: &str = "./engine-loader.js";
@@ -115,6 +121,9 @@ impl Engine {
             Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
                 ev.prevent_default();
                 me.stop();
+                // A line of the shell waiting for this worker is answered in the terminal.
+                let why = format!("the engine stopped: {}", ev.message());
+                shell::answer(&Array::of2(&JsValue::NULL, &why.into()));
                 if me.status.get_untracked() != Status::Idle {
                     me.fail(format!("the engine stopped: {}", ev.message()));
                 }
@@ -139,7 +148,7 @@ impl Engine {
         };
         let seq = self.seq.with_value(|s| s + 1);
         self.seq.set_value(seq);
-        if !self.post(seq, &ask, "") {
+        if !self.post(seq.into(), &ask, "", &[]) {
             self.fail("the engine's worker is not running".into());
             return;
         }
@@ -159,26 +168,27 @@ impl Engine {
         );
     }
 
-    /// Send a request to the worker: `what` is `""` for the walk, `"pcap"` for its file.
-    fn post(&self, seq: u32, ask: &Ask, what: &str) -> bool {
-        let (kind, file) = match &ask.source {
-            Source::Embedded => ("", ""),
-            Source::Text(t) => ("text", t.as_str()),
-            Source::Packed(p) => ("packed", p.as_str()),
-        };
-        let msg = Array::new();
-        for v in [
-            JsValue::from(seq),
-            ask.lesson.as_str().into(),
-            ask.settings.join("\n").into(),
-            kind.into(),
-            file.into(),
-            what.into(),
-        ] {
-            msg.push(&v);
-        }
+    /// Send a request to the worker: `what` is `""` for the walk, `"pcap"` for its file,
+    /// `"shell"` for a line of the shell (`more`: its namespace, hop, line and mode).
+    fn post(&self, seq: f64, ask: &Ask, what: &str, more: &[JsValue]) -> bool {
+        let msg = message(seq, ask, what, more);
         self.worker
             .with_value(|w| w.as_ref().is_some_and(|w| w.post_message(&msg).is_ok()))
+    }
+
+    /// A line for the shell. Before the worker is ready the newest line waits for it.
+    pub fn shell(&self, ask: &Ask, line: shell::Line) {
+        let more = [
+            line.netns.into(),
+            (line.hop as f64).into(),
+            line.line.into(),
+            if line.complete { "complete" } else { "run" }.into(),
+        ];
+        let ready = matches!(self.status.get_untracked(), Status::Ready | Status::Busy);
+        if !(ready && self.post(line.seq, ask, "shell", &more)) {
+            SHELL.with(|s| *s.borrow_mut() = Some(message(line.seq, ask, "shell", &more)));
+            self.warm();
+        }
     }
 
     /// Ask for the walk of `ask` as a pcapng file, offered as a download named `name` when
@@ -187,7 +197,7 @@ impl Engine {
         let n = self.file.with_value(|f| f.0 + 1);
         self.file.set_value((n, name));
         let ready = matches!(self.status.get_untracked(), Status::Ready | Status::Busy);
-        self.note.set(if ready && self.post(n, ask, "pcap") {
+        self.note.set(if ready && self.post(n.into(), ask, "pcap", &[]) {
             "Making the .pcapng…".into()
         } else {
             "The .pcapng could not be made: the engine is not running; try again in a moment."
@@ -219,12 +229,23 @@ impl Engine {
         if data.get(0).as_string().as_deref() == Some("pcap") {
             return self.received_file(&data);
         }
+        if data.get(0).as_string().as_deref() == Some("shell") {
+            return shell::answer(&data);
+        }
         if data.get(0).as_string().as_deref() == Some("ready") {
             self.status.set(Status::Ready);
+            if let Some(m) = SHELL.with(|s| s.borrow_mut().take()) {
+                self.worker.with_value(|w| w.as_ref().map(|w| w.post_message(&m)));
+            }
             self.send();
             return;
         }
         let seq = data.get(0).as_f64().unwrap_or(-1.0);
+        if seq < -1.0 {
+            // The shell's line killed the worker: said in the terminal, a new one next time.
+            self.stop();
+            return shell::answer(&data);
+        }
         if seq != f64::from(self.seq.get_value()) {
             return;
         }
@@ -279,6 +300,30 @@ impl Engine {
             failure: Some(message),
         })));
     }
+}
+
+/// A request as the worker reads it (src/bin/engine.rs).
+fn message(seq: f64, ask: &Ask, what: &str, more: &[JsValue]) -> Array {
+    let (kind, file) = match &ask.source {
+        Source::Embedded => ("", ""),
+        Source::Text(t) => ("text", t.as_str()),
+        Source::Packed(p) => ("packed", p.as_str()),
+    };
+    let msg = Array::new();
+    for v in [
+        JsValue::from(seq),
+        ask.lesson.as_str().into(),
+        ask.settings.join("\n").into(),
+        kind.into(),
+        file.into(),
+        what.into(),
+    ] {
+        msg.push(&v);
+    }
+    for v in more {
+        msg.push(v);
+    }
+    msg
 }
 
 /// Offer `part` (a string or bytes) as a download named `name`: a Blob and a temporary link,
