@@ -197,12 +197,13 @@ impl Engine {
         let n = self.file.with_value(|f| f.0 + 1);
         self.file.set_value((n, name));
         let ready = matches!(self.status.get_untracked(), Status::Ready | Status::Busy);
-        self.note.set(if ready && self.post(n.into(), ask, "pcap", &[]) {
-            "Making the .pcapng…".into()
-        } else {
-            "The .pcapng could not be made: the engine is not running; try again in a moment."
-                .into()
-        });
+        self.note
+            .set(if ready && self.post(n.into(), ask, "pcap", &[]) {
+                "Making the .pcapng…".into()
+            } else {
+                "The .pcapng could not be made: the engine is not running; try again in a moment."
+                    .into()
+            });
     }
 
     /// The worker's pcapng answer: `[_, number, bytes or message]`.
@@ -235,7 +236,8 @@ impl Engine {
         if data.get(0).as_string().as_deref() == Some("ready") {
             self.status.set(Status::Ready);
             if let Some(m) = SHELL.with(|s| s.borrow_mut().take()) {
-                self.worker.with_value(|w| w.as_ref().map(|w| w.post_message(&m)));
+                self.worker
+                    .with_value(|w| w.as_ref().map(|w| w.post_message(&m)));
             }
             self.send();
             return;

@@ -94,7 +94,12 @@ pub fn key(ev: &KeyboardEvent) -> Option<Option<Line>> {
     }
     let (key, value) = (ev.key(), input.value());
     let clear = ev.ctrl_key() && key == "l" || key == "Enter" && value.trim() == "clear";
-    if !clear && !matches!(key.as_str(), "Enter" | "Tab" | "ArrowUp" | "ArrowDown" | "Escape") {
+    if !clear
+        && !matches!(
+            key.as_str(),
+            "Enter" | "Tab" | "ArrowUp" | "ArrowDown" | "Escape"
+        )
+    {
         return Some(None);
     }
     ev.prevent_default();
@@ -135,7 +140,12 @@ pub fn key(ev: &KeyboardEvent) -> Option<Option<Line>> {
         t.waiting = true;
         Some(Line {
             seq: -f64::from(t.seq) - 1.0,
-            netns: if t.entered.is_empty() { &t.here } else { &t.entered }.clone(),
+            netns: if t.entered.is_empty() {
+                &t.here
+            } else {
+                &t.entered
+            }
+            .clone(),
             hop: t.hop,
             line: value,
             complete: key == "Tab",
