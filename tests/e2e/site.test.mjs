@@ -13,6 +13,7 @@ import { navigationSuite } from './navigation.mjs';
 import { lookSuite } from './look.mjs';
 import { engineSuite } from './engine.mjs';
 import { predictSuite, challengeSuite } from './predict.mjs';
+import { shellSuite } from './shell.mjs';
 
 const ctx = {};
 
@@ -33,3 +34,4 @@ lookSuite(ctx);
 engineSuite(ctx);
 predictSuite(ctx);
 challengeSuite(ctx);
+shellSuite(ctx);
