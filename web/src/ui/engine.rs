@@ -8,7 +8,9 @@
 //! [`Answer::failure`] shown next to the controls; the next request starts a new worker.
 //!
 //! The same worker makes the walk's pcapng file ([`Engine::pcap`]): its answer is offered
-//! as a download ([`offer`]) and what became of it goes to [`Engine::note`].
+//! as a download ([`offer`]) and what became of it goes to [`Engine::note`]. The lines of the
+//! inspector's shell go through it too ([`Engine::shell`]), numbered apart (negative), and
+//! their answers, or the worker's death while one waits, go to `inspector::shell`.
 
 use super::inspector::shell;
 use crate::codec::{Codec, Reader};
