@@ -14,6 +14,7 @@ import { lookSuite } from './look.mjs';
 import { engineSuite } from './engine.mjs';
 import { predictSuite, challengeSuite } from './predict.mjs';
 import { drawingSuite } from './drawing.mjs';
+import { shellSuite } from './shell.mjs';
 
 const ctx = {};
 
@@ -35,3 +36,4 @@ engineSuite(ctx);
 predictSuite(ctx);
 challengeSuite(ctx);
 drawingSuite(ctx);
+shellSuite(ctx);

@@ -16,10 +16,11 @@
 //!   `[seq, head bytes, site bytes]`, or for a pcapng `["pcap", seq, file bytes]` (or
 //!   `["pcap", seq, message]` when the lesson could not run), for "grow"
 //!   `["grow", seq, the grown file or "", why not or ""]`, for the shell
-//!   `["shell", seq, out, err, netns, exit, start, completions]` (`out` and `err` the
-//!   command's standard output and error, `netns` where the next line runs, `exit` true
-//!   after `exit`, and for `"complete"` the byte offset where the completed word starts and
-//!   an array of the candidates), or, when the engine panicked,
+//!   `["shell", seq, out, err, netns, exit, start, completions, html, completed]` (`out`
+//!   and `err` the command's standard output and error, `netns` where the next line runs,
+//!   `exit` true after `exit`, for `"complete"` the byte offset where the completed word
+//!   starts and an array of the candidates; `html` what the page's terminal adds, escaped,
+//!   and `completed` the line as Tab leaves it, or undefined), or, when the engine panicked,
 //!   `[seq, message]` just before the worker dies (the page starts a new one).
 
 fn main() {
@@ -48,7 +49,7 @@ mod worker {
     }
 
     /// A line for the shell, answered as `["shell", seq, out, err, netns, exit, start,
-    /// completions]`.
+    /// completions, html, completed]`.
     fn shell_reply(seq: f64, lesson: Request, data: &Array) {
         let text = |i: u32| data.get(i).as_string().unwrap_or_default();
         let hop = data.get(7).as_f64().or_else(|| text(7).parse().ok());
@@ -72,6 +73,8 @@ mod worker {
             a.exit.into(),
             (a.start as f64).into(),
             JsValue::from(completions),
+            a.html.into(),
+            a.completed.map_or(JsValue::UNDEFINED, JsValue::from),
         ] {
             reply.push(&v);
         }

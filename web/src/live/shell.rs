@@ -6,6 +6,7 @@
 //! another does not run the lesson again.
 
 use super::{load, Request};
+use crate::markup::esc;
 use crate::model::LiveHead;
 use packetwalk_core::engine::Run;
 use packetwalk_shell::Shell;
@@ -40,6 +41,44 @@ pub struct ShellAnswer {
     pub start: usize,
     /// For completion: the candidates, sorted.
     pub completions: Vec<String>,
+    /// What the page's terminal adds, as HTML (escaped here, so the page's first load
+    /// carries no formatting): the prompt and line echoed, the output, the errors apart;
+    /// for a completion with several candidates, the line and the candidates (as bash).
+    pub html: String,
+    /// For completion: the line as Tab leaves it (the one candidate and a space, or the
+    /// candidates' common part); `None`: unchanged.
+    pub completed: Option<String>,
+}
+
+/// The echoed prompt and line, then `out`, then `err` apart.
+fn screen(prompt: &str, line: &str, out: &str, err: &str) -> String {
+    let mut html = format!(
+        "<span class=\"prompt\">{}</span><span class=\"cmd\">{}</span>\n{}",
+        esc(prompt),
+        esc(line),
+        esc(out)
+    );
+    if !err.is_empty() {
+        html += &format!("<span class=\"err\">{}</span>", esc(err));
+    }
+    html
+}
+
+/// What Tab leaves of `line` with these candidates for the word at `start`, as bash:
+/// the one candidate and a space, or the part all candidates share.
+fn completed(line: &str, start: usize, candidates: &[String]) -> Option<String> {
+    let head = line.get(..start)?;
+    match candidates {
+        [] => None,
+        [one] => Some(format!("{head}{one} ")),
+        [first, rest @ ..] => {
+            let common = rest.iter().fold(first.as_str(), |c, w| {
+                let n = c.bytes().zip(w.bytes()).take_while(|(a, b)| a == b).count();
+                c.get(..n).unwrap_or("")
+            });
+            Some(format!("{head}{common}")).filter(|l| l.len() > line.len())
+        }
+    }
 }
 
 /// A walk ready for the shell: the run, and the namespace its packet leaves from; or why
@@ -82,6 +121,7 @@ pub fn shell(runs: &mut Runs, req: &ShellRequest) -> ShellAnswer {
         Ok(r) => r,
         Err(e) => {
             answer.err = format!("{e}\n");
+            answer.html = screen("", &req.line, "", &answer.err);
             return answer;
         }
     };
@@ -94,15 +134,23 @@ pub fn shell(runs: &mut Runs, req: &ShellRequest) -> ShellAnswer {
         Ok(s) => s,
         Err(e) => {
             answer.err = format!("packetwalk shell: {e}\n");
+            answer.html = screen("", &req.line, "", &answer.err);
             return answer;
         }
     };
+    let prompt = sh.prompt();
     if req.complete {
         (answer.start, answer.completions) = sh.complete(&req.line);
         answer.netns = netns.to_string();
+        answer.completed = completed(&req.line, answer.start, &answer.completions);
+        if answer.completions.len() > 1 {
+            let list = answer.completions.join("  ") + "\n";
+            answer.html = screen(&prompt, &req.line, &list, "");
+        }
         return answer;
     }
     let a = sh.exec(&req.line);
+    answer.html = screen(&prompt, &req.line, &a.output.out, &a.output.err);
     answer.out = a.output.out;
     answer.err = a.output.err;
     answer.exit = a.exit;

@@ -327,6 +327,23 @@ fn the_shell_starts_where_the_packet_leaves_moves_with_enter_and_completes() {
     assert_eq!(a.start, 14);
     assert_eq!(a.completions, ["worker-node-1", "worker-node-2"]);
     assert_eq!(a.out, "");
+    // The page's terminal: the common part filled in, the candidates listed below the line.
+    assert_eq!(a.completed.as_deref(), Some("ip netns exec worker-node-"));
+    assert!(a
+        .html
+        .ends_with("ip netns exec work</span>\nworker-node-1  worker-node-2\n"));
+    let one = shell::shell(
+        &mut runs,
+        &shell::ShellRequest {
+            line: "enter fro".into(),
+            ..req
+        },
+    );
+    assert_eq!(one.completed.as_deref(), Some("enter frontend "));
+    assert_eq!(one.html, "", "one candidate: filled in, nothing printed");
+    // What it prints, escaped, the errors apart.
+    let a = line(&mut runs, "clusterip", &[], "frontend", None, "curl '<x>'");
+    assert!(a.html.starts_with("<span class=\"prompt\">root@frontend:~# </span><span class=\"cmd\">curl &#39;&lt;x&gt;&#39;</span>\n<span class=\"err\">"), "{}", a.html);
 }
 
 #[test]

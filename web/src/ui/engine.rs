@@ -8,8 +8,11 @@
 //! [`Answer::failure`] shown next to the controls; the next request starts a new worker.
 //!
 //! The same worker makes the walk's pcapng file ([`Engine::pcap`]): its answer is offered
-//! as a download ([`offer`]) and what became of it goes to [`Engine::note`].
+//! as a download ([`offer`]) and what became of it goes to [`Engine::note`]. The lines of the
+//! inspector's shell go through it too ([`Engine::shell`]), numbered apart (negative), and
+//! their answers, or the worker's death while one waits, go to `inspector::shell`.
 
+use super::inspector::shell;
 use crate::codec::{Codec, Reader};
 use crate::model::{LessonEntry, LiveHead};
 use js_sys::{Array, Uint8Array};
@@ -19,6 +22,11 @@ use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
+
+thread_local! {
+    /// A line of the shell typed before the worker was ready, sent when it is.
+    static SHELL: std::cell::RefCell<Option<Array>> = const { std::cell::RefCell::new(None) };
+}
 
 /// The worker's loader, copied beside the page (web/engine-loader.js).
 const WORKER_URL: &str = "./engine-loader.js";
@@ -115,6 +123,9 @@ impl Engine {
             Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
                 ev.prevent_default();
                 me.stop();
+                // A line of the shell waiting for this worker is answered in the terminal.
+                let why = format!("the engine stopped: {}", ev.message());
+                shell::answer(&Array::of2(&JsValue::NULL, &why.into()));
                 if me.status.get_untracked() != Status::Idle {
                     me.fail(format!("the engine stopped: {}", ev.message()));
                 }
@@ -139,7 +150,7 @@ impl Engine {
         };
         let seq = self.seq.with_value(|s| s + 1);
         self.seq.set_value(seq);
-        if !self.post(seq, &ask, "", "") {
+        if !self.post(seq.into(), &ask, "", &[]) {
             self.fail("the engine's worker is not running".into());
             return;
         }
@@ -160,27 +171,27 @@ impl Engine {
     }
 
     /// Send a request to the worker: `what` is `""` for the walk, `"pcap"` for its file,
-    /// `"grow"` for the file with one more `extra` (`node`, `pod`, `service`).
-    fn post(&self, seq: u32, ask: &Ask, what: &str, extra: &str) -> bool {
-        let (kind, file) = match &ask.source {
-            Source::Embedded => ("", ""),
-            Source::Text(t) => ("text", t.as_str()),
-            Source::Packed(p) => ("packed", p.as_str()),
-        };
-        let msg = Array::new();
-        for v in [
-            JsValue::from(seq),
-            ask.lesson.as_str().into(),
-            ask.settings.join("\n").into(),
-            kind.into(),
-            file.into(),
-            what.into(),
-            extra.into(),
-        ] {
-            msg.push(&v);
-        }
+    /// `"grow"` for the file with one more `more[0]` (`node`, `pod`, `service`),
+    /// `"shell"` for a line of the shell (`more`: its namespace, hop, line and mode).
+    fn post(&self, seq: f64, ask: &Ask, what: &str, more: &[JsValue]) -> bool {
+        let msg = message(seq, ask, what, more);
         self.worker
             .with_value(|w| w.as_ref().is_some_and(|w| w.post_message(&msg).is_ok()))
+    }
+
+    /// A line for the shell. Before the worker is ready the newest line waits for it.
+    pub fn shell(&self, ask: &Ask, line: shell::Line) {
+        let more = [
+            line.netns.into(),
+            (line.hop as f64).into(),
+            line.line.into(),
+            if line.complete { "complete" } else { "run" }.into(),
+        ];
+        let ready = matches!(self.status.get_untracked(), Status::Ready | Status::Busy);
+        if !(ready && self.post(line.seq, ask, "shell", &more)) {
+            SHELL.with(|s| *s.borrow_mut() = Some(message(line.seq, ask, "shell", &more)));
+            self.warm();
+        }
     }
 
     /// Ask for the walk of `ask` as a pcapng file, offered as a download named `name` when
@@ -189,19 +200,20 @@ impl Engine {
         let n = self.file.with_value(|f| f.0 + 1);
         self.file.set_value((n, name));
         let ready = matches!(self.status.get_untracked(), Status::Ready | Status::Busy);
-        self.note.set(if ready && self.post(n, ask, "pcap", "") {
-            "Making the .pcapng…".into()
-        } else {
-            "The .pcapng could not be made: the engine is not running; try again in a moment."
-                .into()
-        });
+        self.note
+            .set(if ready && self.post(n.into(), ask, "pcap", &[]) {
+                "Making the .pcapng…".into()
+            } else {
+                "The .pcapng could not be made: the engine is not running; try again in a moment."
+                    .into()
+            });
     }
 
     /// Ask for the editor's file with one more node, pod or Service (`what`); the grown
     /// text replaces the editor's and runs as if typed ([`Engine::received_grown`]).
     pub fn grow(&self, ask: &Ask, what: &str) {
         let ready = matches!(self.status.get_untracked(), Status::Ready | Status::Busy);
-        if !(ready && self.post(0, ask, "grow", what)) {
+        if !(ready && self.post(0.0, ask, "grow", &[what.into()])) {
             self.note
                 .set("The engine is not running yet; try again in a moment.".into());
         }
@@ -254,12 +266,24 @@ impl Engine {
             Some("grow") => return self.received_grown(&data),
             _ => {}
         }
+        if data.get(0).as_string().as_deref() == Some("shell") {
+            return shell::answer(&data);
+        }
         if data.get(0).as_string().as_deref() == Some("ready") {
             self.status.set(Status::Ready);
+            if let Some(m) = SHELL.with(|s| s.borrow_mut().take()) {
+                self.worker
+                    .with_value(|w| w.as_ref().map(|w| w.post_message(&m)));
+            }
             self.send();
             return;
         }
         let seq = data.get(0).as_f64().unwrap_or(-1.0);
+        if seq < -1.0 {
+            // The shell's line killed the worker: said in the terminal, a new one next time.
+            self.stop();
+            return shell::answer(&data);
+        }
         if seq != f64::from(self.seq.get_value()) {
             return;
         }
@@ -314,6 +338,30 @@ impl Engine {
             failure: Some(message),
         })));
     }
+}
+
+/// A request as the worker reads it (src/bin/engine.rs).
+fn message(seq: f64, ask: &Ask, what: &str, more: &[JsValue]) -> Array {
+    let (kind, file) = match &ask.source {
+        Source::Embedded => ("", ""),
+        Source::Text(t) => ("text", t.as_str()),
+        Source::Packed(p) => ("packed", p.as_str()),
+    };
+    let msg = Array::new();
+    for v in [
+        JsValue::from(seq),
+        ask.lesson.as_str().into(),
+        ask.settings.join("\n").into(),
+        kind.into(),
+        file.into(),
+        what.into(),
+    ] {
+        msg.push(&v);
+    }
+    for v in more {
+        msg.push(v);
+    }
+    msg
 }
 
 /// Offer `part` (a string or bytes) as a download named `name`: a Blob and a temporary link,

@@ -1,7 +1,7 @@
 //! One lesson: its head (title, intro), the workbench (Break it, Edit), the stage (drawing,
 //! controls, narration) and the inspector, or the transcript.
 
-use super::engine::{Answer, Engine};
+use super::engine::{Answer, Ask, Engine, Source};
 use super::erase::{flag, on_click, text};
 use super::state::{Gate, Held, Lesson, Player, RouteCtx, SiteCtx, Written};
 use super::{controls, drawing, inspector, narration, predict, transcript, workbench};
@@ -106,6 +106,7 @@ fn Stage(
     written: Written,
 ) -> impl IntoView {
     let RouteCtx(route) = expect_context::<RouteCtx>();
+    let engine = expect_context::<Engine>();
     let walk = Memo::new(move |_| match view.get() {
         View::Lesson { walk, .. } => walk,
         _ => 0,
@@ -140,6 +141,19 @@ fn Stage(
 
     // The keyboard: ←/→ step, space plays or pauses, Home/End jump; not in form fields.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        // The shell's input keeps every key (arrows recall, space is a space).
+        if let Some(line) = inspector::shell::key(&ev) {
+            if let Some(line) = line {
+                let live = player.live();
+                let ask = Ask {
+                    lesson: player.lesson.with_value(|l| l.entry().id.clone()),
+                    settings: live.settings,
+                    source: live.edit.map(Source::Packed).unwrap_or(Source::Embedded),
+                };
+                engine.shell(&ask, line);
+            }
+            return;
+        }
         let Some(m) = playback::key_move(&ev.key()) else {
             return;
         };

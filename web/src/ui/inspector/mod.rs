@@ -1,11 +1,14 @@
 //! The inspector for the current hop: the packet's headers, the decision the kernel took,
-//! and the namespace's tables; one pane at a time, picked with a segmented control.
+//! the namespace's tables, and a shell in it; one pane at a time, picked with a segmented
+//! control.
 //!
 //! | file | holds |
 //! |---|---|
 //! | `mod.rs` | the panes; the header tree and the decision card come as HTML text from `render` |
+//! | [`shell`] | a shell in the hop's namespace as of the hop, run by the engine worker |
 //! | [`tables`] | the namespace's tables as the tools print them, in a terminal |
 
+pub mod shell;
 pub mod tables;
 
 use super::erase::{flag, on_click, text};
@@ -18,12 +21,14 @@ pub enum Pane {
     Packet,
     Decision,
     Tables,
+    Shell,
 }
 
-const PANES: [(Pane, &str, &str); 3] = [
+const PANES: [(Pane, &str, &str); 4] = [
     (Pane::Packet, "Packet", "pane-packet"),
     (Pane::Decision, "Decision", "pane-decision"),
     (Pane::Tables, "Tables", "pane-tables"),
+    (Pane::Shell, "Shell", "pane-shell"),
 ];
 
 /// Did anything in these headers change since the packet's previous hop?
@@ -40,6 +45,7 @@ pub fn Inspector() -> impl IntoView {
     let p = expect_context::<Player>();
     let Written(written) = expect_context::<Written>();
     let pane = RwSignal::new(Pane::Packet);
+    shell::start();
     // The embedded walk leaves its decisions to the engine (`digest::embedded_site`): the
     // lesson as written, run by the engine, has the same hops with theirs.
     let full = move |step: usize, f: &dyn Fn(&Hop) -> String| {
@@ -57,6 +63,7 @@ pub fn Inspector() -> impl IntoView {
                     || full(p.step.get(), &|h| h.decision.clone()).is_some_and(|d| !d.is_empty())
             }
             Pane::Tables => h.changes.iter().any(|c| c.netns == h.at.netns),
+            Pane::Shell => false,
         })
         .unwrap_or(false)
     };
@@ -85,6 +92,12 @@ pub fn Inspector() -> impl IntoView {
                 })
             }
             Pane::Decision => crate::render::decision::decision_html(hop),
+            // The shell's skeleton stays (its output is the learner's); this closure is the
+            // one that follows the hop, so it tells the shell where it now is.
+            Pane::Shell => {
+                shell::show(&hop.at.netns, p.step.get());
+                String::new()
+            }
             Pane::Tables => String::new(),
         })
         .unwrap_or_default()
@@ -93,8 +106,9 @@ pub fn Inspector() -> impl IntoView {
         <section class="inspector" aria-label="Inspector" data-testid="inspector">
             <div class="segmented" role="group" aria-label="Show">{buttons}</div>
             <div class="pane">
-                <div class="markup" data-testid=text(move || if pane.get() == Pane::Packet { "pane-packet" } else { "pane-decision" }.to_string()) hidden=flag(move || pane.get() == Pane::Tables) inner_html=markup></div>
+                <div class="markup" data-testid=text(move || if pane.get() == Pane::Packet { "pane-packet" } else { "pane-decision" }.to_string()) hidden=flag(move || matches!(pane.get(), Pane::Tables | Pane::Shell)) inner_html=markup></div>
                 <tables::TablesPane shown=flag(move || pane.get() == Pane::Tables)/>
+                <div class="shell" data-testid="shell" hidden=flag(move || pane.get() != Pane::Shell) inner_html=shell::SKELETON></div>
             </div>
         </section>
     }
