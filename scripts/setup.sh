@@ -120,10 +120,11 @@ npm_current() {
   [ "$(cat "$STAMP" 2>/dev/null)" = "$LOCK_SUM" ] \
     && [ "$(node_modules/.bin/wasm-opt --version 2>/dev/null)" = "wasm-opt version 132 (version_132)" ] \
     && [ -f node_modules/playwright-core/package.json ] \
-    && [ -f node_modules/axe-core/axe.min.js ]
+    && [ -f node_modules/axe-core/axe.min.js ] \
+    && [ -f node_modules/terser/package.json ]
 }
 if ! npm_current; then
-  say "installing npm packages (npm ci: binaryen, playwright-core, axe-core)"
+  say "installing npm packages (npm ci: binaryen, playwright-core, axe-core, terser)"
   # Never `npx playwright install`: it downloads a browser; Debian's chromium is used.
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 run npm-ci npm ci --no-audit --no-fund
   echo "$LOCK_SUM" >"$STAMP"
