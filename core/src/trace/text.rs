@@ -88,7 +88,7 @@ impl Decision {
                     .iter()
                     .map(|s| {
                         let mark = if s.matched { "✓" } else { "·" };
-                        let mut line = format!("{mark} {}  {}", s.trace_label(), s.text);
+                        let mut line = format!("{mark} {}  {}", s.label_in(w.table()), s.text);
                         if let Some(n) = &s.draw {
                             line += &format!("  [{n}]");
                         }

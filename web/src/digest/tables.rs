@@ -39,11 +39,15 @@ impl<T: crate::codec::Codec> Pool<T> {
 
 pub type Texts = Pool<String>;
 
-/// The tables of the place `at` after hop `hop` of `run`.
+/// The tables of the place `at` after hop `hop` of `run`, but the filter table: its
+/// reference on every node's hop would grow the embedded digest, and the first load has no
+/// room for it (168.6 of 170 KB gzip); `packetwalk show … filter` and the lab print it, and
+/// a filter walk's decision card (rendered by the engine worker) shows the rules walked.
 pub fn tables_at(run: &Run, hop: usize, at: &Location, texts: &mut Texts) -> Vec<TableRef> {
     let (namespaces, segments) = run.state_at(Some(hop));
     tables(namespaces, segments, at)
         .into_iter()
+        .filter(|(table, _)| *table != Table::IptablesSaveFilter)
         .map(|(table, text)| TableRef {
             table,
             text: texts.intern(text),
