@@ -35,6 +35,7 @@ impl Event {
             Event::ArpRequest => "arp request".into(),
             Event::ArpReply => "arp reply".into(),
             Event::Netfilter { hook } => format!("iptables {hook}"),
+            Event::Filter { hook } => format!("filter {hook}"),
             Event::Dnat => "DNAT".into(),
             Event::Snat => "SNAT".into(),
             Event::ConntrackReply => "conntrack".into(),

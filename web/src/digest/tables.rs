@@ -73,7 +73,9 @@ pub fn tab_for(hop: &Hop) -> Table {
             Table::BridgeFdb
         }
         EventKind::Netfilter | EventKind::Dnat | EventKind::Snat => Table::IptablesSaveNat,
-        EventKind::ConntrackReply => Table::ConntrackL,
+        // The filter table is not among the page's tabs (see `tables_at`); its rules test
+        // the conntrack state, so the hop opens conntrack's table.
+        EventKind::ConntrackReply | EventKind::Filter => Table::ConntrackL,
         EventKind::DnsQuery | EventKind::DnsAnswer => Table::ResolvConf,
         EventKind::FabricRoute => Table::AzureRoutes,
         EventKind::Send | EventKind::Transmit | EventKind::Receive | EventKind::Deliver => {
