@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | `net.ipv4.ip_forward=0\|1@NODE` | a node | the node's `sysctls.ip_forward` |
 //! | `net.bridge.bridge-nf-call-iptables=0\|1@NODE` | a node | the node's `sysctls.bridge_nf_call_iptables` |
+//! | `iptables.forward_policy=ACCEPT\|DROP@NODE` | a node | the node's `forward_policy` (`iptables -P FORWARD DROP`) |
 //! | `externalTrafficPolicy=Cluster\|Local@SERVICE` | a Service with a node port | the Service's `external_traffic_policy` |
 //! | `kube-proxy.endpoint=IP:PORT` | the lesson | `scenario.pin_endpoint` (where kube-proxy's random pick lands) |
 //! | `ndots=N@POD` | the pod that resolves | the pod's `dns_config.ndots` (its `dnsConfig.options[name=ndots]`) |
@@ -18,8 +19,6 @@
 //!
 //! Not offered yet, though the issue asks for them, because the engine cannot show what a
 //! real cluster would do:
-//! - the FORWARD chain's policy (`iptables -P FORWARD DROP`, Docker's classic breakage): the
-//!   engine models the nat table only, no filter table;
 //! - an MTU switch (a pod MTU above the VXLAN overhead): the engine neither fragments nor
 //!   drops oversized frames, and its TCP carries no payload;
 //! - flushing conntrack mid-walk: the walk is one SYN and its SYN-ACK; there is no "later
@@ -35,11 +34,13 @@ pub use crate::setting::Setting;
 use crate::{own_packet, Lesson, ScenarioKind};
 use packetwalk_core::cluster::{find_pod, ClusterSpec, PodDnsConfig};
 use packetwalk_core::kube_proxy::TrafficPolicy;
+use packetwalk_core::netfilter::Policy;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddrV4;
 
 pub const IP_FORWARD: &str = "net.ipv4.ip_forward";
 pub const BRIDGE_NF: &str = "net.bridge.bridge-nf-call-iptables";
+pub const FORWARD_POLICY: &str = "iptables.forward_policy";
 pub const TRAFFIC_POLICY: &str = "externalTrafficPolicy";
 pub const ENDPOINT: &str = "kube-proxy.endpoint";
 pub const NDOTS: &str = "ndots";
@@ -48,6 +49,7 @@ pub const NDOTS: &str = "ndots";
 pub const NAMES: &[(&str, &str)] = &[
     (IP_FORWARD, "a node"),
     (BRIDGE_NF, "a node"),
+    (FORWARD_POLICY, "a node"),
     (TRAFFIC_POLICY, "a Service with a node port, and an endpoint on the node the scenario's packet reaches through it"),
     (ENDPOINT, "a scenario that pins kube-proxy's pick (`pin_endpoint`)"),
     (NDOTS, "a scenario that resolves a name (`kind = \"resolve\"`)"),
@@ -182,6 +184,13 @@ pub fn available(lesson: &Lesson) -> Vec<Switch> {
             Some(&node.name),
             values(s.bridge_nf_call_iptables),
             format!("0 lets frames {}'s bridge switches between its pods skip iptables and conntrack (br_netfilter off): a Service's reply from a pod on the same bridge goes back un-translated, from the pod's own IP, and the client refuses it. Routed traffic is unaffected.", node.name),
+        ));
+        let p = node.forward_policy.name().to_string();
+        out.push(Switch::new(
+            FORWARD_POLICY,
+            Some(&node.name),
+            first_then(p, ["ACCEPT".into(), "DROP".into()]),
+            format!("DROP sets the policy of {}'s FORWARD chain (iptables -P FORWARD DROP, as Docker leaves it): a forwarded packet no rule accepts is dropped. kube-proxy's KUBE-FORWARD still accepts packets it marked and ESTABLISHED ones, flannel's FLANNEL-FWD those from or to the pod network; a new connection nothing accepts times out.", node.name),
         ));
     }
     for (i, svc) in spec.services.iter().enumerate() {
@@ -337,6 +346,13 @@ fn set(l: &mut Lesson, sw: &Switch, value: &str) -> Result<(), String> {
             } else {
                 node.sysctls.bridge_nf_call_iptables = on;
             }
+        }
+        FORWARD_POLICY => {
+            let node = spec.nodes.iter_mut().find(|n| n.name == at);
+            node.ok_or("no such node")?.forward_policy = match value {
+                "DROP" => Policy::Drop,
+                _ => Policy::Accept,
+            };
         }
         TRAFFIC_POLICY => {
             let i = (0..spec.services.len())

@@ -81,8 +81,10 @@ fn the_switches_offered_are_the_ones_that_apply() {
         vec![
             format!("{IP_FORWARD}@{KUBENET_1}"),
             format!("{BRIDGE_NF}@{KUBENET_1}"),
+            format!("{FORWARD_POLICY}@{KUBENET_1}"),
             format!("{IP_FORWARD}@{KUBENET_2}"),
             format!("{BRIDGE_NF}@{KUBENET_2}"),
+            format!("{FORWARD_POLICY}@{KUBENET_2}"),
             "packet.from".to_string(),
             "packet.to".to_string(),
         ]

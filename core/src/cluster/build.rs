@@ -143,6 +143,7 @@ fn node_ns(spec: &ClusterSpec, node: &NodeSpec, segment: &str, nat: &ClusterNat)
     }
     ns.nat = node_nat(spec, node, nat);
     ns.filter = node_filter(spec, node, nat);
+    ns.forward_policy = node.forward_policy;
     // The CNI plugin creates the bridge with the node's first pod.
     if node.pods.is_empty() {
         return ns;

@@ -53,6 +53,9 @@ pub enum Policy {
 }
 
 impl Policy {
+    pub fn is_accept(&self) -> bool {
+        *self == Policy::Accept
+    }
     pub fn name(self) -> &'static str {
         match self {
             Policy::Accept => "ACCEPT",
