@@ -436,3 +436,89 @@ fn kubenets_promiscuous_cbr0_gets_a_copy_of_every_forwarded_frame_and_no_broadca
     });
     assert!(!own_request_back);
 }
+
+/// The filter walks of a run at `hook`, as (conntrack state, the chain that decided).
+fn filter_walks(r: &packetwalk_core::engine::Run, hook: &str) -> Vec<(String, String)> {
+    r.trace
+        .hops
+        .iter()
+        .filter(|h| matches!(&h.event, Event::Filter { hook: k } if k == hook))
+        .filter_map(|h| match &h.decision {
+            Some(Decision::Nat(w)) => {
+                let by = w.steps.iter().rev().find(|s| s.matched);
+                let state = w.ct_state.map(|s| s.name()).unwrap_or("");
+                Some((
+                    state.to_string(),
+                    by.map(|s| s.chain.clone()).unwrap_or_default(),
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_forwarded_syn_is_new_and_its_syn_ack_established_in_the_filter_table() {
+    let r = run(&lesson("cross-node-vxlan"));
+    let walks = filter_walks(&r, "FORWARD");
+    assert!(
+        walks.contains(&("NEW".into(), "FLANNEL-FWD".into())),
+        "{walks:?}"
+    );
+    let r = run(&lesson("nodeport"));
+    let walks = filter_walks(&r, "FORWARD");
+    assert!(walks.iter().any(|(s, _)| s == "ESTABLISHED"), "{walks:?}");
+    assert!(
+        !filter_walks(&r, "INPUT").is_empty()
+            || !filter_walks(&r, "OUTPUT").is_empty()
+            || !walks.is_empty()
+    );
+}
+
+#[test]
+fn with_forward_policy_drop_kubenet_pod_traffic_is_dropped_but_flannel_and_marked_traffic_pass() {
+    use packetwalk_core::netfilter::Policy;
+    let mut l = lesson("cross-node-kubenet");
+    l.cluster
+        .nodes
+        .iter_mut()
+        .for_each(|n| n.forward_policy = Policy::Drop);
+    let r = run(&l);
+    assert_eq!(drop_reasons(&r), vec![DropReason::NetfilterDrop]);
+    for (id, chain) in [
+        ("cross-node-vxlan", "FLANNEL-FWD"),
+        ("nodeport", "KUBE-FORWARD"),
+    ] {
+        let mut l = lesson(id);
+        l.cluster
+            .nodes
+            .iter_mut()
+            .for_each(|n| n.forward_policy = Policy::Drop);
+        let r = run(&l);
+        assert!(completed(&r), "{id}: {}", r.trace.to_text());
+        let walks = filter_walks(&r, "FORWARD");
+        assert!(walks.iter().any(|(_, c)| c == chain), "{id}: {walks:?}");
+    }
+}
+
+#[test]
+fn a_service_without_endpoints_is_rejected_in_the_filter_table() {
+    let mut l = lesson("clusterip");
+    l.cluster
+        .services
+        .iter_mut()
+        .for_each(|s| s.endpoints.clear());
+    l.scenario.pin_endpoint = None;
+    let r = run(&l);
+    assert_eq!(drop_reasons(&r), vec![DropReason::NetfilterDrop]);
+    let last = r
+        .trace
+        .hops
+        .iter()
+        .rev()
+        .find(|h| matches!(h.event, Event::Filter { .. }));
+    let Some(Decision::Nat(w)) = last.and_then(|h| h.decision.as_ref()) else {
+        panic!("no filter walk")
+    };
+    assert_eq!(w.verdict, packetwalk_core::netfilter::NatVerdict::Reject);
+}

@@ -55,6 +55,7 @@ fn generate(nodes: usize, pods: usize, services: usize, hosts: usize) -> (Cluste
                     .collect(),
                 routes: vec![],
                 sysctls: Default::default(),
+                forward_policy: Default::default(),
             })
             .collect(),
         services: (0..services)

@@ -284,6 +284,7 @@ fn why_not(table: Table) -> &'static str {
         Table::IptablesSaveNat | Table::ConntrackL => {
             "it has no nat rules (kube-proxy's are on the nodes)"
         }
+        Table::IptablesSaveFilter => "it has no filter rules (kube-proxy's are on the nodes)",
         Table::ResolvConf => "the lesson gives it no resolv.conf",
         Table::AzureRoutes => "it is the Azure VNet's table (show LESSON azure:vnet azure-routes)",
         _ => "it does not apply there",

@@ -394,6 +394,10 @@ fn a_table_that_does_not_apply_says_so_in_one_line() {
             "no resolv.conf",
         ),
         (vec!["show", "clusterip", "frontend", "nat"], "no nat rules"),
+        (
+            vec!["show", "clusterip", "frontend", "filter"],
+            "no filter rules",
+        ),
     ] {
         let (code, out, err) = packetwalk(&args);
         assert_eq!(code, 2, "{args:?}");
@@ -411,7 +415,9 @@ fn a_table_that_does_not_apply_says_so_in_one_line() {
     );
     let (_, _, err) = packetwalk(&["show", "clusterip", "frontend", "nosuch"]);
     assert!(
-        err.contains("tables: addr link route route-n neigh fdb brctl nat conntrack resolv.conf"),
+        err.contains(
+            "tables: addr link route route-n neigh fdb brctl nat filter conntrack resolv.conf"
+        ),
         "{err}"
     );
 }

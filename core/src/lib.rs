@@ -13,13 +13,13 @@
 //! |---|---|
 //! | [`addr`] | MAC addresses; the subnet test `(dst & mask) == prefix` bit by bit |
 //! | [`packet`] | typed headers: Ethernet, ARP, IPv4, ICMP/TCP/UDP, VXLAN, DNS |
-//! | [`netns`] | one network namespace: interfaces, addresses, routes, neighbours, nat, conntrack, sysctls |
+//! | [`netns`] | one network namespace: interfaces, addresses, routes, neighbours, nat, filter, conntrack, sysctls |
 //! | [`link`] | interfaces: loopback, veth pairs, the Linux bridge and its FDB, the VXLAN device |
 //! | [`route`] | a route table whose lookup returns the matched row (longest prefix) |
 //! | [`neigh`] | the ARP cache and its states |
-//! | [`netfilter`] | the nat table, its hooks, and a walk that returns a verdict and the rules it passed |
+//! | [`netfilter`] | the nat and filter tables, their hooks, and a walk that returns a verdict and the rules it passed |
 //! | [`conntrack`] | tuples, entries, NAT reversal on the reply |
-//! | [`kube_proxy`] | Services + endpoints → the iptables ruleset kube-proxy writes |
+//! | [`kube_proxy`] | Services + endpoints → the nat and filter rules kube-proxy writes |
 //! | [`dns`] | resolv.conf, glibc's search expansion, CoreDNS's answers |
 //! | [`fabric`] | the underlay: an Ethernet segment, or the Azure VNet with its route table |
 //! | [`cluster`] | ClusterSpec → a built Cluster, and the errors a bad spec gives |

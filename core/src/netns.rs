@@ -1,11 +1,11 @@
-//! One network namespace: its interfaces and addresses, routes, neighbours, nat table,
-//! conntrack, sysctls, and the processes listening in it.
+//! One network namespace: its interfaces and addresses, routes, neighbours, nat and filter
+//! tables, sysctls, and the processes listening in it.
 
 use crate::conntrack::Conntrack;
 use crate::dns::ResolvConf;
 use crate::link::Iface;
 use crate::neigh::NeighTable;
-use crate::netfilter::{NatTable, Proto};
+use crate::netfilter::{NatTable, Policy, Proto};
 use crate::route::RouteTable;
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
@@ -61,6 +61,12 @@ pub struct Netns {
     pub routes: RouteTable,
     pub neigh: NeighTable,
     pub nat: NatTable,
+    /// The filter table (empty outside a node), in the same chain type as `nat`.
+    #[serde(default)]
+    pub filter: NatTable,
+    /// The filter table's FORWARD policy (`iptables -P FORWARD DROP` on many real nodes).
+    #[serde(default)]
+    pub forward_policy: Policy,
     pub conntrack: Conntrack,
     pub sysctls: Sysctls,
     pub resolv_conf: Option<ResolvConf>,
@@ -77,6 +83,8 @@ impl Netns {
             routes: RouteTable::default(),
             neigh: NeighTable::default(),
             nat: NatTable::default(),
+            filter: NatTable::default(),
+            forward_policy: Policy::Accept,
             conntrack: Conntrack::default(),
             sysctls: Sysctls {
                 ip_forward: false,

@@ -56,7 +56,7 @@ pub const KNOWN: &[Known] = &[
     Known {
         id: "nat-policy-counters",
         class: Class::Simplification,
-        explain: "`iptables-save` prints the built-in chains' policy counters; after the exchange they count the first packet of each connection that fell through to the chain's ACCEPT policy (the un-NATed SYN, the VXLAN packets, and IGMP reports the lab's interfaces sent). The model prints `[0:0]` (core/src/show/iptables.rs) and carries no packet sizes, so it could not print the byte counts.",
+        explain: "`iptables-save` prints the built-in chains' policy counters; after the exchange they count the packets that fell through to the chain's policy (in nat the first packet of each connection not translated: the un-NATed SYN, the VXLAN packets, and IGMP reports the lab's interfaces sent; in filter every packet INPUT, OUTPUT or FORWARD passed without a verdict). The model prints `[0:0]` (core/src/show/iptables.rs) and carries no packet sizes, so it could not print the byte counts.",
         matches: nat_counters,
     },
     Known {
@@ -129,14 +129,15 @@ fn bridges(lab: &Lab) -> Vec<String> {
         .collect()
 }
 
-/// `model ":PREROUTING ACCEPT [0:0]", kernel ":PREROUTING ACCEPT [2:100]"`.
+/// `model ":PREROUTING ACCEPT [0:0]", kernel ":PREROUTING ACCEPT [2:100]"` (nat or filter).
 fn nat_counters(f: &Finding, _: &Lab) -> bool {
-    if f.area != "nat" {
+    if f.area != "nat" && f.area != "filter" {
         return false;
     }
     let chain = |s: &str| {
-        s.split_once(" ACCEPT [")
-            .map(|(c, _)| c.trim_start_matches(['"', ':']).to_string())
+        (s.split_once(" ACCEPT [")
+            .or_else(|| s.split_once(" DROP [")))
+        .map(|(c, _)| c.trim_start_matches(['"', ':']).to_string())
     };
     let Some((m, k)) = f
         .what
@@ -145,7 +146,7 @@ fn nat_counters(f: &Finding, _: &Lab) -> bool {
     else {
         return false;
     };
-    ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"]
+    ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]
         .iter()
         .any(|c| chain(m).as_deref() == Some(*c) && chain(k).as_deref() == Some(*c))
         && m.contains("[0:0]")

@@ -4,7 +4,7 @@
 //! `packetwalk lab <lesson>` prints a bash script that builds the lesson's topology from the
 //! built [`Cluster`] (namespaces, veth pairs with the model's names and MACs, bridges,
 //! addresses, routes, flannel's VXLAN device with its neighbour and FDB entries, sysctls,
-//! kube-proxy's nat table restored from the model's own `iptables-save` text, the underlay,
+//! kube-proxy's nat and filter tables restored from the model's own `iptables-save` text, the underlay,
 //! and the servers the lesson needs); `--teardown` prints the script that removes it all.
 //! The conformance run (`tests/conformance/run.sh`) builds each lesson that way, captures on
 //! every interface, sends the lesson's traffic and hands the captures and tables to the

@@ -9,7 +9,7 @@ use packetwalk_core::conntrack::Timeouts;
 use packetwalk_core::link::{Iface, IfaceKind};
 use packetwalk_core::neigh::NudState;
 use packetwalk_core::netns::Netns;
-use packetwalk_core::show::iptables::iptables_save_nat;
+use packetwalk_core::show::iptables::{iptables_save_filter, iptables_save_nat};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -97,13 +97,20 @@ pub fn setup(lab: &Lab) -> String {
         sysctls(lab, ns, &mut s);
     }
     s.section(
-        "iptables: the nat table exactly as the model prints it (kube-proxy, kubenet, flannel)",
+        "iptables: the nat and filter tables exactly as the model prints them (kube-proxy, kubenet, flannel)",
     );
     for ns in c.netns.iter().filter(|n| !n.nat.is_empty()) {
         // $LAB is plain: /tmp/packetwalk-lab/<tag>, the tag letters and digits only
         let file = format!("$LAB/{}", sh_quote(&format!("{}.nat", ns.name)));
         s.file(&file, &iptables_save_nat(&ns.nat));
         s.line(exec(lab, &ns.name, &format!("iptables-restore < {file}")));
+        if !ns.filter.is_empty() {
+            // The filter table too (kube-proxy's, flannel's FLANNEL-FWD, the FORWARD policy):
+            // iptables-restore flushes only the tables its input names.
+            let file = format!("$LAB/{}", sh_quote(&format!("{}.filter", ns.name)));
+            s.file(&file, &iptables_save_filter(&ns.filter, ns.forward_policy));
+            s.line(exec(lab, &ns.name, &format!("iptables-restore < {file}")));
+        }
         if ns.conntrack.timeouts != Timeouts::default() {
             let t = ns.conntrack.timeouts.tcp_established;
             s.line(format!("# kube-proxy's conntrack.tcpEstablishedTimeout ({t} s); per namespace once conntrack is loaded"));

@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | `net.ipv4.ip_forward=0\|1@NODE` | a node | the node's `sysctls.ip_forward` |
 //! | `net.bridge.bridge-nf-call-iptables=0\|1@NODE` | a node | the node's `sysctls.bridge_nf_call_iptables` |
+//! | `iptables.forward_policy=ACCEPT\|DROP@NODE` | a node | the node's `forward_policy` (`iptables -P FORWARD DROP`) |
 //! | `externalTrafficPolicy=Cluster\|Local@SERVICE` | a Service with a node port | the Service's `external_traffic_policy` |
 //! | `kube-proxy.endpoint=IP:PORT` | the lesson | `scenario.pin_endpoint` (where kube-proxy's random pick lands) |
 //! | `ndots=N@POD` | the pod that resolves | the pod's `dns_config.ndots` (its `dnsConfig.options[name=ndots]`) |
@@ -18,28 +19,23 @@
 //!
 //! Not offered yet, though the issue asks for them, because the engine cannot show what a
 //! real cluster would do:
-//! - the FORWARD chain's policy (`iptables -P FORWARD DROP`, Docker's classic breakage): the
-//!   engine models the nat table only, no filter table;
 //! - an MTU switch (a pod MTU above the VXLAN overhead): the engine neither fragments nor
 //!   drops oversized frames, and its TCP carries no payload;
 //! - flushing conntrack mid-walk: the walk is one SYN and its SYN-ACK; there is no "later
 //!   packet" whose fate a flush would change;
-//! - `externalTrafficPolicy=Local` where the scenario's packet reaches a node with no endpoint of
-//!   the Service (the `nodeport` lesson): kube-proxy drops it in the filter table
-//!   (`KUBE-EXTERNAL-SERVICES`, "has no local endpoints"), which the engine does not model, so
-//!   it would answer with a RST instead of the real silent drop. The switch is offered only
-//!   where both values are faithful; `apply` refuses the other case and says why;
 //! - hairpin mode: it matters only when a pod reaches itself through its own Service.
 
 pub use crate::setting::Setting;
 use crate::{own_packet, Lesson, ScenarioKind};
-use packetwalk_core::cluster::{find_pod, ClusterSpec, PodDnsConfig};
+use packetwalk_core::cluster::{ClusterSpec, PodDnsConfig};
 use packetwalk_core::kube_proxy::TrafficPolicy;
+use packetwalk_core::netfilter::Policy;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddrV4;
 
 pub const IP_FORWARD: &str = "net.ipv4.ip_forward";
 pub const BRIDGE_NF: &str = "net.bridge.bridge-nf-call-iptables";
+pub const FORWARD_POLICY: &str = "iptables.forward_policy";
 pub const TRAFFIC_POLICY: &str = "externalTrafficPolicy";
 pub const ENDPOINT: &str = "kube-proxy.endpoint";
 pub const NDOTS: &str = "ndots";
@@ -48,9 +44,16 @@ pub const NDOTS: &str = "ndots";
 pub const NAMES: &[(&str, &str)] = &[
     (IP_FORWARD, "a node"),
     (BRIDGE_NF, "a node"),
-    (TRAFFIC_POLICY, "a Service with a node port, and an endpoint on the node the scenario's packet reaches through it"),
-    (ENDPOINT, "a scenario that pins kube-proxy's pick (`pin_endpoint`)"),
-    (NDOTS, "a scenario that resolves a name (`kind = \"resolve\"`)"),
+    (FORWARD_POLICY, "a node"),
+    (TRAFFIC_POLICY, "a Service with a node port"),
+    (
+        ENDPOINT,
+        "a scenario that pins kube-proxy's pick (`pin_endpoint`)",
+    ),
+    (
+        NDOTS,
+        "a scenario that resolves a name (`kind = \"resolve\"`)",
+    ),
     (own_packet::FROM, "a scenario"),
     (own_packet::TO, "a scenario"),
 ];
@@ -129,40 +132,6 @@ fn service_at(spec: &ClusterSpec, i: usize) -> String {
     }
 }
 
-/// Can `externalTrafficPolicy: Local` on Service `i` be shown faithfully? Not when the
-/// scenario's packet reaches its node port on a node with none of its endpoints: kube-proxy
-/// drops that in the filter table, which the engine does not model.
-fn local_is_modelled(lesson: &Lesson, i: usize) -> Result<(), String> {
-    let spec = &lesson.cluster;
-    let svc = &spec.services[i];
-    let to = match lesson.scenario.kind {
-        ScenarioKind::Tcp => lesson.scenario.to.as_deref(),
-        _ => None,
-    };
-    let Some(to) = to.and_then(|t| t.parse::<SocketAddrV4>().ok()) else {
-        return Ok(());
-    };
-    let Some(node) = spec.nodes.iter().find(|n| n.ip == *to.ip()) else {
-        return Ok(());
-    };
-    if !svc.ports.iter().any(|p| p.node_port == Some(to.port())) {
-        return Ok(());
-    }
-    let local = svc
-        .endpoints
-        .iter()
-        .any(|e| find_pod(spec, e).is_some_and(|(n, _)| n.name == node.name));
-    if local {
-        return Ok(());
-    }
-    Err(format!(
-        "the scenario's packet reaches {} on {}, which has no endpoint of {}: kube-proxy would drop it in the filter table (KUBE-EXTERNAL-SERVICES, \"has no local endpoints\"), which the engine does not model yet",
-        to,
-        node.name,
-        svc.name
-    ))
-}
-
 /// The switches that apply to this lesson's cluster and scenario, in a fixed order: per node
 /// the two sysctls, then the Services' policies, kube-proxy's pick, the pod's ndots.
 pub fn available(lesson: &Lesson) -> Vec<Switch> {
@@ -183,10 +152,16 @@ pub fn available(lesson: &Lesson) -> Vec<Switch> {
             values(s.bridge_nf_call_iptables),
             format!("0 lets frames {}'s bridge switches between its pods skip iptables and conntrack (br_netfilter off): a Service's reply from a pod on the same bridge goes back un-translated, from the pod's own IP, and the client refuses it. Routed traffic is unaffected.", node.name),
         ));
+        let p = node.forward_policy.name().to_string();
+        out.push(Switch::new(
+            FORWARD_POLICY,
+            Some(&node.name),
+            first_then(p, ["ACCEPT".into(), "DROP".into()]),
+            format!("DROP sets the policy of {}'s FORWARD chain (iptables -P FORWARD DROP, as Docker leaves it): a forwarded packet no rule accepts is dropped. kube-proxy's KUBE-FORWARD still accepts packets it marked and ESTABLISHED ones, flannel's FLANNEL-FWD those from or to the pod network; a new connection nothing accepts times out.", node.name),
+        ));
     }
     for (i, svc) in spec.services.iter().enumerate() {
-        if !svc.ports.iter().any(|p| p.node_port.is_some()) || local_is_modelled(lesson, i).is_err()
-        {
+        if !svc.ports.iter().any(|p| p.node_port.is_some()) {
             continue;
         }
         let current = policy_name(svc.external_traffic_policy).to_string();
@@ -281,18 +256,10 @@ fn targets<'a>(
     };
     let named: Vec<&Switch> = offered.iter().filter(|w| w.name == s.name).collect();
     if named.is_empty() {
-        let mut why = format!(
+        return Err(format!(
             "{s}: `{}` does not apply to lesson {}: it needs {needs}",
             s.name, lesson.id
-        );
-        if s.name == TRAFFIC_POLICY {
-            if let Some(e) =
-                (0..lesson.cluster.services.len()).find_map(|i| local_is_modelled(lesson, i).err())
-            {
-                why = format!("{why}; here {e}");
-            }
-        }
-        return Err(why);
+        ));
     }
     let Some(at) = &s.at else {
         return Ok(named);
@@ -337,6 +304,13 @@ fn set(l: &mut Lesson, sw: &Switch, value: &str) -> Result<(), String> {
             } else {
                 node.sysctls.bridge_nf_call_iptables = on;
             }
+        }
+        FORWARD_POLICY => {
+            let node = spec.nodes.iter_mut().find(|n| n.name == at);
+            node.ok_or("no such node")?.forward_policy = match value {
+                "DROP" => Policy::Drop,
+                _ => Policy::Accept,
+            };
         }
         TRAFFIC_POLICY => {
             let i = (0..spec.services.len())

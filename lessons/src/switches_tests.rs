@@ -81,20 +81,41 @@ fn the_switches_offered_are_the_ones_that_apply() {
         vec![
             format!("{IP_FORWARD}@{KUBENET_1}"),
             format!("{BRIDGE_NF}@{KUBENET_1}"),
+            format!("{FORWARD_POLICY}@{KUBENET_1}"),
             format!("{IP_FORWARD}@{KUBENET_2}"),
             format!("{BRIDGE_NF}@{KUBENET_2}"),
+            format!("{FORWARD_POLICY}@{KUBENET_2}"),
             "packet.from".to_string(),
             "packet.to".to_string(),
         ]
     );
     assert!(keys("clusterip").contains(&ENDPOINT.to_string()));
     assert!(keys("dns").contains(&"ndots@web".to_string()));
-    // The nodeport lesson's client reaches a node with no endpoint: Local is not modelled.
-    assert!(!keys("nodeport")
+    // The nodeport lesson's client reaches a node with no endpoint: with Local, kube-proxy's
+    // KUBE-EXTERNAL-SERVICES drops the SYN in filter INPUT ("has no local endpoints").
+    assert!(keys("nodeport")
         .iter()
         .any(|k| k.starts_with(TRAFFIC_POLICY)));
-    let e = apply_err("nodeport", &["externalTrafficPolicy=Local@web"]);
-    assert!(e.contains("KUBE-EXTERNAL-SERVICES"), "{e}");
+    let l = apply(
+        &lesson("nodeport"),
+        &[set("externalTrafficPolicy=Local@web")],
+    )
+    .unwrap();
+    let r = l.run().unwrap();
+    let last = r.trace.hops.last().unwrap();
+    assert_eq!(
+        last.event,
+        Event::Drop {
+            reason: DropReason::NetfilterDrop
+        },
+        "{}",
+        r.trace.to_text()
+    );
+    assert!(
+        last.explain.contains("KUBE-EXTERNAL-SERVICES"),
+        "{}",
+        last.explain
+    );
 }
 
 #[test]

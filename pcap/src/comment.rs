@@ -116,12 +116,19 @@ pub fn summary(d: &Decision) -> String {
                         if *random_fully { " random-fully" } else { "" }
                     )
                 }
+                NatVerdict::Drop => "DROP".to_string(),
+                NatVerdict::Reject => "REJECT".to_string(),
             };
             // The rule that translated (none when nothing did).
             let last = w.steps.iter().rev().find(|s| s.matched);
             match last.filter(|_| w.verdict != NatVerdict::Accept) {
-                Some(s) => format!("nat {}: {verdict} ({})", w.hook, s.trace_label()),
-                None => format!("nat {}: {verdict}", w.hook),
+                Some(s) => format!(
+                    "{} {}: {verdict} ({})",
+                    w.table(),
+                    w.hook,
+                    s.label_in(w.table())
+                ),
+                None => format!("{} {}: {verdict}", w.table(), w.hook),
             }
         }
         other => other

@@ -5,7 +5,7 @@
 # For each lesson: build it with `packetwalk lab <lesson>`, start tcpdump (-Q in and -Q out)
 # on every interface of every namespace of the lesson and `conntrack -E` in every node, send
 # the lesson's traffic the way a learner would (a TCP connect, getent ahosts, ping), stop the
-# captures, dump `ip route`, `ip link`, `ip addr`, `ip neigh`, `iptables-save -t nat` and
+# captures, dump `ip route`, `ip link`, `ip addr`, `ip neigh`, `iptables-save -t nat`, `-t filter` and
 # `conntrack -L`, tear everything down, and let `packetwalk-conform compare` check it all
 # against the trace. Reports: reports/conformance/<lesson>.md and summary.md.
 #
@@ -163,6 +163,7 @@ run_lesson() {
   done
   for ns in "${NAT_NS[@]}"; do
     ip netns exec "$ns" iptables-save -t nat >"$d/tables/$ns.nat"
+    ip netns exec "$ns" iptables-save -t filter >"$d/tables/$ns.filter"
     ip netns exec "$ns" conntrack -L >"$d/tables/$ns.conntrack" 2>/dev/null
   done
   stop_pids

@@ -17,6 +17,8 @@ pub enum EventKind {
     ArpRequest,
     ArpReply,
     Netfilter,
+    /// The filter table was walked at a hook.
+    Filter,
     Dnat,
     Snat,
     ConntrackReply,
@@ -37,7 +39,7 @@ impl Listed for EventKind {
 
 impl EventKind {
     /// Every variant, in declaration order.
-    pub const ALL: [EventKind; 18] = [
+    pub const ALL: [EventKind; 19] = [
         EventKind::Send,
         EventKind::RouteLookup,
         EventKind::Transmit,
@@ -46,6 +48,7 @@ impl EventKind {
         EventKind::ArpRequest,
         EventKind::ArpReply,
         EventKind::Netfilter,
+        EventKind::Filter,
         EventKind::Dnat,
         EventKind::Snat,
         EventKind::ConntrackReply,
@@ -71,6 +74,7 @@ impl EventKind {
             EventKind::ArpRequest => "arp_request",
             EventKind::ArpReply => "arp_reply",
             EventKind::Netfilter => "netfilter",
+            EventKind::Filter => "filter",
             EventKind::Dnat => "dnat",
             EventKind::Snat => "snat",
             EventKind::ConntrackReply => "conntrack_reply",

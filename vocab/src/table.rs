@@ -17,6 +17,7 @@ pub enum Table {
     BridgeFdb,
     BrctlShow,
     IptablesSaveNat,
+    IptablesSaveFilter,
     ConntrackL,
     ResolvConf,
     /// The Azure route table (UDR) of a VNet, as `az network route-table route list`
@@ -32,7 +33,7 @@ impl Listed for Table {
 
 impl Table {
     /// Every variant, in declaration order.
-    pub const ALL: [Table; 11] = [
+    pub const ALL: [Table; 12] = [
         Table::IpAddr,
         Table::IpLink,
         Table::IpRoute,
@@ -41,6 +42,7 @@ impl Table {
         Table::BridgeFdb,
         Table::BrctlShow,
         Table::IptablesSaveNat,
+        Table::IptablesSaveFilter,
         Table::ConntrackL,
         Table::ResolvConf,
         Table::AzureRoutes,
@@ -59,6 +61,7 @@ impl Table {
             Table::BridgeFdb => "fdb",
             Table::BrctlShow => "brctl",
             Table::IptablesSaveNat => "nat",
+            Table::IptablesSaveFilter => "filter",
             Table::ConntrackL => "conntrack",
             Table::ResolvConf => "resolv.conf",
             Table::AzureRoutes => "azure-routes",
@@ -76,6 +79,7 @@ impl Table {
             Table::BridgeFdb => "bridge fdb show",
             Table::BrctlShow => "brctl show",
             Table::IptablesSaveNat => "iptables-save -t nat",
+            Table::IptablesSaveFilter => "iptables-save -t filter",
             Table::ConntrackL => "conntrack -L",
             Table::ResolvConf => "cat /etc/resolv.conf",
             Table::AzureRoutes => "az network route-table route list -o table",

@@ -5,7 +5,7 @@
 use super::azure::azure_vnet;
 use super::check::{check, parse_listen};
 use super::coredns::coredns;
-use super::node_rules::{cluster_nat, node_nat, ClusterNat};
+use super::node_rules::{cluster_nat, node_filter, node_nat, ClusterNat};
 use super::spec::*;
 use super::{Cluster, SpecError};
 use crate::addr::Mac;
@@ -142,6 +142,8 @@ fn node_ns(spec: &ClusterSpec, node: &NodeSpec, segment: &str, nat: &ClusterNat)
         ns.routes.add(Route::via(r.dst, r.via, "eth0"));
     }
     ns.nat = node_nat(spec, node, nat);
+    ns.filter = node_filter(spec, node, nat);
+    ns.forward_policy = node.forward_policy;
     // The CNI plugin creates the bridge with the node's first pod.
     if node.pods.is_empty() {
         return ns;

@@ -1,5 +1,5 @@
-//! The nat table each node gets: kube-proxy's ruleset for the cluster's Services, plus
-//! kubenet's SNAT rule or flanneld's `--ip-masq` chain.
+//! The nat and filter tables each node gets: kube-proxy's rules for the cluster's Services,
+//! plus kubenet's SNAT rule or flanneld's `--ip-masq` chain and FLANNEL-FWD.
 
 use super::check::pod_index;
 use super::spec::*;
@@ -178,4 +178,18 @@ pub(super) fn node_nat(spec: &ClusterSpec, node: &NodeSpec, shared: &ClusterNat)
         }
     }
     nat
+}
+
+/// The node's filter table: kube-proxy's, and flanneld's FLANNEL-FWD on a flannel network
+/// (kubenet writes no filter rules).
+pub(super) fn node_filter(spec: &ClusterSpec, node: &NodeSpec, shared: &ClusterNat) -> NatTable {
+    let cfg = ProxyConfig {
+        node_name: node.name.clone(),
+        ..shared.cfg.clone()
+    };
+    let mut t = kube_proxy::filter_table(&cfg, &shared.services);
+    if spec.network == Network::FlannelVxlan {
+        kube_proxy::flannel_forward(&mut t, spec.pod_cidr);
+    }
+    t
 }

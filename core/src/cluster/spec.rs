@@ -2,7 +2,7 @@
 //! checked when the spec is built; unknown fields are an error (`deny_unknown_fields`).
 
 use crate::kube_proxy::TrafficPolicy;
-use crate::netfilter::Proto;
+use crate::netfilter::{Policy, Proto};
 use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -212,6 +212,10 @@ pub struct NodeSpec {
     /// This node's own sysctls, overriding the cluster's (`[cluster.nodes.sysctls]`).
     #[serde(default, skip_serializing_if = "NodeSysctls::is_empty")]
     pub sysctls: NodeSysctls,
+    /// The filter table's FORWARD policy on this node (`iptables -P FORWARD DROP`, as
+    /// Docker and many hardened images leave it): `"ACCEPT"` (the default) or `"DROP"`.
+    #[serde(default, skip_serializing_if = "Policy::is_accept")]
+    pub forward_policy: Policy,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

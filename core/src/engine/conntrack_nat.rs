@@ -225,7 +225,7 @@ fn tcp_flags(ip: &Ipv4) -> (bool, bool) {
     }
 }
 
-fn nf_packet(
+pub(super) fn nf_packet(
     n: &crate::netns::Netns,
     ip: &Ipv4,
     in_dev: Option<&str>,
@@ -242,5 +242,8 @@ fn nf_packet(
         mark,
         src_local: n.is_local(ip.src),
         dst_local: n.is_local(ip.dst),
+        // The nat table sees only a flow's first packet; the filter walk sets its own.
+        ct_state: crate::netfilter::CtState::New,
+        ct_dnat: false,
     }
 }

@@ -4,6 +4,7 @@
 use super::record::Step;
 use super::{InFlight, Sim};
 use crate::link::IfaceKind;
+use crate::netfilter::Hook;
 use crate::packet::{Body, Frame};
 use crate::trace::{Decision, Direction, DropReason, Event};
 use crate::vocab::Changed;
@@ -242,6 +243,13 @@ impl Sim {
                     .decision(d)
                     .changes(changes),
                 );
+                // br_forward: NF_BR_FORWARD (br_netfilter's iptables FORWARD, the bridge as
+                // both devices) before NF_BR_POST_ROUTING.
+                if let (Some(p), Body::Ipv4(ip)) = (&pass, &frame.body) {
+                    if !self.filter_hook(ns, ip, Hook::Forward, (Some(br), Some(br)), p) {
+                        return;
+                    }
+                }
                 self.bridge_postrouting(ns, &e.port, &mut frame, pass);
                 self.transmit(ns, &e.port, frame.clone());
                 if ingress.is_some() && bridge.bridge().is_some_and(|b| b.promisc) {

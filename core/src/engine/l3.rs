@@ -60,6 +60,10 @@ impl Sim {
         } else {
             (dev, next_hop)
         };
+        // LOCAL_OUT: nat's DNAT (-100) first, then filter (0); FORWARD comes after ttl -= 1.
+        if !self.filter_hook(ns, &ip, Hook::Output, (None, Some(&dev)), &pass) {
+            return;
+        }
         self.nat_post(ns, &mut ip, &dev, &mut pass);
         self.neigh_output(ns, &dev, next_hop, ip);
     }
@@ -88,6 +92,9 @@ impl Sim {
                 .unwrap_or_default();
             let at = self.location(ns, None, None);
             self.record(Step::new(at, Event::RouteLookup, format!("{} is an address of this namespace ({iface}): the local table wins, deliver to a socket here", ip.dst)).routed(&ip).decision(Decision::Local { addr: ip.dst, dev: iface.clone() }));
+            if !self.filter_hook(ns, &ip, Hook::Input, (None, None), &pass) {
+                return;
+            }
             self.local_deliver(ns, ip);
             return;
         }
@@ -109,6 +116,9 @@ impl Sim {
             return;
         };
         ip.ttl -= 1;
+        if !self.filter_hook(ns, &ip, Hook::Forward, (None, Some(&out)), &pass) {
+            return;
+        }
         self.nat_post(ns, &mut ip, &out, &mut pass);
         self.neigh_output(ns, &out, next_hop, ip);
     }

@@ -12,6 +12,7 @@
 //! | `l3.rs` | IP output, input and forwarding, neighbours, VXLAN encap/decap |
 //! | `record.rs` | a hop being recorded ([`Step`]), and where it is ([`Location`]s) |
 //! | `conntrack_nat.rs` | conntrack and the nat table at the hooks |
+//! | `filter.rs` | the filter table at FORWARD (routed and bridged), INPUT and OUTPUT |
 //! | `underlay.rs` | the Ethernet segment between nodes, and Azure's VNet fabric |
 //! | `apps.rs` | the processes: TCP client/server, ping, the client's sockets and replies |
 //! | `resolver.rs` | DNS: the glibc resolver's A and AAAA back to back, CoreDNS's answers |
@@ -20,6 +21,7 @@ mod apps;
 mod arp;
 mod brnf;
 mod conntrack_nat;
+mod filter;
 mod l2;
 mod l3;
 mod record;

@@ -1,7 +1,7 @@
 //! kube-proxy in iptables mode: Services + endpoints → the nat table it writes on one node
 //! (kubernetes/kubernetes pkg/proxy/iptables/proxier.go, `syncProxyRules`; chain names from
-//! `servicePortChainName` and pkg/proxy/types.go). Rules are built so that
-//! [`netfilter::rule_text`] prints them exactly as `iptables-save -t nat` does.
+//! `servicePortChainName` and pkg/proxy/types.go), and its filter table (`filter.rs`). Rules
+//! are built so that [`netfilter::rule_text`] prints them exactly as `iptables-save` does.
 
 use crate::netfilter::{Match, NatTable, Neg, Proto, Rule, Target};
 use data_encoding::BASE32;
@@ -151,8 +151,7 @@ pub fn compute_probability(n: usize) -> f64 {
     probability_text(n).parse().unwrap_or(1.0 / n.max(1) as f64)
 }
 
-/// For a `KUBE-SVC`/`KUBE-SVL` rule jumping to a `KUBE-SEP` chain: the endpoint it leads to,
-/// read from its `"S -> IP:port"` comment.
+/// A `KUBE-SVC`/`KUBE-SVL` rule's `KUBE-SEP` endpoint, read from its `"S -> IP:port"` comment.
 pub fn endpoint_of_sep_rule(rule: &Rule) -> Option<SocketAddrV4> {
     match &rule.target {
         Target::Jump(c) if c.starts_with("KUBE-SEP-") => {}
@@ -178,7 +177,6 @@ const DST_LOCAL: Match = Match::AddrTypeLocal {
 fn jump(chain: &str) -> Target {
     Target::Jump(chain.to_string())
 }
-
 fn comment(c: impl Into<String>) -> Match {
     Match::Comment(c.into())
 }
@@ -396,5 +394,7 @@ fn write_endpoint_rules(
     }
 }
 
+mod filter;
+pub use filter::{filter_table, flannel_forward};
 #[cfg(test)]
 pub(crate) mod tests;

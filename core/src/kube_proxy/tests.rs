@@ -61,6 +61,8 @@ fn walk(t: &NatTable, src: &str, dst: &str, dport: u16, dst_local: bool) -> NatW
         mark: 0,
         src_local: false,
         dst_local,
+        ct_state: crate::netfilter::CtState::New,
+        ct_dnat: false,
     };
     t.walk(Hook::Prerouting, &mut p, &mut |_, _| true)
 }

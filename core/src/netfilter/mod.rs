@@ -1,6 +1,8 @@
-//! Netfilter's nat table: chains of rules, the hooks that enter them, and a walk that
-//! returns a verdict together with every rule it looked at, the way iptables TRACE
+//! Netfilter's nat and filter tables: chains of rules, the hooks that enter them, and a walk
+//! that returns a verdict together with every rule it looked at, the way iptables TRACE
 //! reports it (`nat:KUBE-SVC-…:rule:2`). Rules print in `iptables-save` form (`text.rs`); the walk is `walk.rs`.
+//! One type, [`NatTable`], holds the chains of either table (the filter table is a second
+//! one in [`crate::netns::Netns::filter`]).
 
 use ipnet::Ipv4Net;
 use serde::{Deserialize, Serialize};
@@ -37,6 +39,54 @@ impl Hook {
         Hook::Output,
         Hook::Postrouting,
     ];
+    /// The filter table's built-in chains, in the order `iptables-save` prints them.
+    pub const FILTER: [Hook; 3] = [Hook::Input, Hook::Forward, Hook::Output];
+}
+
+/// A built-in chain's policy: what happens to a packet that falls off its end.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Policy {
+    #[default]
+    Accept,
+    Drop,
+}
+
+impl Policy {
+    pub fn is_accept(&self) -> bool {
+        *self == Policy::Accept
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::Accept => "ACCEPT",
+            Policy::Drop => "DROP",
+        }
+    }
+}
+
+/// A conntrack state as `-m conntrack --ctstate` names it (iptables-extensions(8)), in the
+/// order libxt_conntrack prints a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum CtState {
+    Invalid,
+    New,
+    Related,
+    Established,
+    /// A connection whose original destination was translated (a virtual state).
+    Dnat,
+}
+
+impl CtState {
+    pub fn name(self) -> &'static str {
+        match self {
+            CtState::Invalid => "INVALID",
+            CtState::New => "NEW",
+            CtState::Related => "RELATED",
+            CtState::Established => "ESTABLISHED",
+            CtState::Dnat => "DNAT",
+        }
+    }
 }
 
 impl fmt::Display for Hook {
@@ -108,6 +158,11 @@ pub enum Match {
         not: bool,
         dst: bool,
     },
+    /// `-m conntrack [!] --ctstate S1,S2`: the packet's state is one of them.
+    Conntrack {
+        not: bool,
+        states: Vec<CtState>,
+    },
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -117,6 +172,11 @@ pub enum Target {
     Jump(String),
     Return,
     Accept,
+    /// `-j DROP`: the packet is freed (`SKB_DROP_REASON_NETFILTER_DROP`).
+    Drop,
+    /// `-j REJECT`: dropped, and an ICMP port unreachable goes back (iptables-extensions(8):
+    /// `--reject-with icmp-port-unreachable` is the default, and iptables-save prints it).
+    Reject,
     /// `-j DNAT --to-destination IP:PORT`.
     Dnat(SocketAddrV4),
     /// `-j MASQUERADE [--random-fully]`.
@@ -167,6 +227,10 @@ pub struct NfPacket {
     /// `addrtype --src-type LOCAL` / `--dst-type LOCAL`: is the address one of this namespace's.
     pub src_local: bool,
     pub dst_local: bool,
+    /// What conntrack says of the packet: NEW, ESTABLISHED, … (`-m conntrack --ctstate`).
+    pub ct_state: CtState,
+    /// Whether its connection's destination was translated (`--ctstate DNAT`).
+    pub ct_dnat: bool,
 }
 
 /// A nat table: built-in chains (by hook) and user chains.

@@ -11,6 +11,8 @@ fn pkt(dst: &str, dport: u16) -> NfPacket {
         mark: 0,
         src_local: false,
         dst_local: false,
+        ct_state: CtState::New,
+        ct_dnat: false,
     }
 }
 

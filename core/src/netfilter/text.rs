@@ -60,12 +60,18 @@ pub fn rule_text(chain: &str, rule: &Rule) -> String {
                     if *dst { "dst" } else { "src" }
                 )
             }
+            Match::Conntrack { not, states } => {
+                let names: Vec<&str> = states.iter().map(|s| s.name()).collect();
+                out += &format!(" -m conntrack{} --ctstate {}", neg(*not), names.join(","))
+            }
         }
     }
     match &rule.target {
         Target::Jump(c) => out += &format!(" -j {c}"),
         Target::Return => out += " -j RETURN",
         Target::Accept => out += " -j ACCEPT",
+        Target::Drop => out += " -j DROP",
+        Target::Reject => out += " -j REJECT --reject-with icmp-port-unreachable",
         Target::Dnat(to) => out += &format!(" -j DNAT --to-destination {to}"),
         Target::Masquerade { random_fully } => {
             out += " -j MASQUERADE";

@@ -1,4 +1,5 @@
-//! The walk through a nat table: every rule looked at, the statistic draws, the verdict.
+//! The walk through a nat or filter table: every rule looked at, the statistic draws, the
+//! verdict, and the policy when the walk fell off the built-in chain.
 
 use super::*;
 
@@ -39,6 +40,11 @@ impl RuleStep {
     pub fn trace_label(&self) -> String {
         format!("nat:{}:rule:{}", self.chain, self.rule_no)
     }
+
+    /// TRACE-style label in the table walked: `filter:KUBE-FORWARD:rule:2`.
+    pub fn label_in(&self, table: &str) -> String {
+        format!("{table}:{}:rule:{}", self.chain, self.rule_no)
+    }
 }
 
 /// What the nat table decided.
@@ -51,6 +57,10 @@ pub enum NatVerdict {
     Masquerade {
         random_fully: bool,
     },
+    /// `-j DROP`, or a DROP policy: the packet is freed.
+    Drop,
+    /// `-j REJECT`: dropped, and the sender gets an ICMP port unreachable.
+    Reject,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -64,13 +74,28 @@ pub struct NatWalk {
     /// the chain's last rule, as TRACE counts it (`nat:PREROUTING:policy:N`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<usize>,
+    /// A walk of the filter table (the nat table's otherwise).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub filter: bool,
+    /// The conntrack state the `--ctstate` matches tested (filter walks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ct_state: Option<CtState>,
 }
 
 impl NatWalk {
+    /// `nat` or `filter`.
+    pub fn table(&self) -> &'static str {
+        if self.filter {
+            "filter"
+        } else {
+            "nat"
+        }
+    }
+
     /// TRACE's label for the policy that decided: `nat:PREROUTING:policy:2`.
     pub fn policy_label(&self) -> Option<String> {
         self.policy
-            .map(|n| format!("nat:{}:policy:{n}", self.hook.chain_name()))
+            .map(|n| format!("{}:{}:policy:{n}", self.table(), self.hook.chain_name()))
     }
 }
 
@@ -102,7 +127,21 @@ impl NatTable {
             verdict,
             mark: pkt.mark,
             policy,
+            filter: false,
+            ct_state: None,
         }
+    }
+
+    /// Walk this table as the filter table at `hook`, whose built-in chain has `policy`
+    /// (the filter table has no `statistic` rules; one would not match).
+    pub fn walk_filter(&self, hook: Hook, policy: Policy, pkt: &mut NfPacket) -> NatWalk {
+        let mut w = self.walk(hook, pkt, &mut |_, _| false);
+        if w.policy.is_some() && policy == Policy::Drop {
+            w.verdict = NatVerdict::Drop;
+        }
+        w.filter = true;
+        w.ct_state = Some(pkt.ct_state);
+        w
     }
 
     fn walk_chain(
@@ -137,6 +176,8 @@ impl NatTable {
                 }
                 Target::Return => return ChainEnd::FellOff,
                 Target::Accept => return ChainEnd::Verdict(NatVerdict::Accept),
+                Target::Drop => return ChainEnd::Verdict(NatVerdict::Drop),
+                Target::Reject => return ChainEnd::Verdict(NatVerdict::Reject),
                 Target::Dnat(to) => return ChainEnd::Verdict(NatVerdict::Dnat(*to)),
                 Target::Masquerade { random_fully } => {
                     return ChainEnd::Verdict(NatVerdict::Masquerade {
@@ -194,6 +235,13 @@ fn rule_matches(
             Match::Mark { not, value, mask } => ((pkt.mark & mask) == *value) != *not,
             Match::AddrTypeLocal { not, dst } => {
                 (if *dst { pkt.dst_local } else { pkt.src_local }) != *not
+            }
+            // xt_conntrack: the state bit of the packet, and the DNAT status bit of its entry.
+            Match::Conntrack { not, states } => {
+                let hit = states
+                    .iter()
+                    .any(|s| *s == pkt.ct_state || (*s == CtState::Dnat && pkt.ct_dnat));
+                hit != *not
             }
             Match::Statistic { p } => {
                 let hit = draw(rule, *p);

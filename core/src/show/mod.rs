@@ -22,6 +22,7 @@ pub fn applies_to(table: Table, ns: &Netns) -> bool {
             .iter()
             .any(|i| i.bridge().is_some() || matches!(i.kind, crate::link::IfaceKind::Vxlan(_))),
         Table::IptablesSaveNat | Table::ConntrackL => !ns.nat.is_empty(),
+        Table::IptablesSaveFilter => !ns.filter.is_empty(),
         Table::ResolvConf => ns.resolv_conf.is_some(),
         Table::AzureRoutes => false,
         Table::IpAddr | Table::IpLink | Table::IpRoute | Table::RouteN | Table::IpNeigh => true,
@@ -39,6 +40,7 @@ pub fn render(ns: &Netns, table: Table) -> String {
         Table::BridgeFdb => bridge::bridge_fdb_show(ns),
         Table::BrctlShow => bridge::brctl_show(ns),
         Table::IptablesSaveNat => iptables::iptables_save_nat(&ns.nat),
+        Table::IptablesSaveFilter => iptables::iptables_save_filter(&ns.filter, ns.forward_policy),
         Table::ConntrackL => conntrack::conntrack_l(ns),
         Table::ResolvConf => ns
             .resolv_conf

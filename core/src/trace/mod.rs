@@ -106,6 +106,10 @@ pub enum Event {
     Netfilter {
         hook: String,
     },
+    /// The filter table was walked at a hook (INPUT, FORWARD, OUTPUT).
+    Filter {
+        hook: String,
+    },
     Dnat,
     Snat,
     /// Conntrack matched a packet to an entry and reversed its NAT.
@@ -132,6 +136,9 @@ pub enum DropReason {
         dst: Ipv4Addr,
     },
     IpForwardDisabled,
+    /// The filter table's DROP or REJECT, or a DROP policy (`SKB_DROP_REASON_NETFILTER_DROP`,
+    /// include/net/dropreason-core.h).
+    NetfilterDrop,
     TtlExceeded,
     NoArpAnswer {
         ip: Ipv4Addr,
@@ -268,6 +275,7 @@ impl Event {
             Event::ArpRequest => EventKind::ArpRequest,
             Event::ArpReply => EventKind::ArpReply,
             Event::Netfilter { .. } => EventKind::Netfilter,
+            Event::Filter { .. } => EventKind::Filter,
             Event::Dnat => EventKind::Dnat,
             Event::Snat => EventKind::Snat,
             Event::ConntrackReply => EventKind::ConntrackReply,

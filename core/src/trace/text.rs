@@ -35,6 +35,7 @@ impl Event {
             Event::ArpRequest => "arp request".into(),
             Event::ArpReply => "arp reply".into(),
             Event::Netfilter { hook } => format!("iptables {hook}"),
+            Event::Filter { hook } => format!("filter {hook}"),
             Event::Dnat => "DNAT".into(),
             Event::Snat => "SNAT".into(),
             Event::ConntrackReply => "conntrack".into(),
@@ -88,7 +89,7 @@ impl Decision {
                     .iter()
                     .map(|s| {
                         let mark = if s.matched { "✓" } else { "·" };
-                        let mut line = format!("{mark} {}  {}", s.trace_label(), s.text);
+                        let mut line = format!("{mark} {}  {}", s.label_in(w.table()), s.text);
                         if let Some(n) = &s.draw {
                             line += &format!("  [{n}]");
                         }

@@ -109,12 +109,13 @@ fn decision(out: &mut String, d: &Decision) {
             }
         }
         Decision::Nat {
+            table,
             hook,
             rules,
             verdict,
             policy,
         } => {
-            card(out, "iptables: the nat table");
+            card(out, &format!("iptables: the {table} table"));
             out.push_str(&el(
                 "p",
                 "",
@@ -129,7 +130,7 @@ fn decision(out: &mut String, d: &Decision) {
                     if r.matched { " matched" } else { "" },
                     if r.matched { "matched" } else { "did not match" },
                     if r.matched { "✓" } else { "·" },
-                    el("span", "rule-id", &format!("nat:{}:rule:{}", r.chain, r.rule_no)),
+                    el("span", "rule-id", &format!("{table}:{}:rule:{}", r.chain, r.rule_no)),
                     el("code", "rule-text", &r.text),
                     r.note.as_deref().map(|n| el("span", "note", n)).unwrap_or_default()
                 );
@@ -139,7 +140,10 @@ fn decision(out: &mut String, d: &Decision) {
                 out.push_str(&el(
                     "p",
                     "policy",
-                    &format!("Fell off the end of the chain: {p} (ACCEPT)"),
+                    &format!(
+                        "Fell off the end of the chain: {p} ({})",
+                        if verdict == "DROP" { "DROP" } else { "ACCEPT" }
+                    ),
                 ));
             }
             kv(out, "Verdict", verdict);

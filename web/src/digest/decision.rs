@@ -33,6 +33,8 @@ pub enum Decision {
         flood: Vec<String>,
     },
     Nat {
+        /// `nat` or `filter`.
+        table: String,
         hook: String,
         rules: Vec<RuleRow>,
         verdict: String,
@@ -123,6 +125,7 @@ pub fn decision(d: &Core) -> Decision {
             flood: ports.clone(),
         },
         Core::Nat(walk) => Decision::Nat {
+            table: walk.table().to_string(),
             hook: walk.hook.chain_name().to_string(),
             rules: walk
                 .steps
@@ -144,6 +147,8 @@ pub fn decision(d: &Core) -> Decision {
                 NatVerdict::Masquerade {
                     random_fully: false,
                 } => "MASQUERADE".to_string(),
+                NatVerdict::Drop => "DROP".to_string(),
+                NatVerdict::Reject => "REJECT: ICMP port unreachable to the sender".to_string(),
             },
             policy: walk.policy_label(),
         },

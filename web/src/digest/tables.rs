@@ -39,11 +39,15 @@ impl<T: crate::codec::Codec> Pool<T> {
 
 pub type Texts = Pool<String>;
 
-/// The tables of the place `at` after hop `hop` of `run`.
+/// The tables of the place `at` after hop `hop` of `run`, but the filter table: its
+/// reference on every node's hop would grow the embedded digest, and the first load has no
+/// room for it (168.6 of 170 KB gzip); `packetwalk show … filter` and the lab print it, and
+/// a filter walk's decision card (rendered by the engine worker) shows the rules walked.
 pub fn tables_at(run: &Run, hop: usize, at: &Location, texts: &mut Texts) -> Vec<TableRef> {
     let (namespaces, segments) = run.state_at(Some(hop));
     tables(namespaces, segments, at)
         .into_iter()
+        .filter(|(table, _)| *table != Table::IptablesSaveFilter)
         .map(|(table, text)| TableRef {
             table,
             text: texts.intern(text),
@@ -69,7 +73,9 @@ pub fn tab_for(hop: &Hop) -> Table {
             Table::BridgeFdb
         }
         EventKind::Netfilter | EventKind::Dnat | EventKind::Snat => Table::IptablesSaveNat,
-        EventKind::ConntrackReply => Table::ConntrackL,
+        // The filter table is not among the page's tabs (see `tables_at`); its rules test
+        // the conntrack state, so the hop opens conntrack's table.
+        EventKind::ConntrackReply | EventKind::Filter => Table::ConntrackL,
         EventKind::DnsQuery | EventKind::DnsAnswer => Table::ResolvConf,
         EventKind::FabricRoute => Table::AzureRoutes,
         EventKind::Send | EventKind::Transmit | EventKind::Receive | EventKind::Deliver => {

@@ -157,7 +157,7 @@ pub fn event_class(kind: EventKind, discard: bool) -> &'static str {
         EventKind::RouteLookup => "k-route",
         EventKind::Transmit | EventKind::Receive | EventKind::BridgeForward => "k-l2",
         EventKind::ArpRequest | EventKind::ArpReply => "k-arp",
-        EventKind::Netfilter => "k-nf",
+        EventKind::Netfilter | EventKind::Filter => "k-nf",
         EventKind::Dnat | EventKind::Snat | EventKind::ConntrackReply => "k-nat",
         EventKind::VxlanEncap | EventKind::VxlanDecap => "k-vxlan",
         EventKind::FabricRoute => "k-fabric",
