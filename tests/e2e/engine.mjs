@@ -242,6 +242,36 @@ export function engineSuite(ctx) {
     }
   });
 
+  test('Add a node, a pod and a Service write them into the file, which runs and draws them', async () => {
+    const { context, page, problems } = await openPage(ctx.browser);
+    try {
+      await loadApp(page, `${ctx.server.url}#/clusterip/0`);
+      await settled(page);
+      await page.getByTestId('open-edit').click();
+      const value = () => page.getByTestId('editor').inputValue();
+      await page.waitForFunction(() => document.querySelector('[data-testid="editor"]').value.includes('[scenario]'));
+      const wants = { 'add-node': 'name = "worker-node-3"', 'add-pod': 'name = "backend-4"', 'add-service': 'name = "backend-svc-2"' };
+      for (const [button, written] of Object.entries(wants)) {
+        await page.getByTestId(button).click();
+        await page.waitForFunction((w) => document.querySelector('[data-testid="editor"]').value.includes(w), written);
+      }
+      const text = await value();
+      assert.match(text, /\[\[cluster\.nodes\]\]\nname = "worker-node-3"\nip = "192\.168\.1\.12"\npod_cidr = "10\.244\.2\.0\/24"/);
+      // The grown file ran: the URL carries it, and the drawing shows the new node.
+      await page.waitForFunction(() => location.hash.includes('edit='));
+      await settled(page);
+      await page.waitForFunction(() => document.querySelector('svg.drawing').textContent.includes('worker-node-3'));
+      assert.equal(await page.getByTestId('edit-error').isVisible(), false);
+      // A file with a mistake is not grown: the status says why.
+      await page.getByTestId('editor').fill(text.replace('ip = "192.168.1.12"', 'ip = "nope"'));
+      await page.getByTestId('add-pod').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="engine-status"]').textContent.includes('fix the file first'));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the workbench panels have no serious accessibility problems, in both themes', async () => {
     const source = await readFile(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
     for (const colorScheme of ['light', 'dark']) {

@@ -72,6 +72,14 @@ fn find(root: &Element, selector: &str) -> Option<HtmlElement> {
 }
 
 /// The element an event came from.
+/// The editor's text as the learner has it.
+fn editor_text(root: &Element) -> String {
+    find(root, "textarea")
+        .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+        .map(|t| t.value())
+        .unwrap_or_default()
+}
+
 fn origin(ev: &web_sys::Event) -> Option<Element> {
     ev.target()?.dyn_into().ok()
 }
@@ -267,22 +275,16 @@ pub fn Workbench(lesson: String, live: Memo<Live>, gate: super::state::Gate) -> 
                 go(Live::default(), true);
             }
             Some("grow") => {
-                let text = find(&root, "textarea")
-                    .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-                    .map(|t| t.value())
-                    .unwrap_or_default();
+                let (lesson, source) = (id.get_value(), Source::Text(editor_text(&root)));
                 let ask = Ask {
-                    lesson: id.get_value(),
+                    lesson,
                     settings: Vec::new(),
-                    source: Source::Text(text),
+                    source,
                 };
                 engine.grow(&ask, &el.get_attribute("data-what").unwrap_or_default());
             }
             Some("download") => {
-                let body = find(&root, "textarea")
-                    .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-                    .map(|t| t.value())
-                    .unwrap_or_default();
+                let body = editor_text(&root);
                 let _ = offer(
                     &format!("{}.toml", id.get_value()),
                     &body.into(),
@@ -387,21 +389,5 @@ pub fn Workbench(lesson: String, live: Memo<Live>, gate: super::state::Gate) -> 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_switch_replaces_its_own_setting_and_leaves_the_others() {
-        let fwd = |s: &[String], v| with_setting(s, "net.ipv4.ip_forward", "n1", "1", v);
-        let s = fwd(&[], "0");
-        assert_eq!(s, ["net.ipv4.ip_forward=0@n1"]);
-        let s = with_setting(&s, "ndots", "", "5", "1");
-        assert_eq!(s, ["net.ipv4.ip_forward=0@n1", "ndots=1"]);
-        let s = fwd(&s, "1");
-        assert_eq!(s, ["ndots=1"], "back to the lesson's own value: left out");
-        assert_eq!(
-            key_of("kube-proxy.endpoint=10.244.0.15:8080"),
-            "kube-proxy.endpoint"
-        );
-    }
-}
+#[path = "workbench_tests.rs"]
+mod tests;
