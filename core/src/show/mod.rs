@@ -7,6 +7,7 @@ pub mod conntrack;
 #[cfg(test)]
 mod fixtures;
 pub mod ip;
+pub mod ip_details;
 pub mod iptables;
 
 use crate::netns::Netns;
