@@ -3,12 +3,15 @@
 
 use packetwalk_core::cluster::Cluster;
 use packetwalk_core::netns::Netns;
+use packetwalk_core::trace::Hop;
 
 /// The namespace a command runs in, as of the shell's hop, and the cluster around it.
 pub struct Ctx<'a> {
     pub ns: &'a Netns,
     /// The cluster as built (CoreDNS's records, the spec).
     pub cluster: &'a Cluster,
+    /// The walk's hops up to the shell's hop (the iptables counters count them).
+    pub walked: &'a [Hop],
 }
 
 /// What a command printed: on standard output, and on standard error (the tool's errors,

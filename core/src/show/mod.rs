@@ -9,6 +9,7 @@ mod fixtures;
 pub mod ip;
 pub mod ip_details;
 pub mod iptables;
+pub mod iptables_list;
 
 use crate::netns::Netns;
 
