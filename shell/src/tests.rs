@@ -256,9 +256,9 @@ fn what_is_not_modelled_gets_one_line_naming_what_is() {
     let mut sh = Shell::new(&run, "frontend", None).expect("shell");
     for line in [
         "ss -tlnp",
-        "iptables -t nat -L -n -v --line-numbers",
+        "iptables -L -n",
         "curl http://web",
-        "ip -d link show",
+        "ip -d addr",
         "ip xfrm",
         "cat /etc/passwd",
         "iptables-save -t filter",
