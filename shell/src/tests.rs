@@ -3,6 +3,8 @@
 //! odd input never panics.
 
 use super::*;
+
+mod tables;
 use packetwalk_core::show::{self, Table};
 
 fn run(id: &str) -> Run {
