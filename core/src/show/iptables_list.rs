@@ -304,3 +304,34 @@ pub fn iptables_rules(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_print_as_xtables_print_num_does() {
+        let f = ListFormat::default();
+        assert_eq!(num(0, f, true), "    0 ");
+        assert_eq!(num(99999, f, true), "99999 ");
+        assert_eq!(num(100_000, f, true), " 100K ");
+        assert_eq!(num(12_345_678, f, true), "  12M ");
+        assert_eq!(num(100_000, f, false), "100K ");
+        let x = ListFormat { exact: true, ..f };
+        assert_eq!(num(100_000, x, true), "  100000 ");
+    }
+
+    #[test]
+    fn an_empty_table_lists_the_four_builtin_chains() {
+        let t = NatTable::default();
+        let text = iptables_list(&t, None, &Counters::default(), ListFormat::default()).unwrap();
+        assert!(text.starts_with(
+            "Chain PREROUTING (policy ACCEPT)\ntarget     prot opt source               destination         \n\nChain INPUT"
+        ));
+        assert_eq!(text.matches("Chain ").count(), 4);
+        assert_eq!(
+            iptables_list(&t, Some("X"), &Counters::default(), ListFormat::default()),
+            Err(no_chain("X"))
+        );
+    }
+}
