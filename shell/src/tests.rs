@@ -320,7 +320,10 @@ fn completion_offers_commands_namespaces_objects_and_addresses() {
     let sh = Shell::new(&run, "frontend", None).expect("shell");
     assert_eq!(
         sh.complete("ip"),
-        (0, vec!["ip".into(), "iptables-save".into()])
+        (
+            0,
+            vec!["ip".into(), "iptables".into(), "iptables-save".into()]
+        )
     );
     assert_eq!(sh.complete("ip r"), (3, vec!["route".into()]));
     assert_eq!(
