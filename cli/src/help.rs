@@ -161,8 +161,11 @@ pub const SHELL_HELP: &str = "\
 usage: packetwalk shell <lesson> [--netns NAME] [--hop N] [--set NAME=VALUE[@WHERE]]...
 
 A shell in one of the lesson's network namespaces, as of hop N of the trace (or as the walk
-leaves it): `ip addr|link|route|neigh`, `ip route get ADDR` (the engine's own route lookup),
-`bridge fdb show`, `brctl show`, `iptables-save -t nat`, `conntrack -L`, `route -n`,
+leaves it): `ip addr|link|route|neigh`, `ip -d link` (the veth, bridge, bridge port and
+vxlan details), `ip route get ADDR` (the engine's own route lookup), `bridge fdb show`,
+`brctl show`, `iptables-save -t nat`, `iptables -t nat -L [CHAIN] -n [-v] [--line-numbers]`
+and `iptables -t nat -S [CHAIN]` (the packet and byte counters of the walk up to the hop),
+`conntrack -L`, `route -n`,
 `sysctl NAME`, `cat /etc/resolv.conf`, `hostname`, `ip netns list`, and in a pod
 `cat /etc/hosts`, `getent hosts NAME` and `nslookup NAME` (the pod's resolver asking
 CoreDNS), each printed exactly as the real tool prints it (the renderers of `packetwalk

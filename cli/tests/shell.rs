@@ -135,3 +135,18 @@ fn help_shell_describes_it() {
     let (_, all, _) = packetwalk(&["--help"]);
     assert!(all.contains("packetwalk shell <lesson>"));
 }
+
+#[test]
+fn ip_d_link_and_iptables_l_answer_from_a_pipe() {
+    let (code, out, err) = shell(
+        &["clusterip", "--netns", "worker-node-1"],
+        "ip -d link show flannel.1\niptables -t nat -L KUBE-SERVICES -n --line-numbers\n",
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(out.contains("\n    vxlan id 1 local 192.168.1.10 dev eth0 srcport 0 0 dstport 8472 nolearning ttl auto ageing 300 "), "{out}");
+    assert!(out.contains("Chain KUBE-SERVICES (2 references)\nnum  target     prot opt source               destination         \n1    KUBE-SVC-"), "{out}");
+    assert!(
+        out.contains(" tcp dpt:80\n2    KUBE-NODEPORTS  0    --  0.0.0.0/0"),
+        "{out}"
+    );
+}

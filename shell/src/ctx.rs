@@ -3,12 +3,15 @@
 
 use packetwalk_core::cluster::Cluster;
 use packetwalk_core::netns::Netns;
+use packetwalk_core::trace::Hop;
 
 /// The namespace a command runs in, as of the shell's hop, and the cluster around it.
 pub struct Ctx<'a> {
     pub ns: &'a Netns,
     /// The cluster as built (CoreDNS's records, the spec).
     pub cluster: &'a Cluster,
+    /// The walk's hops up to the shell's hop (the iptables counters count them).
+    pub walked: &'a [Hop],
 }
 
 /// What a command printed: on standard output, and on standard error (the tool's errors,
@@ -43,9 +46,10 @@ impl Output {
 }
 
 /// What the shell answers, named in the one line an unmodelled command gets.
-pub const MODELLED: &str = "ip addr|link|route|neigh [show [dev] NAME], ip route get ADDR, \
-ip netns list|exec NAME CMD, ip -n NAME ..., route -n, bridge fdb show, brctl show, \
-iptables-save [-t nat], conntrack -L, sysctl NAME, cat /etc/resolv.conf|/etc/hosts, hostname, \
+pub const MODELLED: &str = "ip addr|link|route|neigh [show [dev] NAME], ip -d link, \
+ip route get ADDR, ip netns list|exec NAME CMD, ip -n NAME ..., route -n, bridge fdb show, \
+brctl show, iptables-save [-t nat], iptables -t nat -L [CHAIN] -n [-v] [-x] [--line-numbers], \
+iptables -t nat -S [CHAIN], conntrack -L, sysctl NAME, cat /etc/resolv.conf|/etc/hosts, hostname, \
 getent hosts|ahosts NAME, nslookup NAME, enter NAME, help, exit";
 
 /// The one line for a command, option or file the model does not have.

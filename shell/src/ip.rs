@@ -147,8 +147,11 @@ pub fn run(ctx: &Ctx, cmd: &IpCmd) -> Output {
             "Command \"{sub}\" is unknown, try \"ip {object} help\"."
         ));
     }
-    if cmd.details {
-        return unmodelled(&format!("`ip -d {}` (the details lines)", cmd.object));
+    if cmd.details && object != Table::IpLink {
+        return unmodelled(&format!(
+            "`ip -d {}` (the details lines: `ip -d link`)",
+            cmd.object
+        ));
     }
     let mut rest = cmd.args.iter().skip(1).map(String::as_str);
     let dev = match (rest.next(), rest.next()) {
@@ -157,7 +160,11 @@ pub fn run(ctx: &Ctx, cmd: &IpCmd) -> Output {
         (Some(d), None) if matches!(object, Table::IpAddr | Table::IpLink) && d != "dev" => Some(d),
         (Some(a), _) => return unmodelled(&format!("`ip {} show {a}`", cmd.object)),
     };
-    let text = packetwalk_core::show::render(ns, object);
+    let text = if cmd.details {
+        packetwalk_core::show::ip_details::ip_link_details(ns)
+    } else {
+        packetwalk_core::show::render(ns, object)
+    };
     match dev {
         None => Output::out(text),
         // ip/ipaddress.c and ip/iproute.c word it differently.

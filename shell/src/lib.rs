@@ -9,6 +9,7 @@
 //! | `ctx` | what a command runs against, its [`Output`], the one line for what is not modelled |
 //! | `words` | a line split into words (quotes, backslashes) |
 //! | `ip` | `ip`: options, objects abbreviated as iproute2 accepts them, `ip route get` |
+//! | `iptables` | `iptables -t nat -L -n [-v] [--line-numbers]`, `-S`: the rules with the walk's counters |
 //! | `tools` | `route -n`, `bridge fdb`, `brctl`, `iptables-save`, `conntrack`, `sysctl`, `cat`, `hostname` |
 //! | `resolve` | `getent hosts|ahosts`, `nslookup`: the pod's resolver asking CoreDNS |
 //! | `hosts` | a pod's `/etc/hosts`, as kubelet writes it |
@@ -18,6 +19,7 @@ mod complete;
 mod ctx;
 mod hosts;
 mod ip;
+mod iptables;
 mod resolve;
 mod tools;
 mod words;
@@ -88,6 +90,12 @@ impl<'r> Shell<'r> {
         self.run.state_at(hop).0
     }
 
+    /// The hops the state has seen: up to the shell's hop, or all of them.
+    fn walked(&self) -> &'r [packetwalk_core::trace::Hop] {
+        let hops = &self.run.trace.hops;
+        &hops[..self.hop.map_or(hops.len(), |h| (h + 1).min(hops.len()))]
+    }
+
     fn find(&self, name: &str) -> Option<&'r Netns> {
         self.namespaces().iter().find(|n| n.name == name)
     }
@@ -138,6 +146,7 @@ impl<'r> Shell<'r> {
         let ctx = Ctx {
             ns,
             cluster: self.run.cluster(),
+            walked: self.walked(),
         };
         let out = match cmd.as_str() {
             "exit" | "logout" => {
@@ -154,7 +163,7 @@ impl<'r> Shell<'r> {
             "bridge" => tools::bridge(&ctx, args),
             "brctl" => tools::brctl(&ctx, args),
             "iptables-save" => tools::iptables_save(&ctx, args),
-            "iptables" => tools::iptables(args),
+            "iptables" => iptables::iptables(&ctx, args),
             "conntrack" => tools::conntrack(&ctx, args),
             "sysctl" => tools::sysctl(&ctx, args),
             "cat" => tools::cat(&ctx, args),

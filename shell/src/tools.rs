@@ -73,14 +73,6 @@ pub fn iptables_save(ctx: &Ctx, args: &[String]) -> Output {
     }
 }
 
-/// `iptables`: listing the rules with counters is not modelled yet (no renderer).
-pub fn iptables(args: &[String]) -> Output {
-    unmodelled(&format!(
-        "`iptables {}` (the rules are printed by `iptables-save -t nat`)",
-        args.join(" ")
-    ))
-}
-
 /// `conntrack -L`: the entries on stdout, the summary on stderr, as conntrack(8) does.
 pub fn conntrack(ctx: &Ctx, args: &[String]) -> Output {
     match args {

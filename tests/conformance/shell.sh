@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # The shell against the kernel: every lesson rebuilt in network namespaces with
-# `packetwalk lab`, then `ip route get ADDR` asked of the kernel (iproute2's `ip -n NS route
-# get`) and of `packetwalk shell` for every namespace and every address of the lesson (the
-# interfaces', the Services', each subnet's broadcast, one outside the cluster); any
-# difference is printed and fails the run.
+# `packetwalk lab`, then, of the kernel (iproute2's `ip -n NS …`, iptables 1.8.9 in NS) and
+# of `packetwalk shell` (as the walk leaves it), per lesson:
+#  - `ip route get ADDR` for every namespace and every address of the lesson (the
+#    interfaces', the Services', each subnet's broadcast, one outside the cluster): the
+#    namespaces times the addresses, counted per lesson in the run's `ip route get, N asked`;
+#  - `iptables -t nat -L -n` of every namespace with nat rules, whole (the lab sends no
+#    packets before it, so the counters of `-v` would differ: they are left out);
+#  - `ip -d link` of every namespace: for each device the shell prints a kind for (veth,
+#    bridge, bridge port, vxlan), its details from `promiscuity` on, with the bridge ids
+#    and the timers (which run in the kernel, not in the model) blanked.
+# Any difference is printed and fails the run.
 #
 #   bash tests/conformance/shell.sh [lesson …]      (as root; all lessons when none is named)
 #
@@ -56,8 +63,57 @@ for lesson in "${LESSONS[@]}"; do
       fi
     done
   done
-  bash "$WORK/down.sh" > /dev/null 2>&1
   echo "$lesson: ip route get, $n asked, $bad differ"
+  [ "$bad" = 0 ] || failed=1
+  n=0 bad=0
+  for ns in $namespaces; do
+    ask "$ns" "iptables-save -t nat" | grep -q '^-A' || continue
+    n=$((n + 1))
+    want="$(ip netns exec "pw-$tag-$ns" iptables -t nat -L -n 2>&1)"
+    got="$(ask "$ns" "iptables -t nat -L -n")"
+    if [ "$want" != "$got" ]; then
+      bad=$((bad + 1))
+      echo "$lesson $ns: iptables -t nat -L -n differs"
+      diff <(echo "$want") <(echo "$got") | head -10
+    fi
+  done
+  echo "$lesson: iptables -t nat -L -n, $n namespaces, $bad differ"
+  [ "$bad" = 0 ] || failed=1
+  n=0 bad=0
+  for ns in $namespaces; do
+    n=$((n + 1))
+    ip -n "pw-$tag-$ns" -d link show > "$WORK/kernel.txt" 2>&1
+    ask "$ns" "ip -d link" > "$WORK/shell.txt"
+    python3 - "$WORK/kernel.txt" "$WORK/shell.txt" "$lesson $ns" <<'PY' || bad=$((bad + 1))
+import re, sys
+def blocks(path):
+    out, name = {}, None
+    for line in open(path).read().splitlines():
+        m = re.match(r"\d+: ([^:@]+)", line)
+        if m:
+            name = m.group(1)
+            out[name] = []
+        elif name:
+            out[name].append(line)
+    return out
+def norm(lines):
+    text = "\n".join(lines)
+    text = text[text.find(" promiscuity"):]
+    text = re.sub(r"8000\.[0-9a-f:]+", "8000.ID", text)
+    return re.sub(r"(_timer) +[0-9.]+", r"\1 T", text)
+kernel, shell = blocks(sys.argv[1]), blocks(sys.argv[2])
+bad = False
+for dev, lines in shell.items():
+    if len(lines) < 2:
+        continue  # lo and the node's NIC: no kind line in the model (the lab's NIC is a veth)
+    if norm(kernel.get(dev, [])) != norm(lines):
+        print(f"{sys.argv[3]} {dev}: ip -d link differs\n  kernel: {norm(kernel.get(dev, []))}\n  shell:  {norm(lines)}")
+        bad = True
+sys.exit(1 if bad else 0)
+PY
+  done
+  bash "$WORK/down.sh" > /dev/null 2>&1
+  echo "$lesson: ip -d link, $n namespaces, $bad differ"
   [ "$bad" = 0 ] || failed=1
 done
 exit "$failed"

@@ -61,7 +61,7 @@ fn shown_name(ns: &Netns, iface: &Iface) -> String {
 }
 
 /// `4: veth3f9a1c2e@if2: <…> mtu 1500 qdisc noqueue master cni0 state UP [mode DEFAULT ]group default qlen 1000`.
-fn header(ns: &Netns, iface: &Iface, mode: bool) -> String {
+pub(crate) fn header(ns: &Netns, iface: &Iface, mode: bool) -> String {
     let (flags, state) = flags_state(ns, iface);
     let master = iface
         .master
@@ -78,7 +78,7 @@ fn header(ns: &Netns, iface: &Iface, mode: bool) -> String {
 }
 
 /// `    link/ether <mac> brd ff:ff:ff:ff:ff:ff[ link-netns <peer>]`.
-fn link_line(ns: &Netns, iface: &Iface) -> String {
+pub(crate) fn link_line(ns: &Netns, iface: &Iface) -> String {
     match &iface.kind {
         IfaceKind::Loopback => format!("    link/loopback {} brd 00:00:00:00:00:00\n", iface.mac),
         IfaceKind::Veth { peer_netns, .. } if *peer_netns != ns.name => {

@@ -7,7 +7,9 @@ pub mod conntrack;
 #[cfg(test)]
 mod fixtures;
 pub mod ip;
+pub mod ip_details;
 pub mod iptables;
+pub mod iptables_list;
 
 use crate::netns::Netns;
 
