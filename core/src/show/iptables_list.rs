@@ -200,6 +200,8 @@ fn row(rule: &Rule, no: usize, (pkts, bytes): (u64, u64), f: ListFormat) -> Stri
         Target::Jump(c) => c.as_str(),
         Target::Return => "RETURN",
         Target::Accept => "ACCEPT",
+        Target::Drop => "DROP",
+        Target::Reject => "REJECT",
         Target::Dnat(_) => "DNAT",
         Target::Masquerade { .. } => "MASQUERADE",
         Target::MarkOr(_) | Target::MarkXor(_) => "MARK",
@@ -255,6 +257,15 @@ fn row(rule: &Rule, no: usize, (pkts, bytes): (u64, u64), f: ListFormat) -> Stri
                 if *dst { "dst" } else { "src" },
                 if *not { "!" } else { "" }
             ),
+            // xt_conntrack's print (libxt_conntrack.c): `ctstate S1,S2`, `! ctstate …`.
+            Match::Conntrack { not, states } => {
+                let names: Vec<&str> = states.iter().map(|s| s.name()).collect();
+                format!(
+                    " {}ctstate {}",
+                    if *not { "! " } else { "" },
+                    names.join(",")
+                )
+            }
         };
     }
     out += &match &rule.target {
@@ -262,6 +273,7 @@ fn row(rule: &Rule, no: usize, (pkts, bytes): (u64, u64), f: ListFormat) -> Stri
         Target::Masquerade { random_fully: true } => " random-fully".to_string(),
         Target::MarkOr(v) => format!(" MARK or {v:#x}"),
         Target::MarkXor(v) => format!(" MARK xor {v:#x}"),
+        Target::Reject => " reject-with icmp-port-unreachable".to_string(),
         _ => String::new(),
     };
     out.push('\n');
