@@ -177,9 +177,9 @@ fn cross_node_kubenet_keeps_the_pod_source_and_follows_the_route_table() {
     let r = run(&lesson("cross-node-kubenet"));
     assert!(completed(&r));
     let fabric = hops(&r, |e| *e == Event::FabricRoute).next().unwrap();
-    let Some(Decision::Fabric { next_hop, .. }) = &fabric.decision else {
-        panic!()
-    };
+    let d = fabric.decision.as_ref().unwrap();
+    assert!(matches!(d, Decision::Fabric { .. }));
+    let next_hop = d.fabric_next_hop().unwrap();
     assert!(next_hop.contains("10.240.0.5"), "{next_hop}");
     assert_eq!(
         hops(&r, |e| matches!(e, Event::Snat | Event::Dnat)).count(),

@@ -5,6 +5,8 @@
 //! * [`GlibcSearch`]: `__res_context_search` as a state machine: which names a lookup tries,
 //!   in which order, two queries (A, AAAA) per name, and when it stops.
 //! * [`CoreDns`]: the answer (and the reason for it) to each of those queries.
+//! * [`DnsReason`]: why a name is asked ([`CandidateWhy`]) and why it is answered so
+//!   ([`CoreDnsWhy`]), as data that renderers print.
 //! * [`DnsMessage`]: a query or response on the wire, printed as tcpdump does.
 
 use serde::{Deserialize, Serialize};
@@ -14,10 +16,12 @@ use std::net::Ipv4Addr;
 mod coredns;
 mod glibc;
 mod resolv;
+mod why;
 
 pub use coredns::{CoreDns, CoreDnsAnswer, DnsService};
 pub use glibc::{Candidate, CandidateRole, GlibcSearch, LookupOutcome};
 pub use resolv::ResolvConf;
+pub use why::{CandidateWhy, CoreDnsWhy, DnsReason, Found, Reading};
 
 /// The question type: getaddrinfo(AF_UNSPEC) asks for both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

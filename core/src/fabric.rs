@@ -55,6 +55,20 @@ pub struct AzureRoute {
     pub next_hop: NextHop,
 }
 
+impl AzureRoute {
+    /// Where this route sends a packet for `dst`, in words (the fabric hop's explanation).
+    pub fn next_hop_text(&self, dst: Ipv4Addr) -> String {
+        match self.next_hop {
+            NextHop::VnetLocal => format!("VnetLocal: {dst} is a VM in the VNet"),
+            NextHop::VirtualAppliance(n) => format!(
+                "VirtualAppliance {n}: the route table (UDR) row `{}` sends {} to node {n}",
+                self.name, self.prefix
+            ),
+            NextHop::Internet => "Internet: out through Azure's edge".to_string(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RouteSource {
     Default,

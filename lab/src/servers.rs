@@ -95,7 +95,7 @@ pub fn dns_table(lab: &Lab) -> String {
             let ttl = a.answers.first().map(|r| r.ttl).unwrap_or(cd.ttl);
             answers.insert(
                 format!("{t} {name}"),
-                json!({ "rcode": rcode, "a": addrs, "ttl": ttl, "why": a.why }),
+                json!({ "rcode": rcode, "a": addrs, "ttl": ttl, "why": a.why.to_string() }),
             );
         }
     }

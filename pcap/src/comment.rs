@@ -93,18 +93,15 @@ pub fn summary(d: &Decision) -> String {
             Some(row) => format!("route `{}`", row.to_string().trim()),
             None => format!("route via {next_hop} dev {dev}"),
         },
-        Decision::Fabric {
-            table,
-            matched,
-            next_hop,
-        } => format!(
-            "route `{}` -> {next_hop}",
+        Decision::Fabric { table, matched, .. } => format!(
+            "route `{}` -> {}",
             table
                 .get(*matched)
                 .map(|r| packetwalk_core::fabric::AzureVnet::row_text(r)
                     .trim()
                     .to_string())
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            d.fabric_next_hop().unwrap_or_default()
         ),
         Decision::Nat(w) => {
             let verdict = match &w.verdict {

@@ -3,6 +3,7 @@
 //! plugin/kubernetes/README.md; kubernetes/dns docs/specification.md; kubeadm's Corefile in
 //! cmd/kubeadm/app/phases/addons/dns/manifests.go).
 
+use super::why::{CoreDnsWhy, Found, Reading};
 use super::{DnsRecord, QType, Rcode};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -34,27 +35,26 @@ pub struct DnsService {
     pub cluster_ip: Ipv4Addr,
 }
 
-/// One CoreDNS response, with the reason in plain language.
+/// One CoreDNS response, with the reason as data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoreDnsAnswer {
     /// NOERROR (with or without answers) or NXDOMAIN.
     pub rcode: Rcode,
     /// The A records; empty with NOERROR means NODATA.
     pub answers: Vec<DnsRecord>,
-    /// Why, e.g. "… reads as endpoint `api-svc` of service `backend` in namespace `frontend`: no such service → NXDOMAIN".
-    pub why: String,
+    /// Why; printed, e.g. "… reads as endpoint `api-svc` of service `backend` in namespace `frontend`: no such service → NXDOMAIN".
+    pub why: CoreDnsWhy,
 }
 
-fn nx(why: String) -> CoreDnsAnswer {
+fn nx(why: CoreDnsWhy) -> CoreDnsAnswer {
     CoreDnsAnswer {
         rcode: Rcode::NxDomain,
         answers: Vec::new(),
-        why: format!("{why} → NXDOMAIN"),
+        why,
     }
 }
 
-fn nodata(why: String) -> CoreDnsAnswer {
-    let why = format!("{why} → NODATA (NOERROR, no answer)");
+fn nodata(why: CoreDnsWhy) -> CoreDnsAnswer {
     CoreDnsAnswer {
         rcode: Rcode::NoError,
         answers: Vec::new(),
@@ -94,7 +94,7 @@ impl CoreDns {
             return self.forward(&q, name, qtype);
         };
         // An IPv4 address: its A record, or NODATA for AAAA.
-        let a = |ip: Ipv4Addr, a_why: String, aaaa_why: String| match qtype {
+        let a = |ip: Ipv4Addr, reading: Reading, found: Found, no_aaaa: Found| match qtype {
             QType::A => CoreDnsAnswer {
                 rcode: Rcode::NoError,
                 answers: vec![DnsRecord {
@@ -102,25 +102,30 @@ impl CoreDns {
                     ttl: self.ttl,
                     a: ip,
                 }],
-                why: format!("{a_why}, A {ip}"),
+                why: CoreDnsWhy::Read {
+                    q: q.clone(),
+                    reading,
+                    found,
+                },
             },
-            QType::Aaaa => nodata(format!("{aaaa_why} {ip} is IPv4, no AAAA")),
+            QType::Aaaa => nodata(CoreDnsWhy::Read {
+                q: q.clone(),
+                reading,
+                found: no_aaaa,
+            }),
         };
         if rel.is_empty() || rel == "svc" || rel == "pod" {
-            return nodata(format!(
-                "{q} is a structural name of zone {zone}, with no address"
-            ));
+            return nodata(CoreDnsWhy::Structural { q: q.clone(), zone });
         }
         let segs: Vec<&str> = rel.split('.').collect();
         let n = segs.len();
         let kind = segs[n - 1];
         if kind != "svc" && kind != "pod" {
-            return nx(format!(
-                "{q} is in zone {zone} but is neither …svc.{zone} nor …pod.{zone}"
-            ));
+            return nx(CoreDnsWhy::NeitherSvcNorPod { q: q.clone(), zone });
         }
         if n > 5 {
-            return nx(format!("{q} has too many labels for a {kind} name"));
+            let kind = kind.to_string();
+            return nx(CoreDnsWhy::TooManyLabels { q: q.clone(), kind });
         }
         let ns = segs[n - 2];
         let ns_exists = self.namespaces.iter().any(|x| x.eq_ignore_ascii_case(ns))
@@ -129,41 +134,53 @@ impl CoreDns {
                 .iter()
                 .any(|s| s.namespace.eq_ignore_ascii_case(ns));
         if n == 2 {
-            if ns_exists {
-                return nodata(format!("{q} is namespace `{ns}`, a name with no address"));
-            }
-            return nx(format!("{q} names namespace `{ns}`: no such namespace"));
+            let why = CoreDnsWhy::Namespace {
+                q: q.clone(),
+                ns: ns.to_string(),
+                exists: ns_exists,
+            };
+            return if ns_exists { nodata(why) } else { nx(why) };
         }
         let label = segs[n - 3];
-        let reads = match (kind, n) {
-            ("pod", _) => format!("{q} reads as pod `{label}` in namespace `{ns}`"),
-            (_, 3) => format!("{q} reads as service `{label}` in namespace `{ns}`"),
-            (_, 4) => format!(
-                "{q} reads as endpoint `{}` of service `{label}` in namespace `{ns}`",
-                segs[0]
-            ),
-            _ => format!(
-                "{q} reads as port `{}` protocol `{}` of service `{label}` in namespace `{ns}`",
-                segs[0].trim_start_matches('_'),
-                segs[1].trim_start_matches('_')
-            ),
+        let (service, nsname) = (label.to_string(), ns.to_string());
+        let reading = match (kind, n) {
+            ("pod", _) => Reading::Pod {
+                pod: service,
+                ns: nsname,
+            },
+            (_, 3) => Reading::Service { service, ns: nsname },
+            (_, 4) => Reading::Endpoint {
+                endpoint: segs[0].to_string(),
+                service,
+                ns: nsname,
+            },
+            _ => Reading::Port {
+                port: segs[0].trim_start_matches('_').to_string(),
+                proto: segs[1].trim_start_matches('_').to_string(),
+                service,
+                ns: nsname,
+            },
+        };
+        let read = |reading: Reading, found: Found| CoreDnsWhy::Read {
+            q: q.clone(),
+            reading,
+            found,
         };
         if !ns_exists {
-            return nx(format!("{reads}: no such namespace"));
+            return nx(read(reading, Found::NoSuchNamespace));
         }
         if kind == "pod" {
             // `pods insecure` answers the IP written in the name; extra labels on the left
             // (endpoint or port forms) are ignored by CoreDNS's findPods.
             return match pod_ip(label) {
-                Ok(ip) => a(
-                    ip,
-                    format!("{reads}: pods insecure answers the IP in the name"),
-                    format!("{reads}: the IP in the name"),
-                ),
-                Err(true) => nodata(format!(
-                    "{reads}: an IPv6 pod name, not answered in this IPv4 model"
+                Ok(ip) => a(ip, reading, Found::PodIp(ip), Found::PodIpNoAaaa(ip)),
+                Err(true) => nodata(read(reading, Found::PodIpv6)),
+                Err(false) => nx(read(
+                    reading,
+                    Found::NotDashedIp {
+                        label: label.to_string(),
+                    },
                 )),
-                Err(false) => nx(format!("{reads}: `{label}` is not a dashed IP")),
             };
         }
         let Some(svc) = self
@@ -171,19 +188,20 @@ impl CoreDns {
             .iter()
             .find(|s| s.name.eq_ignore_ascii_case(label) && s.namespace.eq_ignore_ascii_case(ns))
         else {
-            return nx(format!("{reads}: no such service"));
+            return nx(read(reading, Found::NoSuchService));
         };
         match n {
             3 => a(
                 svc.cluster_ip,
-                format!("{reads}: its ClusterIP"),
-                format!("{reads}: its ClusterIP"),
+                reading,
+                Found::ClusterIp(svc.cluster_ip),
+                Found::ClusterIpNoAaaa(svc.cluster_ip),
             ),
-            4 => nx(format!(
-                "{reads}: the service has no endpoint named `{}`",
-                segs[0]
-            )),
-            _ => nx(format!("{reads}: no such named port in this model")),
+            4 => {
+                let endpoint = segs[0].to_string();
+                nx(read(reading, Found::NoSuchEndpoint { endpoint }))
+            }
+            _ => nx(read(reading, Found::NoNamedPort)),
         }
     }
 
@@ -195,13 +213,17 @@ impl CoreDns {
             .filter(|(n, _)| n.trim_end_matches('.').eq_ignore_ascii_case(name))
             .map(|(_, ip)| *ip)
             .collect();
-        let zone = self.zone.trim_end_matches('.');
-        let why = format!("{q} is outside {zone}: `forward` sends it upstream");
+        let why = CoreDnsWhy::Forward {
+            q: q.to_string(),
+            zone: self.zone.trim_end_matches('.').to_string(),
+            answers: ips.clone(),
+            aaaa: qtype == QType::Aaaa,
+        };
         if ips.is_empty() {
-            return nx(format!("{why}, which knows no such name"));
+            return nx(why);
         }
         match qtype {
-            QType::Aaaa => nodata(format!("{why}, which has an IPv4 address only")),
+            QType::Aaaa => nodata(why),
             QType::A => CoreDnsAnswer {
                 rcode: Rcode::NoError,
                 answers: ips
@@ -212,13 +234,7 @@ impl CoreDns {
                         a: *ip,
                     })
                     .collect(),
-                why: format!(
-                    "{why}, which answers {}",
-                    ips.iter()
-                        .map(|ip| format!("A {ip}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                why,
             },
         }
     }

@@ -38,7 +38,7 @@ fn a_service_name_answers_its_cluster_ip_with_the_configured_ttl() {
     };
     assert_eq!(a.answers, [rec]);
     assert_eq!(
-        a.why,
+        a.why.to_string(),
         "api-svc.backend.svc.cluster.local. reads as service `api-svc` in namespace \
          `backend`: its ClusterIP, A 10.96.12.34"
     );
@@ -67,7 +67,7 @@ fn the_first_search_candidate_reads_right_to_left_as_an_endpoint_and_is_nxdomain
     let a = coredns().answer("api-svc.backend.frontend.svc.cluster.local.", QType::A);
     assert_eq!(a.rcode, Rcode::NxDomain);
     assert_eq!(
-        a.why,
+        a.why.to_string(),
         "api-svc.backend.frontend.svc.cluster.local. reads as endpoint `api-svc` of \
          service `backend` in namespace `frontend`: no such service → NXDOMAIN"
     );

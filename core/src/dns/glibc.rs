@@ -3,7 +3,7 @@
 //! `__res_context_query` judging the pair (glibc resolv/res_query.c, resolv/res_send.c;
 //! resolv.conf(5) for `ndots` and `search`).
 
-use super::{DnsRecord, QType, Rcode, ResolvConf};
+use super::{CandidateWhy, DnsRecord, QType, Rcode, ResolvConf};
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 
@@ -29,8 +29,8 @@ pub struct Candidate {
     pub fqdn: String,
     /// Which phase of the search it belongs to.
     pub role: CandidateRole,
-    /// Why it is tried, in plain words, e.g. "1 dot < ndots:5: search list first".
-    pub why: String,
+    /// Why it is tried; printed, e.g. "1 dot < ndots:5: search list first".
+    pub why: CandidateWhy,
 }
 
 /// How a lookup ended.
@@ -69,14 +69,6 @@ pub struct GlibcSearch {
     outcome: Option<LookupOutcome>,
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
 impl GlibcSearch {
     /// Plans the candidates for `name` under `conf` (an empty name has none and fails at once).
     pub fn new(conf: &ResolvConf, name: &str) -> GlibcSearch {
@@ -107,16 +99,12 @@ impl GlibcSearch {
             format!("{name}.")
         };
         let mut push =
-            |fqdn: String, role, why: String| s.candidates.push(Candidate { fqdn, role, why });
+            |fqdn: String, role, why| s.candidates.push(Candidate { fqdn, role, why });
         let tried_as_is = trailing_dot || dots >= usize::from(ndots);
         if trailing_dot {
-            push(
-                as_is.clone(),
-                CandidateRole::AsIsFirst,
-                "trailing dot: as-is only".into(),
-            );
+            push(as_is.clone(), CandidateRole::AsIsFirst, CandidateWhy::TrailingDot);
         } else if tried_as_is {
-            let why = format!("{dots} dot{} >= ndots:{ndots}: as-is first", plural(dots));
+            let why = CandidateWhy::EnoughDots { dots, ndots };
             push(as_is.clone(), CandidateRole::AsIsFirst, why);
         }
         let mut root_on_list = false;
@@ -126,21 +114,23 @@ impl GlibcSearch {
                 let d = domain.strip_prefix('.').unwrap_or(domain);
                 let (fqdn, why) = if d.is_empty() {
                     root_on_list = true;
-                    let why = format!("search domain {} of {k} is the root: the name as-is", i + 1);
+                    let why = CandidateWhy::RootDomain { domain: i + 1, of: k };
                     (as_is.clone(), why)
                 } else {
                     let mut fqdn = format!("{name}.{d}");
                     if !fqdn.ends_with('.') {
                         fqdn.push('.');
                     }
+                    let (domain, of) = (i + 1, k);
                     let why = if tried_as_is {
-                        format!("as-is failed: search domain {} of {k}", i + 1)
+                        CandidateWhy::AfterAsIs { domain, of }
                     } else {
-                        format!(
-                            "{dots} dot{} < ndots:{ndots}: search list first (domain {} of {k})",
-                            plural(dots),
-                            i + 1
-                        )
+                        CandidateWhy::FewDots {
+                            dots,
+                            ndots,
+                            domain,
+                            of,
+                        }
                     };
                     (fqdn, why)
                 };
@@ -149,12 +139,9 @@ impl GlibcSearch {
         }
         if !tried_as_is && !root_on_list {
             let why = if conf.search.is_empty() {
-                format!(
-                    "{dots} dot{} < ndots:{ndots}, no search list: as-is",
-                    plural(dots)
-                )
+                CandidateWhy::NoSearchList { dots, ndots }
             } else {
-                "search list exhausted: as-is last".to_string()
+                CandidateWhy::SearchExhausted
             };
             push(as_is, CandidateRole::AsIsLast, why);
         }

@@ -5,7 +5,7 @@
 use super::apps::Socket;
 use super::record::{frame, Step};
 use super::{Action, Sim};
-use crate::dns::{DnsMessage, DnsReply, LookupOutcome, QType, Rcode};
+use crate::dns::{DnsMessage, DnsReason, DnsReply, LookupOutcome, QType, Rcode};
 use crate::netfilter::Proto;
 use crate::packet::{Ipv4, Udp, UdpPayload, L4};
 use crate::trace::{Decision, DropReason, Event};
@@ -88,11 +88,14 @@ impl Sim {
                 payload: UdpPayload::Dns(msg),
             }),
         };
-        let why = candidate.map(|c| c.why).unwrap_or_default();
+        // next_query handed out a query, so a candidate was being tried.
+        let Some(why) = candidate.map(|c| c.why) else {
+            return false;
+        };
         let at = self.location(ns, None, None);
         let d = Decision::Dns {
             candidate: qname.clone(),
-            reason: why.clone(),
+            reason: DnsReason::Glibc(why),
             answer: None,
         };
         let text = match qtype {
@@ -124,7 +127,7 @@ impl Sim {
         };
         let d = Decision::Dns {
             candidate: q.qname.clone(),
-            reason: ans.why.clone(),
+            reason: DnsReason::CoreDns(ans.why.clone()),
             answer: Some(said.clone()),
         };
         self.record(
@@ -133,7 +136,7 @@ impl Sim {
                 Event::Deliver {
                     process: l.process.clone(),
                 },
-                ans.why.clone(),
+                ans.why.to_string(),
             )
             .routed(ip)
             .decision(d),

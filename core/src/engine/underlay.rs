@@ -116,15 +116,15 @@ impl Sim {
                     return;
                 };
                 let route = vnet.routes[i].clone();
-                let (target, next) = match route.next_hop {
-                    NextHop::VnetLocal => (ip.dst, format!("VnetLocal: {} is a VM in the VNet", ip.dst)),
-                    NextHop::VirtualAppliance(n) => (n, format!("VirtualAppliance {n}: the route table (UDR) row `{}` sends {} to node {n}", route.name, route.prefix)),
-                    NextHop::Internet => (ip.dst, "Internet: out through Azure's edge".to_string()),
+                let target = match route.next_hop {
+                    NextHop::VirtualAppliance(n) => n,
+                    NextHop::VnetLocal | NextHop::Internet => ip.dst,
                 };
+                let next = route.next_hop_text(ip.dst);
                 let d = Decision::Fabric {
                     table,
                     matched: i,
-                    next_hop: next.clone(),
+                    dst: ip.dst,
                 };
                 self.record(Step::new(at.clone(), Event::FabricRoute, format!("the fabric looks up {} in the subnet's effective routes (longest prefix): {next}. It does not decrement the TTL", ip.dst)).frame(Frame { eth: frame.eth, body: Body::Ipv4(ip.clone()) }).decision(d));
                 if route.next_hop == NextHop::Internet {

@@ -45,7 +45,7 @@ fn table(svcs: &[Service]) -> NatTable {
 }
 
 fn endpoints(t: &NatTable, chain: &str) -> Vec<String> {
-    let eps = t.rules(chain).iter().filter_map(endpoint_of_sep_rule);
+    let eps = t.rules(chain).iter().filter_map(|r| endpoint_of_sep_rule(r));
     eps.map(|e| e.to_string()).collect()
 }
 
@@ -154,7 +154,7 @@ fn services_are_ordered_by_svc_port_name_and_the_nodeports_rule_is_last() {
     let c: Vec<_> = t
         .rules("KUBE-SERVICES")
         .iter()
-        .filter_map(Rule::comment)
+        .filter_map(|r| r.comment())
         .collect();
     assert_eq!(
         c[..2],

@@ -244,8 +244,8 @@ pub struct NfPacket {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(from = "SavedTable", into = "SavedTable")]
 pub struct NatTable {
-    shared: Arc<BTreeMap<String, Vec<Rule>>>,
-    own: BTreeMap<String, Vec<Rule>>,
+    shared: Arc<BTreeMap<String, Vec<Arc<Rule>>>>,
+    own: BTreeMap<String, Vec<Arc<Rule>>>,
 }
 
 /// The table as one map of chains, the form it is saved in (and was, before it was shared).
@@ -258,7 +258,9 @@ impl From<SavedTable> for NatTable {
     fn from(t: SavedTable) -> NatTable {
         NatTable {
             shared: Arc::default(),
-            own: t.chains,
+            own: (t.chains.into_iter())
+                .map(|(c, r)| (c, r.into_iter().map(Arc::new).collect()))
+                .collect(),
         }
     }
 }
@@ -268,7 +270,7 @@ impl From<NatTable> for SavedTable {
         SavedTable {
             chains: t
                 .chains()
-                .map(|(c, r)| (c.to_string(), r.to_vec()))
+                .map(|(c, r)| (c.to_string(), r.iter().map(|r| Rule::clone(r)).collect()))
                 .collect(),
         }
     }
@@ -288,14 +290,14 @@ impl NatTable {
     }
 
     /// Every chain by name, in name order (built-in chains use their hook names).
-    pub fn chains(&self) -> impl Iterator<Item = (&str, &[Rule])> {
+    pub fn chains(&self) -> impl Iterator<Item = (&str, &[Arc<Rule>])> {
         let own = self.own.iter().map(|(c, r)| (c.as_str(), r.as_slice()));
         let shared = self
             .shared
             .iter()
             .filter(|(c, _)| !self.own.contains_key(*c))
             .map(|(c, r)| (c.as_str(), r.as_slice()));
-        let mut all: Vec<(&str, &[Rule])> = own.chain(shared).collect();
+        let mut all: Vec<(&str, &[Arc<Rule>])> = own.chain(shared).collect();
         all.sort_unstable_by_key(|(c, _)| *c);
         all.into_iter()
     }
@@ -305,7 +307,7 @@ impl NatTable {
     }
 
     /// The chain, made this table's own to be written.
-    fn own_chain(&mut self, chain: &str) -> &mut Vec<Rule> {
+    fn own_chain(&mut self, chain: &str) -> &mut Vec<Arc<Rule>> {
         if !self.own.contains_key(chain) {
             let copy = self.shared.get(chain).cloned().unwrap_or_default();
             self.own.insert(chain.to_string(), copy);
@@ -314,7 +316,7 @@ impl NatTable {
     }
 
     pub fn append(&mut self, chain: &str, rule: Rule) {
-        self.own_chain(chain).push(rule);
+        self.own_chain(chain).push(Arc::new(rule));
     }
 
     /// Declare a chain (empty until a rule is appended), as `iptables -N` does.
@@ -322,8 +324,9 @@ impl NatTable {
         self.own_chain(chain);
     }
 
-    /// Rules of a chain (empty when the chain does not exist).
-    pub fn rules(&self, chain: &str) -> &[Rule] {
+    /// Rules of a chain (empty when the chain does not exist). Each is behind an `Arc`: a
+    /// walk's steps point at the rules they looked at instead of printing them.
+    pub fn rules(&self, chain: &str) -> &[Arc<Rule>] {
         self.own
             .get(chain)
             .or_else(|| self.shared.get(chain))

@@ -3,18 +3,36 @@
 
 use super::*;
 
-/// One rule looked at during a walk.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One rule looked at during a walk: a reference to the rule itself (shared with the
+/// table), printed only when someone reads it ([`RuleStep::text`]), so a walk past 10,000
+/// Services' rules formats none of them until a renderer asks.
+#[derive(Clone, Debug, PartialEq)]
 pub struct RuleStep {
     pub chain: String,
     /// 1-based, as TRACE and `iptables -L --line-numbers` count.
     pub rule_no: usize,
-    /// The rule in `iptables-save` form.
-    pub text: String,
+    pub rule: Arc<Rule>,
     pub matched: bool,
     /// For a `statistic` match: the draw made.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub draw: Option<Draw>,
+}
+
+/// In the JSON a step holds its rule as `iptables-save` prints it (`text`), not its fields:
+/// traces are written for people and `jq`, never read back.
+impl Serialize for RuleStep {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("RuleStep", 5)?;
+        st.serialize_field("chain", &self.chain)?;
+        st.serialize_field("rule_no", &self.rule_no)?;
+        st.serialize_field("text", &self.text())?;
+        st.serialize_field("matched", &self.matched)?;
+        match &self.draw {
+            Some(d) => st.serialize_field("draw", d)?,
+            None => st.skip_field("draw")?,
+        }
+        st.end()
+    }
 }
 
 /// A `statistic --mode random` match decided: its probability and whether it was taken.
@@ -36,6 +54,11 @@ impl fmt::Display for Draw {
 }
 
 impl RuleStep {
+    /// The rule in `iptables-save` form (`-A CHAIN ...`).
+    pub fn text(&self) -> String {
+        rule_text(&self.chain, &self.rule)
+    }
+
     /// TRACE-style label: `nat:KUBE-SERVICES:rule:3`.
     pub fn trace_label(&self) -> String {
         format!("nat:{}:rule:{}", self.chain, self.rule_no)
@@ -48,7 +71,7 @@ impl RuleStep {
 }
 
 /// What the nat table decided.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NatVerdict {
     /// Nothing to translate (the chain's ACCEPT policy, or an explicit ACCEPT).
@@ -63,7 +86,7 @@ pub enum NatVerdict {
     Reject,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NatWalk {
     pub hook: Hook,
     pub steps: Vec<RuleStep>,
@@ -160,7 +183,7 @@ impl NatTable {
             steps.push(RuleStep {
                 chain: chain.to_string(),
                 rule_no: i + 1,
-                text: rule_text(chain, rule),
+                rule: rule.clone(),
                 matched,
                 draw: drew,
             });

@@ -5,7 +5,7 @@
 
 use crate::addr::{Mac, SubnetCheck};
 use crate::conntrack::CtEntry;
-use crate::dns::DnsReply;
+use crate::dns::{DnsReason, DnsReply};
 use crate::fabric::AzureRoute;
 use crate::link::{FdbEntry, VxlanFdb};
 use crate::neigh::Neigh;
@@ -13,16 +13,16 @@ use crate::netfilter::NatWalk;
 use crate::packet::Frame;
 use crate::route::Route;
 use crate::vocab::{Changed, EventKind, PlaceKind};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::net::Ipv4Addr;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Trace {
     pub hops: Vec<Hop>,
     pub outcome: Outcome,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "result")]
 pub enum Outcome {
     /// Every exchange of the scenario completed.
@@ -31,14 +31,14 @@ pub enum Outcome {
     Failed { hop: usize, reason: String },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     In,
     Out,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Location {
     /// The node the namespace is on; none outside the cluster or on the fabric.
     pub node: Option<String>,
@@ -68,7 +68,7 @@ impl Location {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Hop {
     pub at: Location,
     pub event: Event,
@@ -88,7 +88,7 @@ pub struct Hop {
     pub container: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Event {
     /// A process hands data to the kernel.
@@ -129,7 +129,7 @@ pub enum Event {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "why")]
 pub enum DropReason {
     NoRoute {
@@ -172,7 +172,7 @@ pub enum DropReason {
 }
 
 /// Why a packet went where it went.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Decision {
     /// The destination is one of this namespace's addresses (the local table).
@@ -225,18 +225,20 @@ pub enum Decision {
         /// The subnet's effective routes, as `az network nic show-effective-route-table` lists them.
         table: Vec<AzureRoute>,
         matched: usize,
-        next_hop: String,
+        /// The destination looked up; the matched row says where it goes
+        /// ([`AzureRoute::next_hop_text`]).
+        dst: Ipv4Addr,
     },
     Dns {
         candidate: String,
-        /// Why glibc tries this candidate, or how CoreDNS reads it (in words).
-        reason: String,
+        /// Why glibc tries this candidate, or how CoreDNS reads it.
+        reason: DnsReason,
         /// CoreDNS's reply; none on the query's own hop.
         answer: Option<DnsReply>,
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StateChange {
     pub netns: String,
     pub table: Changed,
@@ -245,6 +247,18 @@ pub struct StateChange {
 }
 
 impl Decision {
+    /// For the fabric's decision: where the matched row sends the packet, in words.
+    pub fn fabric_next_hop(&self) -> Option<String> {
+        match self {
+            Decision::Fabric {
+                table,
+                matched,
+                dst,
+            } => table.get(*matched).map(|r| r.next_hop_text(*dst)),
+            _ => None,
+        }
+    }
+
     /// Does this bridge decision hand a frame (`src` → `dst`) up to the bridge's own IP
     /// stack, so a capture on the bridge device sees it coming in? Yes when it is delivered
     /// locally (for the bridge's MAC, a port's own MAC, or up after br_netfilter's

@@ -89,7 +89,7 @@ impl Decision {
                     .iter()
                     .map(|s| {
                         let mark = if s.matched { "✓" } else { "·" };
-                        let mut line = format!("{mark} {}  {}", s.label_in(w.table()), s.text);
+                        let mut line = format!("{mark} {}  {}", s.label_in(w.table()), s.text());
                         if let Some(n) = &s.draw {
                             line += &format!("  [{n}]");
                         }
@@ -112,11 +112,8 @@ impl Decision {
             } => {
                 vec![format!("fdb: {}", fdb.line(dev)), format!("vni {vni}, outer dst {}:{FLANNEL_VXLAN_PORT}, outer sport {sport} (hash of the inner flow)", fdb.dst)]
             }
-            Decision::Fabric {
-                table,
-                matched,
-                next_hop,
-            } => {
+            Decision::Fabric { table, matched, .. } => {
+                let next_hop = self.fabric_next_hop().unwrap_or_default();
                 let mut v: Vec<String> = table
                     .iter()
                     .enumerate()

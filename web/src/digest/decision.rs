@@ -133,7 +133,7 @@ pub fn decision(d: &Core) -> Decision {
                 .map(|s| RuleRow {
                     chain: s.chain.clone(),
                     rule_no: s.rule_no as u32,
-                    text: s.text.clone(),
+                    text: s.text(),
                     matched: s.matched,
                     note: s.draw.map(|d| d.to_string()),
                 })
@@ -167,17 +167,13 @@ pub fn decision(d: &Core) -> Decision {
             remote: fdb.dst.to_string(),
             sport: *sport,
         },
-        Core::Fabric {
-            table,
-            matched,
-            next_hop,
-        } => Decision::Fabric {
+        Core::Fabric { table, matched, .. } => Decision::Fabric {
             rows: table
                 .iter()
                 .map(|r| AzureVnet::row_text(r).trim_end().to_string())
                 .collect(),
             matched: *matched as u32,
-            next_hop: next_hop.clone(),
+            next_hop: d.fabric_next_hop().unwrap_or_default(),
         },
         Core::Dns {
             candidate,
@@ -185,7 +181,7 @@ pub fn decision(d: &Core) -> Decision {
             answer,
         } => Decision::Dns {
             candidate: candidate.clone(),
-            reason: reason.clone(),
+            reason: reason.to_string(),
             answer: answer.as_ref().map(|a| a.to_string()).unwrap_or_default(),
         },
     }
