@@ -88,7 +88,12 @@ export async function openPage(browser, { viewport = { width: 1280, height: 800 
     if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console.${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on('requestfailed', (req) => {
+    // A reload or a new page cancels the lesson files the old one was prefetching on idle
+    // (web/src/ui/mod.rs): the browser's ERR_ABORTED, not a failure of the site.
+    const aborted = req.failure()?.errorText === 'net::ERR_ABORTED' && /\/lessons\/[^/]+\.bin$/.test(req.url());
+    if (!aborted) problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
+  });
   page.on('response', (res) => {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });
@@ -107,6 +112,8 @@ export async function loadApp(page, url) {
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForSelector('[data-testid="app"]', { timeout: 30_000 });
   await page.waitForFunction(() => typeof window.__packetwalkReady === 'number', null, { timeout: 30_000 });
+  // A lesson opened in the same document (only the hash changed) may wait for its file.
+  await page.waitForFunction(() => !document.querySelector('[data-testid="loading"]'), null, { timeout: 30_000 });
 }
 
 /** The hop shown, from the controls (`#12` → 12). */

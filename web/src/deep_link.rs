@@ -47,6 +47,8 @@ pub enum View {
     },
     /// A lesson whose file or run failed: its error is shown.
     Broken { index: usize },
+    /// A lesson whose hops are still to be fetched (`lesson_files`).
+    Loading { index: usize },
 }
 
 /// `#/clusterip/12?what-if=x` → the route. Anything unreadable is the lesson list.
@@ -114,6 +116,9 @@ pub fn resolve(route: &Route, site: &Site) -> View {
         ));
     };
     let lesson = &site.lessons[index];
+    if lesson.pending() {
+        return View::Loading { index };
+    }
     let Ok(body) = &lesson.body else {
         return View::Broken { index };
     };
@@ -228,6 +233,25 @@ mod tests {
             assert_eq!(parse(&format(id, step, &live)), lesson(id, Ok(step), live));
         }
         assert_eq!(format("clusterip", 12, &Live::default()), "#/clusterip/12");
+    }
+
+    #[test]
+    fn a_lesson_of_the_embedded_list_waits_for_its_file_and_then_opens() {
+        let full = crate::digest::site();
+        let mut site = crate::digest::index(&full);
+        let route = lesson("dns", Ok(3), Live::default());
+        let i = site.lessons.iter().position(|l| l.id == "dns").unwrap();
+        assert_eq!(resolve(&route, &site), View::Loading { index: i });
+        // The list checks the lesson and the hop without the file: the walks are there.
+        assert!(matches!(
+            resolve(&lesson("nope", Ok(0), Live::default()), &site),
+            View::Home { notice: Some(_) }
+        ));
+        site.lessons[i] = full.lessons[i].clone();
+        assert!(matches!(
+            resolve(&route, &site),
+            View::Lesson { step: 3, .. }
+        ));
     }
 
     #[test]

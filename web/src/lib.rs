@@ -18,7 +18,8 @@
 //! | `digest` | (native only: the build script and tests) lessons → [`model`], with the engine, and the read-only parts rendered to HTML |
 //! | `live` | (the engine feature: the worker and tests) a request from the page → a lesson run live, its digest and switches; the page's shell (`live::shell`) |
 //! | [`codec`] | the embedded bytes' format: varints, strings, lists, columns; each type's from its declaration |
-//! | [`embedded_site`] | reads the embedded bytes |
+//! | [`embedded_site`] | reads the embedded bytes: the lesson list |
+//! | [`lesson_files`] | a lesson's hops, fetched from its own file when it opens |
 //! | [`markup`] | escaping text into HTML and SVG |
 //! | [`layout`] | where everything sits on the drawing, anchors, paths along the wires |
 //! | [`deep_link`] | `#/lesson/step?set=…&edit=…`: parse, format, check against the lessons |
@@ -32,6 +33,7 @@ pub mod deep_link;
 pub mod digest;
 pub mod embedded_site;
 pub mod layout;
+pub mod lesson_files;
 #[cfg(feature = "engine")]
 pub mod live;
 pub mod markup;
@@ -43,10 +45,18 @@ pub mod ui;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-/// Mounts the app on `<body>`, then, on the first animation frame after it, records
-/// `window.__packetwalkReady = performance.now()` for the end-to-end timing.
+/// Fetches the file of the lesson the URL opens (if any), mounts the app on `<body>`, then,
+/// on the first animation frame after it, records `window.__packetwalkReady =
+/// performance.now()` for the end-to-end timing.
 pub fn mount() {
-    mount_to_body(ui::App);
+    wasm_bindgen_futures::spawn_local(async {
+        let site = ui::site_at_start().await;
+        mount_to_body(move || view! { <ui::App site=site/> });
+        mark_ready();
+    });
+}
+
+fn mark_ready() {
     request_animation_frame(|| {
         let window = window();
         let now = window.performance().map(|p| p.now()).unwrap_or_default();

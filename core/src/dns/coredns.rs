@@ -148,7 +148,10 @@ impl CoreDns {
                 pod: service,
                 ns: nsname,
             },
-            (_, 3) => Reading::Service { service, ns: nsname },
+            (_, 3) => Reading::Service {
+                service,
+                ns: nsname,
+            },
             (_, 4) => Reading::Endpoint {
                 endpoint: segs[0].to_string(),
                 service,

@@ -98,11 +98,14 @@ impl GlibcSearch {
         } else {
             format!("{name}.")
         };
-        let mut push =
-            |fqdn: String, role, why| s.candidates.push(Candidate { fqdn, role, why });
+        let mut push = |fqdn: String, role, why| s.candidates.push(Candidate { fqdn, role, why });
         let tried_as_is = trailing_dot || dots >= usize::from(ndots);
         if trailing_dot {
-            push(as_is.clone(), CandidateRole::AsIsFirst, CandidateWhy::TrailingDot);
+            push(
+                as_is.clone(),
+                CandidateRole::AsIsFirst,
+                CandidateWhy::TrailingDot,
+            );
         } else if tried_as_is {
             let why = CandidateWhy::EnoughDots { dots, ndots };
             push(as_is.clone(), CandidateRole::AsIsFirst, why);
@@ -114,7 +117,10 @@ impl GlibcSearch {
                 let d = domain.strip_prefix('.').unwrap_or(domain);
                 let (fqdn, why) = if d.is_empty() {
                     root_on_list = true;
-                    let why = CandidateWhy::RootDomain { domain: i + 1, of: k };
+                    let why = CandidateWhy::RootDomain {
+                        domain: i + 1,
+                        of: k,
+                    };
                     (as_is.clone(), why)
                 } else {
                     let mut fqdn = format!("{name}.{d}");

@@ -77,7 +77,10 @@ fn a_trailing_dot_sends_only_the_a_and_aaaa_of_the_name_itself() {
     let conf = lab_conf();
     let mut s = GlibcSearch::new(&conf, "api-svc.backend.svc.cluster.local.");
     assert_eq!(s.candidates().len(), 1);
-    assert_eq!(s.candidates()[0].why.to_string(), "trailing dot: as-is only");
+    assert_eq!(
+        s.candidates()[0].why.to_string(),
+        "trailing dot: as-is only"
+    );
     let sent = run(&mut s, &[("api-svc.backend.svc.cluster.local.", API)]);
     assert_eq!(sent, pairs(&["api-svc.backend.svc.cluster.local."]));
     // …and stops after it even when it fails.
@@ -103,7 +106,10 @@ fn example_com_walks_four_search_domains_then_itself_for_ten_queries() {
             "example.com.",
         ])
     );
-    assert_eq!(s.candidates()[4].why.to_string(), "search list exhausted: as-is last");
+    assert_eq!(
+        s.candidates()[4].why.to_string(),
+        "search list exhausted: as-is last"
+    );
     let resolved = LookupOutcome::Resolved {
         name: "example.com".into(),
         addrs: vec![EXAMPLE],
@@ -122,7 +128,10 @@ fn example_com_without_a_node_search_domain_costs_eight_queries() {
 fn a_name_with_five_dots_is_tried_as_is_first_and_stops_there_on_success() {
     let mut s = GlibcSearch::new(&lab_conf(), "a.b.c.d.e.f");
     assert_eq!(s.candidates()[0].role, CandidateRole::AsIsFirst);
-    assert_eq!(s.candidates()[0].why.to_string(), "5 dots >= ndots:5: as-is first");
+    assert_eq!(
+        s.candidates()[0].why.to_string(),
+        "5 dots >= ndots:5: as-is first"
+    );
     assert_eq!(s.candidates().len(), 5);
     assert!(s
         .candidates()

@@ -45,10 +45,17 @@ impl fmt::Display for CandidateWhy {
         match *self {
             CandidateWhy::TrailingDot => write!(f, "trailing dot: as-is only"),
             CandidateWhy::EnoughDots { dots, ndots } => {
-                write!(f, "{dots} dot{} >= ndots:{ndots}: as-is first", plural(dots))
+                write!(
+                    f,
+                    "{dots} dot{} >= ndots:{ndots}: as-is first",
+                    plural(dots)
+                )
             }
             CandidateWhy::RootDomain { domain, of } => {
-                write!(f, "search domain {domain} of {of} is the root: the name as-is")
+                write!(
+                    f,
+                    "search domain {domain} of {of} is the root: the name as-is"
+                )
             }
             CandidateWhy::AfterAsIs { domain, of } => {
                 write!(f, "as-is failed: search domain {domain} of {of}")
@@ -77,10 +84,25 @@ impl fmt::Display for CandidateWhy {
 /// parse.go: `[endpoint.]service.namespace.svc.zone`, `[_port._proto.]…`, `pod.namespace.pod.zone`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reading {
-    Pod { pod: String, ns: String },
-    Service { service: String, ns: String },
-    Endpoint { endpoint: String, service: String, ns: String },
-    Port { port: String, proto: String, service: String, ns: String },
+    Pod {
+        pod: String,
+        ns: String,
+    },
+    Service {
+        service: String,
+        ns: String,
+    },
+    Endpoint {
+        endpoint: String,
+        service: String,
+        ns: String,
+    },
+    Port {
+        port: String,
+        proto: String,
+        service: String,
+        ns: String,
+    },
 }
 
 impl fmt::Display for Reading {
@@ -122,11 +144,15 @@ pub enum Found {
     /// An IPv6 pod name (dashes and `--`): not answered in this IPv4 model.
     PodIpv6,
     /// The pod label is not a dashed address.
-    NotDashedIp { label: String },
+    NotDashedIp {
+        label: String,
+    },
     ClusterIp(Ipv4Addr),
     ClusterIpNoAaaa(Ipv4Addr),
     NoSuchService,
-    NoSuchEndpoint { endpoint: String },
+    NoSuchEndpoint {
+        endpoint: String,
+    },
     /// Named ports (SRV names) are not modelled.
     NoNamedPort,
 }
@@ -135,13 +161,30 @@ pub enum Found {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CoreDnsWhy {
     /// The zone itself, `svc.zone` or `pod.zone`: names with no address.
-    Structural { q: String, zone: String },
+    Structural {
+        q: String,
+        zone: String,
+    },
     /// Under the zone but neither `…svc.zone` nor `…pod.zone`.
-    NeitherSvcNorPod { q: String, zone: String },
-    TooManyLabels { q: String, kind: String },
+    NeitherSvcNorPod {
+        q: String,
+        zone: String,
+    },
+    TooManyLabels {
+        q: String,
+        kind: String,
+    },
     /// `namespace.svc.zone`: the namespace exists (NODATA) or not (NXDOMAIN).
-    Namespace { q: String, ns: String, exists: bool },
-    Read { q: String, reading: Reading, found: Found },
+    Namespace {
+        q: String,
+        ns: String,
+        exists: bool,
+    },
+    Read {
+        q: String,
+        reading: Reading,
+        found: Found,
+    },
     /// Outside the zone: `forward . /etc/resolv.conf` asks upstream, which answers these
     /// addresses (none: it knows no such name); `aaaa`: the question was AAAA.
     Forward {
@@ -169,10 +212,18 @@ impl fmt::Display for CoreDnsWhy {
             CoreDnsWhy::TooManyLabels { q, kind } => {
                 write!(f, "{q} has too many labels for a {kind} name{NXDOMAIN}")
             }
-            CoreDnsWhy::Namespace { q, ns, exists: true } => {
+            CoreDnsWhy::Namespace {
+                q,
+                ns,
+                exists: true,
+            } => {
                 write!(f, "{q} is namespace `{ns}`, a name with no address{NODATA}")
             }
-            CoreDnsWhy::Namespace { q, ns, exists: false } => {
+            CoreDnsWhy::Namespace {
+                q,
+                ns,
+                exists: false,
+            } => {
                 write!(f, "{q} names namespace `{ns}`: no such namespace{NXDOMAIN}")
             }
             CoreDnsWhy::Read { q, reading, found } => {

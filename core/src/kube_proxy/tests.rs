@@ -45,7 +45,10 @@ fn table(svcs: &[Service]) -> NatTable {
 }
 
 fn endpoints(t: &NatTable, chain: &str) -> Vec<String> {
-    let eps = t.rules(chain).iter().filter_map(|r| endpoint_of_sep_rule(r));
+    let eps = t
+        .rules(chain)
+        .iter()
+        .filter_map(|r| endpoint_of_sep_rule(r));
     eps.map(|e| e.to_string()).collect()
 }
 

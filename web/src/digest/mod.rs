@@ -5,7 +5,7 @@
 //!
 //! | module | holds |
 //! |---|---|
-//! | `mod.rs` | [`site`]: every lesson → [`Site`] ([`embedded_site`]: without the table texts); hops, their packets compared hop to hop |
+//! | `mod.rs` | [`site`]: every lesson → [`Site`] ([`embedded_site`]: without the table texts; [`index`]: the list the page embeds); hops, their packets compared hop to hop |
 //! | [`topology`] | the built cluster → what the drawing lays out |
 //! | [`packet`] | a frame → its header tree, with what changed since its previous hop |
 //! | [`checkpoints`] | Predict's questions and reveals, as HTML |
@@ -43,6 +43,21 @@ pub fn embedded_site() -> Site {
             for h in &mut b.hops {
                 h.decision.clear();
             }
+        }
+    }
+    site
+}
+
+/// What the page's WASM embeds: every lesson's card, drawing and walks, without the hops,
+/// packets and texts, which each lesson's own file brings when it opens
+/// ([`LessonEntry::pending`]). The first load then carries one lesson, not all of them.
+pub fn index(site: &Site) -> Site {
+    let mut site = site.clone();
+    for l in &mut site.lessons {
+        if let Ok(b) = &mut l.body {
+            b.hops.clear();
+            b.packets.clear();
+            b.texts.clear();
         }
     }
     site

@@ -40,6 +40,14 @@ pub struct LessonEntry {
     pub body: Result<LessonBody, String>,
 }
 
+impl LessonEntry {
+    /// A lesson of the embedded list whose hops are in its own file, not fetched yet (every
+    /// walk has at least one hop, so a body without any is one still to come).
+    pub fn pending(&self) -> bool {
+        self.body.as_ref().is_ok_and(|b| b.hops.is_empty())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct LessonBody {
     pub topology: Topology,

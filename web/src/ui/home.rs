@@ -79,6 +79,7 @@ pub fn home_html(notice: Option<&str>, site: &Site) -> String {
 #[component]
 pub fn Home(notice: Option<String>) -> impl IntoView {
     let SiteCtx(site) = expect_context::<SiteCtx>();
+    let site = site.get_untracked();
     document().set_title("packetwalk: one packet through a Kubernetes cluster");
     view! { <main class="page home" id="main" inner_html=home_html(notice.as_deref(), &site)></main> }
 }

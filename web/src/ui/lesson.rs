@@ -19,6 +19,7 @@ use wasm_bindgen::JsCast;
 #[component]
 pub fn LessonPage(index: usize, view: Memo<View>) -> impl IntoView {
     let SiteCtx(site) = expect_context::<SiteCtx>();
+    let site = site.get_untracked();
     let RouteCtx(route) = expect_context::<RouteCtx>();
     let engine = expect_context::<Engine>();
     let embedded = &site.lessons[index];
@@ -227,6 +228,7 @@ pub fn head_html(index: usize, entry: &LessonEntry) -> String {
 #[component]
 pub fn Broken(index: usize) -> impl IntoView {
     let SiteCtx(site) = expect_context::<SiteCtx>();
+    let site = site.get_untracked();
     let entry = &site.lessons[index];
     let error = entry.body.as_ref().err().cloned().unwrap_or_default();
     view! {

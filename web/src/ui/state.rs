@@ -8,9 +8,9 @@ use crate::model::{Hop, LessonBody, LessonEntry, Site};
 use leptos::prelude::*;
 use std::sync::Arc;
 
-/// Every lesson, as embedded.
-#[derive(Clone)]
-pub struct SiteCtx(pub Arc<Site>);
+/// Every lesson: the embedded list, with the hops of each lesson fetched so far.
+#[derive(Clone, Copy)]
+pub struct SiteCtx(pub RwSignal<Arc<Site>>);
 
 /// The route the URL asks for.
 #[derive(Clone, Copy)]
@@ -22,6 +22,7 @@ pub enum Page {
     Home(Option<String>),
     Lesson(usize),
     Broken(usize),
+    Loading(usize),
 }
 
 pub fn page_of(view: &View) -> Page {
@@ -29,6 +30,7 @@ pub fn page_of(view: &View) -> Page {
         View::Home { notice } => Page::Home(notice.clone()),
         View::Lesson { index, .. } => Page::Lesson(*index),
         View::Broken { index } => Page::Broken(*index),
+        View::Loading { index } => Page::Loading(*index),
     }
 }
 
