@@ -19,9 +19,9 @@ mod site;
 pub use site::{decode, encode};
 
 /// Bytes being written. A string is written once: a later equal string is a reference to
-/// the first (`seen`), which the reader resolves from the bytes it already read. The same
-/// labels, field names and sentences recur across lessons further apart than gzip's 32 KB
-/// window; written once, the embedded site is a sixth smaller after gzip.
+/// the first (the map in `.1` gives its index), which the reader resolves from the bytes it
+/// already read. Labels, field names and sentences recur further apart than gzip's 32 KB
+/// window; written once, the site's data is about 3 % smaller after gzip (24.4 -> 23.6 KB).
 #[derive(Default)]
 pub struct Writer(pub Vec<u8>, std::collections::HashMap<String, u64>);
 
