@@ -112,8 +112,24 @@ fn the_embedded_site_decodes_in_wasm_and_has_every_lesson() {
 
 #[wasm_bindgen_test]
 fn deep_links_and_layout_work_the_same_in_wasm() {
-    let site = packetwalk_web::embedded_site::site().unwrap();
+    // The page's path: the embedded index has the lesson's card but not its hops, so the
+    // link waits for the lesson's file; read in (as build.rs writes it), the link opens.
+    let mut site = packetwalk_web::embedded_site::site().unwrap();
     let route = deep_link::parse("#/clusterip/12");
+    let index = site
+        .lessons
+        .iter()
+        .position(|l| l.id == "clusterip")
+        .unwrap();
+    assert_eq!(
+        deep_link::resolve(&route, &site),
+        deep_link::View::Loading { index }
+    );
+    let whole = packetwalk_web::digest::embedded_site();
+    let file = codec::encode(&Site {
+        lessons: vec![whole.lessons[index].clone()],
+    });
+    site.lessons[index] = packetwalk_web::lesson_files::read("clusterip", &file).unwrap();
     assert!(matches!(
         deep_link::resolve(&route, &site),
         deep_link::View::Lesson { step: 12, .. }
