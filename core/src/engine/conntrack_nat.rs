@@ -24,6 +24,12 @@ impl Sim {
         if !self.c.netns[ns].tracks_connections() {
             return true;
         }
+        // An ICMP error: RELATED to the flow it quotes (nf_conntrack_proto_icmp.c,
+        // `nf_conntrack_inet_error`); the nat table sees only a flow's first packet.
+        if super::reject::icmp_error_quote(ip).is_some() {
+            pass.related = true;
+            return true;
+        }
         let t = tuple_of(ip);
         if let Some((i, dir)) = self.c.netns[ns].conntrack.lookup(&t) {
             pass.entry = Some((i, dir));

@@ -22,6 +22,8 @@ pub(super) struct Pass {
     pub(super) entry: Option<(usize, CtDir)>,
     pub(super) new: bool,
     pub(super) mark: u32,
+    /// An ICMP error conntrack tied to the flow it quotes (`IP_CT_RELATED`).
+    pub(super) related: bool,
 }
 
 pub(super) fn tuple_of(ip: &Ipv4) -> Tuple {
