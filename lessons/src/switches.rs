@@ -10,7 +10,7 @@
 //! | `net.bridge.bridge-nf-call-iptables=0\|1@NODE` | a node | the node's `sysctls.bridge_nf_call_iptables` |
 //! | `iptables.forward_policy=ACCEPT\|DROP@NODE` | a node | the node's `forward_policy` (`iptables -P FORWARD DROP`) |
 //! | `externalTrafficPolicy=Cluster\|Local@SERVICE` | a Service with a node port | the Service's `external_traffic_policy` |
-//! | `endpoints.ready=true\|false@SERVICE` | a Service with endpoints | the Service's `endpoints_ready` (its EndpointSlice's `conditions.ready`) |
+//! | `endpoints.ready=true\|false@SERVICE` | a Service with endpoints, in a lesson that does not resolve | the Service's `endpoints_ready` (its EndpointSlice's `conditions.ready`) |
 //! | `kube-proxy.endpoint=IP:PORT` | the lesson | `scenario.pin_endpoint` (where kube-proxy's random pick lands) |
 //! | `ndots=N@POD` | the pod that resolves | the pod's `dns_config.ndots` (its `dnsConfig.options[name=ndots]`) |
 //! | `packet.from=POD\|HOST`, `packet.to=tcp:IP:PORT\|ping:IP\|resolve:NAME` | the lesson | your own packet: the scenario's sender and destination (`own_packet`) |
@@ -48,7 +48,10 @@ pub const NAMES: &[(&str, &str)] = &[
     (BRIDGE_NF, "a node"),
     (FORWARD_POLICY, "a node"),
     (TRAFFIC_POLICY, "a Service with a node port"),
-    (READY, "a Service with endpoints"),
+    (
+        READY,
+        "a Service with endpoints, and a scenario that does not resolve",
+    ),
     (
         ENDPOINT,
         "a scenario that pins kube-proxy's pick (`pin_endpoint`)",
@@ -175,8 +178,11 @@ pub fn available(lesson: &Lesson) -> Vec<Switch> {
             format!("The Service {}'s externalTrafficPolicy: Cluster sends outside traffic on its node port to any endpoint and masquerades the client; Local sends it only to the receiving node's endpoints and keeps the client's IP (a node without one drops it).", svc.name),
         ));
     }
+    // Not for a lesson that resolves: what glibc does with the ICMP error of a rejected
+    // query (the next server, the next name, or failing the lookup) is not modelled.
+    let resolves = lesson.scenario.kind == ScenarioKind::Resolve;
     for (i, svc) in spec.services.iter().enumerate() {
-        if svc.endpoints.is_empty() {
+        if svc.endpoints.is_empty() || resolves {
             continue;
         }
         let current = svc.endpoints_ready.to_string();
