@@ -516,9 +516,13 @@ fn a_service_without_endpoints_is_rejected_in_the_filter_table() {
         .hops
         .iter()
         .rev()
-        .find(|h| matches!(h.event, Event::Filter { .. }));
+        .find(|h| matches!(h.event, Event::Filter { .. }) && h.leg == "SYN");
     let Some(Decision::Nat(w)) = last.and_then(|h| h.decision.as_ref()) else {
         panic!("no filter walk")
     };
     assert_eq!(w.verdict, packetwalk_core::netfilter::NatVerdict::Reject);
+    // The ICMP port unreachable walks back and the client's connect is refused.
+    let end = r.trace.hops.last().expect("hops");
+    assert!(matches!(&end.event, Event::Refused { process } if process == "curl"));
+    assert_eq!(end.at.netns, "frontend");
 }

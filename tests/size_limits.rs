@@ -70,6 +70,7 @@ fn generate(nodes: usize, pods: usize, services: usize, hosts: usize) -> (Cluste
                     target_port: 8080,
                     node_port: None,
                 }],
+                endpoints_ready: true,
                 endpoints: (0..3)
                     .map(|e| pod_name((s * 3 + e) % nodes, e % pods.max(1)))
                     .filter(|_| pods > 0)

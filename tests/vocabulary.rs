@@ -86,7 +86,11 @@ fn every_process_hop_in_a_pod_names_one_of_its_containers() {
                 });
             let process = matches!(
                 h.event.kind(),
-                EventKind::Send | EventKind::Deliver | EventKind::DnsQuery | EventKind::DnsAnswer
+                EventKind::Send
+                    | EventKind::Deliver
+                    | EventKind::Refused
+                    | EventKind::DnsQuery
+                    | EventKind::DnsAnswer
             );
             match (pod, process) {
                 (Some(cs), true) => {

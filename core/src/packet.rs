@@ -194,12 +194,17 @@ pub struct Vxlan {
     pub inner: Box<Frame>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Icmp {
     pub kind: IcmpKind,
     /// Echo identifier (0 for error messages).
     pub id: u16,
     pub seq: u16,
+    /// An error message's quote of the packet it answers (RFC 792: the IP header and at
+    /// least 8 bytes of data; Linux's `__icmp_send`, net/ipv4/icmp.c, quotes as much of it
+    /// as fits in 576 bytes, so the whole of a SYN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Box<Ipv4>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,6 +212,9 @@ pub struct Icmp {
 pub enum IcmpKind {
     EchoRequest,
     EchoReply,
+    /// Destination unreachable, port unreachable: what `-j REJECT` sends by default
+    /// (net/ipv4/netfilter/ipt_REJECT.c, `--reject-with icmp-port-unreachable`).
+    PortUnreachable,
 }
 
 impl IcmpKind {
@@ -214,7 +222,13 @@ impl IcmpKind {
         match self {
             IcmpKind::EchoRequest => (8, 0),
             IcmpKind::EchoReply => (0, 0),
+            IcmpKind::PortUnreachable => (3, 3),
         }
+    }
+
+    /// An error message (it quotes the packet it answers), not a query.
+    pub fn is_error(&self) -> bool {
+        matches!(self, IcmpKind::PortUnreachable)
     }
 }
 
@@ -317,10 +331,30 @@ impl fmt::Display for Ipv4 {
                 }
                 write!(f, ", ttl {}", self.ttl)
             }
+            L4::Icmp(Icmp {
+                kind: IcmpKind::PortUnreachable,
+                quote,
+                ..
+            }) => {
+                // tcpdump's print-icmp.c: "ICMP <dst> <proto> port <port> unreachable".
+                match quote.as_deref() {
+                    Some(q) => write!(
+                        f,
+                        "IP {} > {}: ICMP {} {} port {} unreachable",
+                        self.src,
+                        self.dst,
+                        q.dst,
+                        q.l4.protocol_name(),
+                        q.l4.ports().map(|p| p.1).unwrap_or(0)
+                    )?,
+                    None => write!(f, "IP {} > {}: ICMP port unreachable", self.src, self.dst)?,
+                }
+                write!(f, ", ttl {}", self.ttl)
+            }
             L4::Icmp(i) => {
                 let what = match i.kind {
-                    IcmpKind::EchoRequest => "echo request",
                     IcmpKind::EchoReply => "echo reply",
+                    _ => "echo request",
                 };
                 write!(
                     f,

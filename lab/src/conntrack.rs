@@ -182,6 +182,15 @@ pub fn conntrack(
             }
         }
     }
+    // An entry the model freed with its packet (a REJECT or DROP before confirmation,
+    // `nf_conntrack_confirm` never ran): the kernel never reports it.
+    model_life.retain(|(first, _)| {
+        ns.conntrack
+            .entries
+            .iter()
+            .filter_map(|e| parse(&e.to_string()))
+            .any(|e| e.orig == first.orig)
+    });
     // `unknown`: IPv6 and other protocols the kernel tracks on its own; 192.0.2.1: the probe
     // tests/conformance/run.sh makes from user space to know `conntrack -E` is listening.
     let noise = |k: &Ct| k.proto == "unknown" || k.orig.0 == PROBE_SRC;

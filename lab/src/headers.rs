@@ -251,6 +251,39 @@ pub fn compare(
                 length_reason,
             ));
         }
+        // An ICMP error (destination unreachable, time exceeded): its payload is the packet
+        // it answers (RFC 792), compared as a packet of its own (ip-id, tcp-options and
+        // tcp-isn explain it as they explain the original), its addresses and ports too.
+        (1, true) if matches!(ml[0], 3 | 11) && ml.len() >= 36 && kl.len() >= 36 => {
+            let wrap = |q: &[u8]| [&[0u8; 12][..], &[8, 0], q].concat();
+            let (mq, kq) = (&ml[8..], &kl[8..]);
+            let q = format!("{prefix}quoted.");
+            let (mh, kh) = (usize::from(mq[0] & 0x0f) * 4, usize::from(kq[0] & 0x0f) * 4);
+            rows.push(("icmp.quoted.ttl", u64::from(mq[8]), u64::from(kq[8]), None));
+            for (name, o) in [("icmp.quoted.src", 12), ("icmp.quoted.dst", 16)] {
+                rows.push((name, u64::from(be32(mq, o)), u64::from(be32(kq, o)), None));
+            }
+            if mh + 4 <= mq.len() && kh + 4 <= kq.len() {
+                for (name, o) in [("icmp.quoted.sport", mh), ("icmp.quoted.dport", mh + 2)] {
+                    let (mv, kv) = (be16(mq, o), be16(kq, o + kh - mh));
+                    let ok = mapper.check("port", mv.into(), kv.into(), at).is_ok();
+                    rows.push((name, 0, u64::from(!ok), None));
+                }
+            }
+            let i = compare(&wrap(mq), &wrap(kq), vxlan_port, mapper, at, &q, fields);
+            length_reason = i
+                .explained
+                .iter()
+                .map(|e| e.1)
+                .find(|r| *r != "checksum" && *r != "ip-id" && *r != "tcp-isn");
+            rows.push((
+                "icmp.checksum",
+                u64::from(be16(ml, 2)),
+                u64::from(be16(kl, 2)),
+                Some("checksum"),
+            ));
+            inner = Some(i);
+        }
         (1, true) if ml.len() >= 8 && kl.len() >= 8 => {
             let payload = ml[8..] != kl[8..];
             length_reason = payload.then_some("icmp-payload");

@@ -12,6 +12,17 @@ pub fn traffic(lab: &Lab) -> String {
     let ns = qns(lab, &s.from);
     let to = s.to.clone().unwrap_or_default();
     match s.kind {
+        ScenarioKind::Tcp if refused(lab) => {
+            // The walk ends refused: the learner's curl, which must fail to connect (exit 7,
+            // CURLE_COULDNT_CONNECT). Not bash's /dev/tcp: its blocking connect(2) still holds
+            // the socket when the ICMP error comes back, so `tcp_v4_err` (net/ipv4/tcp_ipv4.c)
+            // keeps it as a soft error and the SYN is sent again after a second.
+            let url = format!("http://{to}/");
+            format!(
+                "ip netns exec {ns} timeout 5 curl -sS {}; test $? = 7",
+                sh_quote(&url)
+            )
+        }
         ScenarioKind::Tcp => {
             let (ip, port) = to.split_once(':').unwrap_or((to.as_str(), "80"));
             // quoted twice: for the inner bash, then as its -c argument
@@ -27,6 +38,16 @@ pub fn traffic(lab: &Lab) -> String {
             sh_quote(s.name.as_deref().unwrap_or_default())
         ),
     }
+}
+
+/// The model's walk ends with the client's connection refused (an ICMP error reached it).
+fn refused(lab: &Lab) -> bool {
+    lab.lesson.run().is_ok_and(|r| {
+        r.trace
+            .hops
+            .last()
+            .is_some_and(|h| matches!(h.event, packetwalk_core::trace::Event::Refused { .. }))
+    })
 }
 
 /// Every (real namespace, interface) of the model's namespaces.

@@ -47,6 +47,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("cross-node-vxlan", include_str!("../cross-node-vxlan.toml")),
     ("clusterip", include_str!("../clusterip.toml")),
     ("nodeport", include_str!("../nodeport.toml")),
+    ("no-endpoints", include_str!("../no-endpoints.toml")),
     ("dns", include_str!("../dns.toml")),
     ("egress", include_str!("../egress.toml")),
 ];

@@ -10,6 +10,7 @@
 //! | `net.bridge.bridge-nf-call-iptables=0\|1@NODE` | a node | the node's `sysctls.bridge_nf_call_iptables` |
 //! | `iptables.forward_policy=ACCEPT\|DROP@NODE` | a node | the node's `forward_policy` (`iptables -P FORWARD DROP`) |
 //! | `externalTrafficPolicy=Cluster\|Local@SERVICE` | a Service with a node port | the Service's `external_traffic_policy` |
+//! | `endpoints.ready=true\|false@SERVICE` | a Service with endpoints, in a lesson that does not resolve | the Service's `endpoints_ready` (its EndpointSlice's `conditions.ready`) |
 //! | `kube-proxy.endpoint=IP:PORT` | the lesson | `scenario.pin_endpoint` (where kube-proxy's random pick lands) |
 //! | `ndots=N@POD` | the pod that resolves | the pod's `dns_config.ndots` (its `dnsConfig.options[name=ndots]`) |
 //! | `packet.from=POD\|HOST`, `packet.to=tcp:IP:PORT\|ping:IP\|resolve:NAME` | the lesson | your own packet: the scenario's sender and destination (`own_packet`) |
@@ -38,6 +39,7 @@ pub const BRIDGE_NF: &str = "net.bridge.bridge-nf-call-iptables";
 pub const FORWARD_POLICY: &str = "iptables.forward_policy";
 pub const TRAFFIC_POLICY: &str = "externalTrafficPolicy";
 pub const ENDPOINT: &str = "kube-proxy.endpoint";
+pub const READY: &str = "endpoints.ready";
 pub const NDOTS: &str = "ndots";
 
 /// Every switch's name, and what a lesson needs for it to apply.
@@ -46,6 +48,10 @@ pub const NAMES: &[(&str, &str)] = &[
     (BRIDGE_NF, "a node"),
     (FORWARD_POLICY, "a node"),
     (TRAFFIC_POLICY, "a Service with a node port"),
+    (
+        READY,
+        "a Service with endpoints, and a scenario that does not resolve",
+    ),
     (
         ENDPOINT,
         "a scenario that pins kube-proxy's pick (`pin_endpoint`)",
@@ -172,6 +178,21 @@ pub fn available(lesson: &Lesson) -> Vec<Switch> {
             format!("The Service {}'s externalTrafficPolicy: Cluster sends outside traffic on its node port to any endpoint and masquerades the client; Local sends it only to the receiving node's endpoints and keeps the client's IP (a node without one drops it).", svc.name),
         ));
     }
+    // Not for a lesson that resolves: what glibc does with the ICMP error of a rejected
+    // query (the next server, the next name, or failing the lookup) is not modelled.
+    let resolves = lesson.scenario.kind == ScenarioKind::Resolve;
+    for (i, svc) in spec.services.iter().enumerate() {
+        if svc.endpoints.is_empty() || resolves {
+            continue;
+        }
+        let current = svc.endpoints_ready.to_string();
+        out.push(Switch::new(
+            READY,
+            Some(&service_at(spec, i)),
+            first_then(current, ["true".into(), "false".into()]),
+            format!("false marks the endpoints of the Service {} not ready (their pods' readiness probes fail: the EndpointSlice says conditions.ready: false). kube-proxy sends traffic only to ready endpoints, so it has none and writes a REJECT in the filter table instead: a new connection to the Service is refused at once with ICMP port unreachable (curl: Couldn't connect to server), on its cluster IP and on its node port alike.", svc.name),
+        ));
+    }
     if let Some(pinned) = lesson.scenario.pin_endpoint {
         if let Ok(cluster) = lesson.cluster() {
             let eps = lesson
@@ -276,7 +297,7 @@ fn targets<'a>(
         None => Err(format!(
             "{s}: no {} `{at}` for `{}` in lesson {}; it applies at: {}",
             match s.name.as_str() {
-                TRAFFIC_POLICY => "Service",
+                TRAFFIC_POLICY | READY => "Service",
                 NDOTS => "pod",
                 _ => "node",
             },
@@ -320,6 +341,12 @@ fn set(l: &mut Lesson, sw: &Switch, value: &str) -> Result<(), String> {
                 "Local" => TrafficPolicy::Local,
                 _ => TrafficPolicy::Cluster,
             };
+        }
+        READY => {
+            let i = (0..spec.services.len())
+                .find(|i| service_at(spec, *i) == at)
+                .ok_or("no such Service")?;
+            spec.services[i].endpoints_ready = value == "true";
         }
         own_packet::FROM => own_packet::set_from(l, value)?,
         own_packet::TO => own_packet::set_to(l, value)?,

@@ -318,3 +318,22 @@ fn your_own_packet_is_sent_from_where_you_say_to_what_you_say() {
         .unwrap_err()
         .contains("takes"));
 }
+
+/// The refusal's hop and the ICMP error's source, for `endpoints.ready=false` on a lesson.
+fn refused(id: &str) -> (String, std::net::Ipv4Addr) {
+    let l = apply(&lesson(id), &[set(&format!("{READY}=false"))]).expect("applies");
+    let run = l.run().expect("runs");
+    assert!(matches!(run.trace.outcome, Outcome::Completed { .. }));
+    let last = run.trace.hops.last().expect("hops");
+    assert!(matches!(last.event, Event::Refused { .. }), "{}", run.trace.to_text());
+    let ip = last.packet.as_ref().and_then(|f| f.ipv4()).expect("ip");
+    (last.at.netns.clone(), ip.src)
+}
+
+#[test]
+fn endpoints_not_ready_refuse_the_connection_at_forward_and_at_input() {
+    // ClusterIP: rejected at FORWARD, answered from the route's preferred source (cni0's).
+    assert_eq!(refused("clusterip"), ("frontend".into(), [10, 244, 0, 1].into()));
+    // NodePort: rejected at INPUT, answered from the address the client called.
+    assert_eq!(refused("nodeport"), ("client".into(), [192, 168, 1, 10].into()));
+}

@@ -3,9 +3,10 @@
 //! eight bytes written here, followed by the inner frame; DNS messages come from [`crate::dns`].
 
 use crate::dns::{self, Ctx};
+use etherparse::icmpv4::DestUnreachableHeader;
 use etherparse::{
-    ArpHardwareId, ArpOperation, ArpPacket, EtherType, IpHeaders, IpNumber, Ipv4Header,
-    PacketBuilder, TcpHeader,
+    ArpHardwareId, ArpOperation, ArpPacket, EtherType, Icmpv4Type, IpHeaders, IpNumber,
+    Ipv4Header, PacketBuilder, TcpHeader,
 };
 use packetwalk_core::packet::{ArpOp, Body, Frame, IcmpKind, Ipv4, Tcp, Udp, UdpPayload, L4};
 
@@ -53,16 +54,34 @@ pub fn bytes(f: &Frame, ctx: &Ctx) -> Option<Vec<u8>> {
                     step.udp(u.sport, u.dport).write(&mut out, &payload).ok()?;
                 }
                 L4::Icmp(i) => {
-                    let step = match i.kind {
-                        IcmpKind::EchoRequest => step.icmpv4_echo_request(i.id, i.seq),
-                        IcmpKind::EchoReply => step.icmpv4_echo_reply(i.id, i.seq),
+                    let (step, quote) = match i.kind {
+                        IcmpKind::EchoRequest => (step.icmpv4_echo_request(i.id, i.seq), vec![]),
+                        IcmpKind::EchoReply => (step.icmpv4_echo_reply(i.id, i.seq), vec![]),
+                        IcmpKind::PortUnreachable => {
+                            let ty = Icmpv4Type::DestinationUnreachable(DestUnreachableHeader::Port);
+                            (step.icmpv4(ty), quoted(i.quote.as_deref()?, ctx)?)
+                        }
                     };
-                    step.write(&mut out, &[]).ok()?
+                    step.write(&mut out, &quote).ok()?
                 }
             }
         }
     }
     Some(out)
+}
+
+/// An ICMP error's quote: the packet it answers from its IP header on, as much as fits in
+/// 576 bytes (`__icmp_send`, net/ipv4/icmp.c: 576 less the error's own 28 bytes of headers).
+fn quoted(ip: &Ipv4, ctx: &Ctx) -> Option<Vec<u8>> {
+    let mut f = Frame::routed(ip);
+    f.eth = Some(packetwalk_core::packet::Ethernet {
+        src: Default::default(),
+        dst: Default::default(),
+    });
+    let mut b = bytes(&f, ctx)?;
+    b.drain(..14);
+    b.truncate(576 - 28);
+    Some(b)
 }
 
 fn ipv4_header(ip: &Ipv4) -> Option<Ipv4Header> {
@@ -76,6 +95,13 @@ fn ipv4_header(ip: &Ipv4) -> Option<Ipv4Header> {
     )
     .ok()?;
     h.dont_fragment = ip.df;
+    if let L4::Icmp(i) = &ip.l4 {
+        // An error goes with precedence "internetwork control", TOS 0xc0 (`__icmp_send`,
+        // net/ipv4/icmp.c: `IPTOS_PREC_INTERNETCONTROL`): DSCP 48.
+        if i.kind.is_error() {
+            h.dscp = etherparse::IpDscp::try_new(0x30).ok()?;
+        }
+    }
     Some(h)
 }
 

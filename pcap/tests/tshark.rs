@@ -81,6 +81,9 @@ impl Want {
         self.push("eth.src", eth.src.to_string());
         self.push("eth.dst", eth.dst.to_string());
         let Body::Ipv4(ip) = &f.body else { return };
+        self.add_ip(ip);
+    }
+    fn add_ip(&mut self, ip: &packetwalk_core::packet::Ipv4) {
         self.push("ip.src", ip.src.to_string());
         self.push("ip.dst", ip.dst.to_string());
         self.push("ip.ttl", ip.ttl.to_string());
@@ -114,7 +117,12 @@ impl Want {
                     UdpPayload::Data => {}
                 }
             }
-            L4::Icmp(_) => {}
+            // An error's quote: tshark dissects the packet inside it.
+            L4::Icmp(i) => {
+                if let Some(q) = &i.quote {
+                    self.add_ip(q);
+                }
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, loadApp, atHop, position, hopCount, tickTitles, packetField } from './harness.mjs';
 
-export const LESSONS = ['inside-a-pod', 'same-node', 'cross-node-kubenet', 'cross-node-vxlan', 'clusterip', 'nodeport', 'dns', 'egress'];
+export const LESSONS = ['inside-a-pod', 'same-node', 'cross-node-kubenet', 'cross-node-vxlan', 'clusterip', 'nodeport', 'no-endpoints', 'dns', 'egress'];
 
 export function lessonSuite(ctx) {
   test('the lesson list links every lesson', async () => {

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, loadApp, atHop } from './harness.mjs';
+import { LESSONS } from './lessons.mjs';
 
 export function navigationSuite(ctx) {
   test('a deep link opens its hop, and a reload lands on the same hop', async () => {
@@ -52,7 +53,7 @@ export function navigationSuite(ctx) {
       try {
         await loadApp(page, ctx.server.url + hash);
         assert.match(await page.getByTestId('notice').textContent(), message);
-        assert.equal(await page.getByTestId('lesson-list').locator('.card').count(), 8);
+        assert.equal(await page.getByTestId('lesson-list').locator('.card').count(), LESSONS.length);
         assert.deepEqual(problems, []);
       } finally {
         await context.close();

@@ -28,6 +28,8 @@ pub enum EventKind {
     DnsQuery,
     DnsAnswer,
     Deliver,
+    /// An ICMP error reached the client's socket: its connection is refused.
+    Refused,
     Drop,
 }
 
@@ -39,7 +41,7 @@ impl Listed for EventKind {
 
 impl EventKind {
     /// Every variant, in declaration order.
-    pub const ALL: [EventKind; 19] = [
+    pub const ALL: [EventKind; 20] = [
         EventKind::Send,
         EventKind::RouteLookup,
         EventKind::Transmit,
@@ -58,6 +60,7 @@ impl EventKind {
         EventKind::DnsQuery,
         EventKind::DnsAnswer,
         EventKind::Deliver,
+        EventKind::Refused,
         EventKind::Drop,
     ];
 }
@@ -84,6 +87,7 @@ impl EventKind {
             EventKind::DnsQuery => "dns_query",
             EventKind::DnsAnswer => "dns_answer",
             EventKind::Deliver => "deliver",
+            EventKind::Refused => "refused",
             EventKind::Drop => "drop",
         }
     }

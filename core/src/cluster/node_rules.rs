@@ -29,6 +29,7 @@ fn services(spec: &ClusterSpec) -> Vec<Service> {
             endpoints: s
                 .endpoints
                 .iter()
+                .filter(|_| s.endpoints_ready)
                 .filter_map(|e| pods.get(e.as_str()))
                 .map(|(n, p)| Endpoint {
                     ip: p.ip,

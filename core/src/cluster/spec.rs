@@ -279,9 +279,14 @@ pub struct ServiceSpec {
     pub namespace: String,
     pub cluster_ip: Ipv4Addr,
     pub ports: Vec<PortSpec>,
-    /// The pods (by name) that are the Service's ready endpoints.
+    /// The pods (by name) behind the Service: its EndpointSlice's endpoints.
     #[serde(default)]
     pub endpoints: Vec<String>,
+    /// Their EndpointSlice condition `ready` (the pods' readiness probes pass): kube-proxy
+    /// uses only ready endpoints, so with `false` the Service has none to it and kube-proxy
+    /// writes the REJECT (pkg/proxy/iptables/proxier.go, "has no endpoints").
+    #[serde(default = "ready", skip_serializing_if = "is_ready")]
+    pub endpoints_ready: bool,
     #[serde(default)]
     pub external_traffic_policy: TrafficPolicy,
 }
@@ -297,6 +302,14 @@ pub struct PortSpec {
     pub target_port: u16,
     #[serde(default)]
     pub node_port: Option<u16>,
+}
+
+fn ready() -> bool {
+    true
+}
+
+fn is_ready(r: &bool) -> bool {
+    *r
 }
 
 fn default_proto() -> Proto {

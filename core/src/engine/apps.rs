@@ -140,6 +140,7 @@ impl Sim {
                         kind: IcmpKind::EchoRequest,
                         id,
                         seq: 1,
+                        quote: None,
                     }),
                 };
                 self.send(
@@ -235,6 +236,7 @@ impl Sim {
                         kind: IcmpKind::EchoReply,
                         id: i.id,
                         seq: i.seq,
+                        quote: None,
                     }),
                 };
                 self.send(ns, "kernel", reply, format!("echo reply to {}", ip.src));
@@ -250,6 +252,9 @@ impl Sim {
 
     /// A reply for the scenario's client: accepted only if it matches the socket exactly.
     fn client_receive(&mut self, ns: usize, ip: Ipv4) {
+        if self.icmp_error_receive(ns, &ip) {
+            return;
+        }
         let ports = match &ip.l4 {
             L4::Icmp(i) => Some((i.id, i.id)),
             l4 => l4.ports(),

@@ -2,10 +2,10 @@
 //! and walks the nat chains (DNAT in PREROUTING/OUTPUT, MASQUERADE in POSTROUTING); every
 //! later packet, and every reply, is matched to its entry and translated by conntrack alone.
 
-use super::l3::{tuple_of, Pass};
+use super::l3::Pass;
 use super::record::Step;
 use super::Sim;
-use crate::conntrack::{CtEntry, Direction as CtDir};
+use crate::conntrack::{CtEntry, Direction as CtDir, Tuple};
 use crate::netfilter::{Hook, NatVerdict, NfPacket};
 use crate::packet::{Ipv4, L4};
 use crate::trace::{Decision, Event};
@@ -22,6 +22,12 @@ impl Sim {
         pass: &mut Pass,
     ) -> bool {
         if !self.c.netns[ns].tracks_connections() {
+            return true;
+        }
+        // An ICMP error: RELATED to the flow it quotes (nf_conntrack_proto_icmp.c,
+        // `nf_conntrack_inet_error`); the nat table sees only a flow's first packet.
+        if super::reject::icmp_error_quote(ip).is_some() {
+            pass.related = true;
             return true;
         }
         let t = tuple_of(ip);
@@ -245,5 +251,19 @@ pub(super) fn nf_packet(
         // The nat table sees only a flow's first packet; the filter walk sets its own.
         ct_state: crate::netfilter::CtState::New,
         ct_dnat: false,
+    }
+}
+
+fn tuple_of(ip: &Ipv4) -> Tuple {
+    let (sport, dport) = match &ip.l4 {
+        L4::Icmp(i) => (i.id, i.id),
+        l4 => l4.ports().unwrap_or((0, 0)),
+    };
+    Tuple {
+        proto: ip.l4.protocol_number(),
+        src: ip.src,
+        dst: ip.dst,
+        sport,
+        dport,
     }
 }

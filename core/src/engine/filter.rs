@@ -45,6 +45,7 @@ impl Sim {
                 };
                 (s, e.is_dnat())
             }
+            None if pass.related => (CtState::Related, false),
             None => (CtState::New, false),
         };
         let mut p = nf_packet(n, ip, devs.0, devs.1, pass.mark);
@@ -87,8 +88,7 @@ impl Sim {
                 false
             }
             NatVerdict::Reject => {
-                let why = format!("the filter table's {hook} chain rejects the packet ({by}): the kernel drops it and answers with ICMP port unreachable, so the client's connect fails with \"Connection refused\"");
-                self.drop_hop(ns, None, frame(ip), DropReason::NetfilterDrop, why);
+                self.reject(ns, ip, hook, pass, &by);
                 false
             }
             _ => true,

@@ -6,7 +6,7 @@ use super::record::frame;
 use super::record::Step;
 use super::{Parked, Sim};
 use crate::addr::Mac;
-use crate::conntrack::{Direction as CtDir, Tuple};
+use crate::conntrack::Direction as CtDir;
 use crate::link::IfaceKind;
 use crate::neigh::Answer;
 use crate::netfilter::Hook;
@@ -22,20 +22,8 @@ pub(super) struct Pass {
     pub(super) entry: Option<(usize, CtDir)>,
     pub(super) new: bool,
     pub(super) mark: u32,
-}
-
-pub(super) fn tuple_of(ip: &Ipv4) -> Tuple {
-    let (sport, dport) = match &ip.l4 {
-        L4::Icmp(i) => (i.id, i.id),
-        l4 => l4.ports().unwrap_or((0, 0)),
-    };
-    Tuple {
-        proto: ip.l4.protocol_number(),
-        src: ip.src,
-        dst: ip.dst,
-        sport,
-        dport,
-    }
+    /// An ICMP error conntrack tied to the flow it quotes (`IP_CT_RELATED`).
+    pub(super) related: bool,
 }
 
 impl Sim {

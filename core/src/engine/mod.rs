@@ -13,6 +13,7 @@
 //! | `record.rs` | a hop being recorded ([`Step`]), and where it is ([`Location`]s) |
 //! | `conntrack_nat.rs` | conntrack and the nat table at the hooks |
 //! | `filter.rs` | the filter table at FORWARD (routed and bridged), INPUT and OUTPUT |
+//! | `reject.rs` | REJECT's ICMP port unreachable, and the client's socket hearing it |
 //! | `underlay.rs` | the Ethernet segment between nodes, and Azure's VNet fabric |
 //! | `apps.rs` | the processes: TCP client/server, ping, the client's sockets and replies |
 //! | `resolver.rs` | DNS: the glibc resolver's A and AAAA back to back, CoreDNS's answers |
@@ -25,6 +26,7 @@ mod filter;
 mod l2;
 mod l3;
 mod record;
+mod reject;
 mod resolver;
 mod underlay;
 

@@ -129,7 +129,9 @@ impl Sim {
     /// The container running the process of a process's hop, in a pod.
     fn container_at(&self, at: &Location, event: &Event) -> Option<String> {
         let process = match event {
-            Event::Send { process } | Event::Deliver { process } => process.as_str(),
+            Event::Send { process } | Event::Deliver { process } | Event::Refused { process } => {
+                process.as_str()
+            }
             // glibc's resolver runs inside the process that asked (`getent`).
             Event::DnsQuery | Event::DnsAnswer => "getent",
             _ => return None,

@@ -124,6 +124,12 @@ pub enum Event {
     Deliver {
         process: String,
     },
+    /// The process's connection is refused: an ICMP port unreachable reached its socket
+    /// (RFC 1122 §4.2.3.9: a hard error, the connection is aborted; `tcp_v4_err`,
+    /// net/ipv4/tcp_ipv4.c, fails a connect in SYN-SENT with ECONNREFUSED).
+    Refused {
+        process: String,
+    },
     Drop {
         reason: DropReason,
     },
@@ -299,6 +305,7 @@ impl Event {
             Event::DnsQuery => EventKind::DnsQuery,
             Event::DnsAnswer => EventKind::DnsAnswer,
             Event::Deliver { .. } => EventKind::Deliver,
+            Event::Refused { .. } => EventKind::Refused,
             Event::Drop { .. } => EventKind::Drop,
         }
     }

@@ -45,6 +45,7 @@ impl Event {
             Event::DnsQuery => "dns query".into(),
             Event::DnsAnswer => "dns answer".into(),
             Event::Deliver { process } => format!("deliver ({process})"),
+            Event::Refused { process } => format!("refused ({process})"),
             Event::Drop { .. } => "DROP".into(),
         }
     }

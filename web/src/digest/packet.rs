@@ -164,11 +164,33 @@ pub fn layers(frame: &Frame) -> Vec<Layer> {
                         field("Flags", format!("{} {}", t.flags, flag_words(t.flags))),
                     ],
                 )),
+                L4::Icmp(i) if i.kind == IcmpKind::PortUnreachable => {
+                    let quoted = i.quote.as_deref().map_or_else(String::new, |q| {
+                        let port = q.l4.ports().map_or(0, |p| p.1);
+                        format!("{} {} port {port}", q.dst, q.l4.protocol_name())
+                    });
+                    let q = |f: fn(&packetwalk_core::packet::Ipv4) -> String| {
+                        i.quote.as_deref().map_or_else(String::new, f)
+                    };
+                    out.push(layer(
+                        LayerKind::Icmp,
+                        "ICMP",
+                        format!("destination unreachable: {quoted} unreachable"),
+                        vec![
+                            field("Type", "3 (destination unreachable)"),
+                            field("Code", "3 (port unreachable)"),
+                            field("Quoted source", q(|p| p.src.to_string())),
+                            field("Quoted destination", q(|p| p.dst.to_string())),
+                            field("Quoted ports", q(|p| p.l4.ports().map_or_else(String::new, |(s, d)| format!("{s} → {d} ({})", p.l4.protocol_name())))),
+                            field("Quoted TTL", q(|p| p.ttl.to_string())),
+                        ],
+                    ));
+                }
                 L4::Icmp(i) => {
                     let (ty, code) = i.kind.type_code();
                     let what = match i.kind {
-                        IcmpKind::EchoRequest => "echo request",
                         IcmpKind::EchoReply => "echo reply",
+                        _ => "echo request",
                     };
                     out.push(layer(
                         LayerKind::Icmp,

@@ -78,7 +78,11 @@ pub fn tab_for(hop: &Hop) -> Table {
         EventKind::ConntrackReply | EventKind::Filter => Table::ConntrackL,
         EventKind::DnsQuery | EventKind::DnsAnswer => Table::ResolvConf,
         EventKind::FabricRoute => Table::AzureRoutes,
-        EventKind::Send | EventKind::Transmit | EventKind::Receive | EventKind::Deliver => {
+        EventKind::Send
+        | EventKind::Transmit
+        | EventKind::Receive
+        | EventKind::Deliver
+        | EventKind::Refused => {
             Table::IpAddr
         }
     }

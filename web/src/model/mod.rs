@@ -161,7 +161,7 @@ embedded! {
 /// a host discards is not the end of the story, and is told apart from a drop.
 pub fn event_class(kind: EventKind, discard: bool) -> &'static str {
     match kind {
-        EventKind::Send | EventKind::Deliver => "k-app",
+        EventKind::Send | EventKind::Deliver | EventKind::Refused => "k-app",
         EventKind::RouteLookup => "k-route",
         EventKind::Transmit | EventKind::Receive | EventKind::BridgeForward => "k-l2",
         EventKind::ArpRequest | EventKind::ArpReply => "k-arp",
