@@ -11,6 +11,7 @@
 //! | `ip` | `ip`: options, objects abbreviated as iproute2 accepts them, `ip route get` |
 //! | `iptables` | `iptables -t nat -L -n [-v] [--line-numbers]`, `-S`: the rules with the walk's counters |
 //! | `tools` | `route -n`, `bridge fdb`, `brctl`, `iptables-save`, `conntrack`, `sysctl`, `cat`, `hostname` |
+//! | `ss` | `ss -tulnp`: the listening sockets, laid out as iproute2's ss lays them out |
 //! | `resolve` | `getent hosts|ahosts`, `nslookup`: the pod's resolver asking CoreDNS |
 //! | `hosts` | a pod's `/etc/hosts`, as kubelet writes it |
 //! | `complete` | Tab completion |
@@ -21,6 +22,7 @@ mod hosts;
 mod ip;
 mod iptables;
 mod resolve;
+mod ss;
 mod tools;
 mod words;
 
@@ -170,6 +172,7 @@ impl<'r> Shell<'r> {
             "hostname" => tools::hostname(&ctx, args),
             "getent" => resolve::getent(&ctx, args),
             "nslookup" => resolve::nslookup(&ctx, args),
+            "ss" => ss::ss(&ctx, args),
             other => unmodelled(&format!("`{}`", other.escape_debug())),
         };
         answer(out)
