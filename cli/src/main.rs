@@ -173,8 +173,11 @@ fn shell_in(
         Some(n) => n.to_string(),
         None => lesson.scenario().map_err(Failure::Failed)?.from,
     };
+    // `curl` and `ping` walk the learner's own packet from the same lesson.
+    let walker = |from: &str, to: &str| lessons::own_packet_walk(lesson, from, to);
     let mut sh = packetwalk_shell::Shell::new(&run, &from, hop)
-        .map_err(|e| wrong(format!("{e} (lesson {})", lesson.id)))?;
+        .map_err(|e| wrong(format!("{e} (lesson {})", lesson.id)))?
+        .with_walker(&walker, &lesson.id);
     if io::stdin().is_terminal() {
         return shell::interactive(&run, sh, hop, out).map_err(Failure::Failed);
     }

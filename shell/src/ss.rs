@@ -78,7 +78,11 @@ fn rows(listeners: &[Listener], o: &Opts) -> Vec<[String; 9]> {
     for (want, on) in [(Proto::Udp, o.udp), (Proto::Tcp, o.tcp)] {
         for l in listeners.iter().filter(|l| on && l.proto == want) {
             let udp = want == Proto::Udp;
-            let (state, netid) = if udp { ("UNCONN", "udp") } else { ("LISTEN", "tcp") };
+            let (state, netid) = if udp {
+                ("UNCONN", "udp")
+            } else {
+                ("LISTEN", "tcp")
+            };
             let process = if o.processes {
                 // ss reads the name from /proc/PID/stat: the kernel's comm, 15 bytes.
                 let name: String = l.process.chars().take(15).collect();
@@ -146,7 +150,11 @@ fn render(rows: &[[String; 9]], netid: bool) -> String {
             }
         });
         let max = measured.max().unwrap_or(0);
-        *w = if i > first && max > 0 { max + DELIM[i].len() } else { max };
+        *w = if i > first && max > 0 {
+            max + DELIM[i].len()
+        } else {
+            max
+        };
     }
     let mut out = String::new();
     for l in &lines {

@@ -36,7 +36,10 @@ fn the_filter_table_lists_its_three_chains_and_the_forward_policy() {
     let col = "target     prot opt source               destination         \n";
     assert_eq!(text, format!("Chain INPUT (policy ACCEPT)\n{col}\nChain FORWARD (policy DROP)\n{col}\nChain OUTPUT (policy ACCEPT)\n{col}"));
     let rules = iptables_rules(w, None, None).unwrap();
-    assert_eq!(rules, "-P INPUT ACCEPT\n-P FORWARD DROP\n-P OUTPUT ACCEPT\n");
+    assert_eq!(
+        rules,
+        "-P INPUT ACCEPT\n-P FORWARD DROP\n-P OUTPUT ACCEPT\n"
+    );
     assert_eq!(
         iptables_rules(w, Some("NOPE"), None),
         Err("iptables v1.8.9 (nf_tables): chain `NOPE' in table `filter' is incompatible, use 'nft' tool.".into())

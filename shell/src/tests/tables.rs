@@ -145,14 +145,24 @@ fn the_filter_table_saves_lists_and_counts_as_iptables_does() {
     let all = out(&mut sh, "iptables-save");
     let (filter, nat) = (all.find("\n*filter\n"), all.find("\n*nat\n"));
     assert!(filter.is_some() && filter < nat, "{all}");
-    assert_eq!(all, out(&mut sh, "iptables-save -t filter") + &out(&mut sh, "iptables-save -t nat"));
+    assert_eq!(
+        all,
+        out(&mut sh, "iptables-save -t filter") + &out(&mut sh, "iptables-save -t nat")
+    );
     // -L without -t is the filter table; FORWARD's rules counted the walk's packets.
     let list = out(&mut sh, "iptables -L FORWARD -n -v");
     assert!(list.starts_with("Chain FORWARD (policy ACCEPT "), "{list}");
-    assert!(list.lines().any(|l| l.contains("KUBE-FORWARD") && !l.starts_with("    0 ")), "{list}");
+    assert!(
+        list.lines()
+            .any(|l| l.contains("KUBE-FORWARD") && !l.starts_with("    0 ")),
+        "{list}"
+    );
     assert_eq!(list, out(&mut sh, "iptables -t filter -L FORWARD -n -v"));
     let rules = out(&mut sh, "iptables -S");
-    assert!(rules.starts_with("-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N "), "{rules}");
+    assert!(
+        rules.starts_with("-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N "),
+        "{rules}"
+    );
     // A pod has no filter rules: iptables-save prints nothing, -L the three empty chains.
     let mut pod = Shell::new(&run, "frontend", None).expect("shell");
     assert_eq!(out(&mut pod, "iptables-save"), "");
