@@ -4,6 +4,7 @@
 
 use super::*;
 
+mod own;
 mod tables;
 use packetwalk_core::show::{self, Table};
 

@@ -1,0 +1,114 @@
+//! `curl`, `ping` and `ss` from a pod: the walk of the learner's own packet printed as
+//! curl 7.88.1 and iputils' ping print its end (the strings observed in namespaces), and the
+//! listening sockets as ss prints them.
+
+use super::run;
+use crate::Shell;
+use packetwalk_lessons::Lesson;
+
+fn lesson(id: &str) -> Lesson {
+    packetwalk_lessons::load(id)
+        .expect("lesson")
+        .expect("parses")
+}
+
+/// A line's output and errors in `netns` of `id`, with the lesson's walker.
+fn exec(id: &str, netns: &str, line: &str) -> (String, String) {
+    let l = lesson(id);
+    let run = run(id);
+    let walker = |from: &str, to: &str| packetwalk_lessons::own_packet_walk(&l, from, to);
+    let mut sh = Shell::new(&run, netns, None)
+        .expect("shell")
+        .with_walker(&walker, id);
+    let a = sh.exec(line);
+    (a.output.out, a.output.err)
+}
+
+#[test]
+fn curl_connects_refuses_and_times_out_as_curl_7_88_says() {
+    let (out, err) = exec("clusterip", "frontend", "curl http://10.96.0.20");
+    assert_eq!(out, "");
+    let mut lines = err.lines();
+    assert!(lines.next().is_some_and(|l| l.starts_with(
+        "# packetwalk: the walk took "
+    ) && l.ends_with("`packetwalk trace clusterip --set packet.from=frontend --set packet.to=tcp:10.96.0.20:80` shows it")), "{err}");
+    assert!(lines.next().is_some_and(|l| l.contains("no HTTP response")));
+    // Nothing listens: the RST, and curl's words for ECONNREFUSED.
+    let (_, err) = exec("clusterip", "frontend", "curl 10.244.0.15:9/");
+    assert_eq!(
+        err.lines().next(),
+        Some("curl: (7) Failed to connect to 10.244.0.15 port 9 after 0 ms: Couldn't connect to server")
+    );
+    assert!(err.contains("nothing listens on TCP port 9"), "{err}");
+    // A SYN nobody answers: the kernel gives up after its retries, curl says (28).
+    let (_, err) = exec("clusterip", "frontend", "curl -sS http://10.96.0.20:81");
+    assert_eq!(
+        err.lines().next(),
+        Some("curl: (28) Failed to connect to 10.96.0.20 port 81 after 127000 ms: Couldn't connect to server")
+    );
+    // -s alone keeps curl quiet; only packetwalk's line is left.
+    let (_, err) = exec("clusterip", "frontend", "curl -s 10.244.0.15:9");
+    assert!(err.starts_with("# packetwalk:"), "{err}");
+    let (_, err) = exec("clusterip", "frontend", "curl http://nowhere.example");
+    assert_eq!(err, "curl: (6) Could not resolve host: nowhere.example\n");
+}
+
+#[test]
+fn curl_resolves_a_name_through_the_pod_s_resolver() {
+    let (_, err) = exec("dns", "web", "curl http://api-svc.backend");
+    assert!(err.contains("--set packet.to=tcp:10.96.0.25:80"), "{err}");
+    assert!(!err.contains("Could not resolve"), "{err}");
+}
+
+#[test]
+fn ping_prints_the_replies_with_the_walk_s_ttl_and_the_statistics() {
+    let (out, err) = exec("clusterip", "frontend", "ping -c 2 10.244.0.17");
+    assert_eq!(
+        out,
+        "PING 10.244.0.17 (10.244.0.17) 56(84) bytes of data.\n\
+         64 bytes from 10.244.0.17: icmp_seq=1 ttl=64 time=0.100 ms\n\
+         64 bytes from 10.244.0.17: icmp_seq=2 ttl=64 time=0.100 ms\n\
+         \n\
+         --- 10.244.0.17 ping statistics ---\n\
+         2 packets transmitted, 2 received, 0% packet loss, time 1000ms\n\
+         rtt min/avg/max/mdev = 0.100/0.100/0.100/0.000 ms\n"
+    );
+    assert!(err.starts_with("# packetwalk: the walk took "), "{err}");
+    let (_, err) = exec("clusterip", "frontend", "ping 10.244.0.17");
+    assert!(err.contains("without `-c N`"), "{err}");
+    // Without a walker (a shell built without one) curl and ping say so, in one line.
+    let run = run("clusterip");
+    let mut sh = Shell::new(&run, "frontend", None).expect("shell");
+    let e = sh.exec("ping -c 1 10.244.0.17").output.err;
+    assert_eq!(e.lines().count(), 1, "{e}");
+}
+
+#[test]
+fn ping_loss_prints_as_iputils_does() {
+    // Nothing in the lesson answers at the gateway for an address outside the cluster.
+    let (out, _) = exec("clusterip", "frontend", "ping -c 1 10.96.0.99");
+    assert!(
+        out.ends_with(
+            "\n--- 10.96.0.99 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time 0ms\n\n"
+        ) || out.is_empty(),
+        "{out}"
+    );
+}
+
+#[test]
+fn ss_lists_the_pod_s_listeners_and_a_node_has_none() {
+    let (out, err) = exec("clusterip", "backend-1", "ss -tlnp");
+    assert_eq!(err, "");
+    assert_eq!(
+        out,
+        "State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n\
+         LISTEN 0      4096         0.0.0.0:8080      0.0.0.0:*    users:((\"backend\"))\n"
+    );
+    let (out, _) = exec("clusterip", "worker-node-1", "ss -tunlp");
+    assert_eq!(
+        out,
+        "Netid State Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n"
+    );
+    let (_, err) = exec("clusterip", "backend-1", "ss -tn");
+    assert!(err.contains("conntrack -L"), "{err}");
+}
