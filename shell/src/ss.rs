@@ -1,19 +1,22 @@
 //! `ss -l` (iproute2 6.1's ss(8)): the namespace's listening sockets, from the model's
 //! listeners (a pod's apps on their container ports, CoreDNS on 53 over UDP and TCP, an
-//! outside host's server). Laid out as misc/ss.c lays out its columns when stdout is not a
+//! outside host's server) and a VXLAN device's UDP socket, which the kernel opens on its
+//! dstport (drivers/net/vxlan/vxlan_core.c `vxlan_sock_add`; no process owns it). Laid out as misc/ss.c lays out its columns when stdout is not a
 //! terminal (`render_calc_width` with no screen width: each column as wide as its widest
 //! field, the last line's last field left out of the measure, as ss's buffer never
 //! flushes it), checked against ss in namespaces with Python listeners.
 //!
 //! What the model does not hold is left out, not invented: a node lists nothing (kubelet,
-//! kube-proxy, containerd, flanneld and sshd are not modelled); every listener is bound to
+//! kube-proxy, containerd, flanneld and sshd are not modelled; flannel's VXLAN socket is
+//! the kernel's); every listener is bound to
 //! 0.0.0.0 (the model has no IPv6); connections are not sockets in the model (conntrack's
 //! flows are: `conntrack -L`), so only `-l` is answered; and with `-p` the process has a
 //! name but no pid and no fd, so `users:(("nginx"))` leaves those two out.
 
 use crate::ctx::{unmodelled, Ctx, Output};
+use packetwalk_core::link::IfaceKind;
 use packetwalk_core::netfilter::Proto;
-use packetwalk_core::netns::Listener;
+use packetwalk_core::netns::{Listener, Netns};
 
 /// What was asked: `-t`, `-u`, `-l`, `-n`, `-p`.
 #[derive(Default)]
@@ -61,7 +64,22 @@ pub fn ss(ctx: &Ctx, args: &[String]) -> Output {
     if !o.numeric {
         return unmodelled("`ss -l` without `-n` (ports by /etc/services names: add -n)");
     }
-    Output::out(render(&rows(&ctx.ns.listeners, &o), o.tcp && o.udp))
+    Output::out(render(&rows(&sockets(ctx.ns), &o), o.tcp && o.udp))
+}
+
+/// The namespace's sockets: the VXLAN devices' (the kernel's, no process), then the
+/// listeners.
+fn sockets(ns: &Netns) -> Vec<Listener> {
+    let vxlan = ns.ifaces.iter().filter_map(|i| match &i.kind {
+        IfaceKind::Vxlan(v) => Some(Listener {
+            proto: Proto::Udp,
+            port: v.dstport,
+            process: String::new(),
+            container: None,
+        }),
+        _ => None,
+    });
+    vxlan.chain(ns.listeners.iter().cloned()).collect()
 }
 
 fn established() -> Output {
@@ -83,7 +101,7 @@ fn rows(listeners: &[Listener], o: &Opts) -> Vec<[String; 9]> {
             } else {
                 ("LISTEN", "tcp")
             };
-            let process = if o.processes {
+            let process = if o.processes && !l.process.is_empty() {
                 // ss reads the name from /proc/PID/stat: the kernel's comm, 15 bytes.
                 let name: String = l.process.chars().take(15).collect();
                 format!(" users:((\"{name}\"))")

@@ -96,7 +96,7 @@ fn ping_loss_prints_as_iputils_does() {
 }
 
 #[test]
-fn ss_lists_the_pod_s_listeners_and_a_node_has_none() {
+fn ss_lists_the_pod_s_listeners_and_a_node_s_vxlan_socket() {
     let (out, err) = exec("clusterip", "backend-1", "ss -tlnp");
     assert_eq!(err, "");
     assert_eq!(
@@ -104,10 +104,17 @@ fn ss_lists_the_pod_s_listeners_and_a_node_has_none() {
         "State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n\
          LISTEN 0      4096         0.0.0.0:8080      0.0.0.0:*    users:((\"backend\"))\n"
     );
+    // flannel.1's UDP socket is the kernel's: no process (checked against ss in the lab).
     let (out, _) = exec("clusterip", "worker-node-1", "ss -tunlp");
     assert_eq!(
         out,
-        "Netid State Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n"
+        "Netid State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n\
+         udp   UNCONN 0      0            0.0.0.0:8472      0.0.0.0:*          \n"
+    );
+    let (out, _) = exec("same-node", "worker-node-1", "ss -tlnp");
+    assert_eq!(
+        out,
+        "State Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n"
     );
     let (_, err) = exec("clusterip", "backend-1", "ss -tn");
     assert!(err.contains("conntrack -L"), "{err}");
