@@ -51,7 +51,7 @@ ip route get ADDR, ip netns list|exec NAME CMD, ip -n NAME ..., route -n, bridge
 brctl show, iptables-save [-t nat|filter], \
 iptables [-t nat|filter] -L [CHAIN] -n [-v] [-x] [--line-numbers], iptables [-t nat|filter] -S [CHAIN], \
 conntrack -L, sysctl NAME, cat /etc/resolv.conf|/etc/hosts, hostname, \
-getent hosts|ahosts NAME, nslookup NAME, ss -tulnp, curl [-sS] URL, ping -c N ADDR, enter NAME, help, exit";
+getent hosts|ahosts NAME, nslookup NAME, ss -tulnp, curl [-sSfL] URL, ping -c N ADDR, enter NAME, help, exit";
 
 /// The one line for a command, option or file the model does not have.
 pub fn unmodelled(what: &str) -> Output {

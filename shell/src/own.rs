@@ -101,16 +101,26 @@ fn walk<'w>(
     }
 }
 
-/// `curl [-s] [-S] URL`: a TCP connection to the URL's host and port (80, 443 for https).
+/// `curl [-sSfL] URL`: a TCP connection to the URL's host and port (80, 443 for https).
 pub fn curl(ctx: &Ctx, own: Option<Own>, args: &[String]) -> Output {
     let (mut silent, mut show, mut url) = (false, false, None);
     for a in args {
+        // -f (fail on an HTTP error) and -L (follow redirects) change nothing before a
+        // response, and the model has none.
+        let letters = a
+            .strip_prefix('-')
+            .filter(|l| !l.starts_with('-') && !l.is_empty());
         match a.as_str() {
-            "-s" | "--silent" => silent = true,
-            "-S" | "--show-error" => show = true,
-            "-sS" | "-Ss" => (silent, show) = (true, true),
+            "--silent" => silent = true,
+            "--show-error" => show = true,
+            "--fail" | "--location" => {}
+            _ if letters.is_some_and(|l| l.chars().all(|c| "sSfL".contains(c))) => {
+                let l = letters.unwrap_or_default();
+                silent |= l.contains('s');
+                show |= l.contains('S');
+            }
             _ if a.starts_with('-') => {
-                return unmodelled(&format!("`curl {a}` (only curl [-sS] URL)"))
+                return unmodelled(&format!("`curl {a}` (only curl [-sSfL] URL)"))
             }
             _ if url.is_none() => url = Some(a.as_str()),
             _ => return unmodelled("`curl` with more than one URL"),

@@ -49,6 +49,8 @@ fn curl_connects_refuses_and_times_out_as_curl_7_88_says() {
     // -s alone keeps curl quiet; only packetwalk's line is left.
     let (_, err) = exec("clusterip", "frontend", "curl -s 10.244.0.15:9");
     assert!(err.starts_with("# packetwalk:"), "{err}");
+    let (_, err) = exec("clusterip", "frontend", "curl -fsSL 10.244.0.15:9");
+    assert!(err.starts_with("curl: (7) "), "{err}");
     let (_, err) = exec("clusterip", "frontend", "curl http://nowhere.example");
     assert_eq!(err, "curl: (6) Could not resolve host: nowhere.example\n");
 }
@@ -93,6 +95,23 @@ fn ping_loss_prints_as_iputils_does() {
         ),
         "{out}"
     );
+}
+
+#[test]
+fn tab_completes_the_new_commands() {
+    let run = run("clusterip");
+    let sh = Shell::new(&run, "frontend", None).expect("shell");
+    assert_eq!(sh.complete("ss -t").1, ["-tlnp", "-tulnp"]);
+    assert!(sh
+        .complete("curl http://10.96")
+        .1
+        .contains(&"http://10.96.0.20".to_string()));
+    assert!(sh
+        .complete("ping -c 1 10.244.0.1")
+        .1
+        .contains(&"10.244.0.15".to_string()));
+    assert_eq!(sh.complete("iptables -t f").1, ["filter"]);
+    assert_eq!(sh.complete("pi").1, ["ping"]);
 }
 
 #[test]
