@@ -82,8 +82,9 @@ impl<'r> Shell<'r> {
         Ok(shell)
     }
 
-    /// `curl` and `ping` run `walker` (from the lesson `lesson`: the switches `packet.from`
-    /// and `packet.to`) for a new walk.
+    /// `curl` and `ping` run `walker` (from the lesson: the switches `packet.from` and
+    /// `packet.to`) for a new walk; `lesson` is the lesson as `packetwalk trace` takes it,
+    /// its id and the `--set NAME=VALUE` switches already flipped (`clusterip --set …`).
     pub fn with_walker(mut self, walker: &'r Walker<'r>, lesson: &'r str) -> Shell<'r> {
         self.own = Some(own::Own { walker, lesson });
         self

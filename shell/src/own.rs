@@ -15,12 +15,15 @@ use packetwalk_core::engine::Run;
 use packetwalk_core::netfilter::NatVerdict;
 use packetwalk_core::packet::{Body, IcmpKind, L4};
 use packetwalk_core::trace::{Decision, DropReason, Event, Outcome};
+use std::net::Ipv4Addr;
 
 /// Runs the walk of the learner's own packet: from a namespace to a destination written as
-/// the switch `packet.to` takes it (`tcp:IP:PORT`, `ping:IP`).
-pub type Walker<'w> = dyn Fn(&str, &str) -> Result<Run, String> + 'w;
+/// the switch `packet.to` takes it (`tcp:IP:PORT`, `ping:IP`); with the run, whether the
+/// switches offer both values (then `packetwalk trace --set` replays the walk).
+pub type Walker<'w> = dyn Fn(&str, &str) -> Result<(Run, bool), String> + 'w;
 
-/// What a walk needs: the walker, and the lesson's id for the `packetwalk trace` line.
+/// What a walk needs: the walker, and the lesson as `packetwalk trace` takes it (its id and
+/// the `--set` switches the shell's run has), for the line that shows the walk.
 #[derive(Clone, Copy)]
 pub struct Own<'w> {
     pub walker: &'w Walker<'w>,
@@ -35,6 +38,14 @@ enum End {
     Refused,
     /// connect(2) failed at once: no route in the sender's own namespace.
     Unreachable,
+    /// An ICMP error came back from `from` (the sender itself when its own ARP failed): a
+    /// router with no route answers net unreachable at once (`ip_route_input_slow`), a
+    /// neighbour nobody answers host unreachable after ARP's three probes a second apart
+    /// (`ipv4_link_failure`, net/ipv4/route.c).
+    Icmp {
+        from: Ipv4Addr,
+        host: bool,
+    },
     /// The packet was dropped on the way: the sender hears nothing.
     Silence,
 }
@@ -47,37 +58,73 @@ fn end(run: &Run, from: &str) -> End {
     let rejected = hop.checked_sub(1).and_then(|h| hops.get(h)).is_some_and(
         |h| matches!(&h.decision, Some(Decision::Nat(w)) if w.verdict == NatVerdict::Reject),
     );
-    match hops.get(*hop).map(|h| (&h.event, h.at.netns.as_str())) {
-        Some((
-            Event::Drop {
-                reason: DropReason::NoListener { .. },
-            },
-            _,
-        )) => End::Refused,
-        Some((Event::Drop { .. }, _)) if rejected => End::Refused,
-        Some((
-            Event::Drop {
-                reason: DropReason::NoRoute { .. },
-            },
-            at,
-        )) if at == from => End::Unreachable,
+    let Some(h) = hops.get(*hop) else {
+        return End::Silence;
+    };
+    let Event::Drop { reason } = &h.event else {
+        return End::Silence;
+    };
+    let at = h.at.netns.as_str();
+    match reason {
+        DropReason::NoListener { .. } => End::Refused,
+        _ if rejected => End::Refused,
+        DropReason::NoRoute { .. } if at == from => End::Unreachable,
+        DropReason::NoRoute { .. } | DropReason::NoArpAnswer { .. } => {
+            match icmp_source(run, at, from) {
+                Some(src) => End::Icmp {
+                    from: src,
+                    host: matches!(reason, DropReason::NoArpAnswer { .. }),
+                },
+                None => End::Silence,
+            }
+        }
         _ => End::Silence,
     }
 }
 
+/// The source of the ICMP error `at` sends back to the sender: the sender's own address
+/// when `at` is the sender, else the address `at`'s route back to it prefers (icmp_send
+/// leaves the source to the route lookup unless icmp_errors_use_inbound_ifaddr is set).
+fn icmp_source(run: &Run, at: &str, from: &str) -> Option<Ipv4Addr> {
+    let sender = run
+        .trace
+        .hops
+        .iter()
+        .find_map(|h| match &h.packet.as_ref()?.body {
+            Body::Ipv4(ip) if h.at.netns == from => Some(ip.src),
+            _ => None,
+        })?;
+    if at == from {
+        return Some(sender);
+    }
+    let ns = run.state_at(None).0.iter().find(|n| n.name == at)?;
+    let m = ns.routes.lookup(sender).ok()?;
+    m.route
+        .src
+        .or_else(|| ns.iface(&m.route.dev).and_then(|i| i.primary_addr()))
+}
+
 /// packetwalk's line after the tool's output: the walk's length, where it ended, and the
 /// command that shows it.
-fn note(own: Own, run: &Run, from: &str, to: &str) -> String {
+fn note(own: Own, (run, replays): (&Run, bool), from: &str, to: &str) -> String {
     let hops = &run.trace.hops;
     let last = hops.last().map_or("nowhere", |h| h.at.netns.as_str());
     let how = match &run.trace.outcome {
         Outcome::Completed { summary } => format!("ended in {last}: {summary}"),
         Outcome::Failed { hop, reason } => format!("was dropped at hop {hop} in {last}: {reason}"),
     };
-    format!(
-        "# packetwalk: the walk took {} hops and {how}; `packetwalk trace {} --set packet.from={from} --set packet.to={to}` shows it\n",
-        hops.len(),
+    let trace = format!(
+        "packetwalk trace {} --set packet.from={from} --set packet.to={to}",
         own.lesson
+    );
+    let shows = if replays {
+        format!("`{trace}` shows it")
+    } else {
+        format!("`{trace}` would show it, but the switches offer only the lesson's own senders and destinations (`packetwalk switches {}`)", own.lesson)
+    };
+    format!(
+        "# packetwalk: the walk took {} hops and {how}; {shows}\n",
+        hops.len()
     )
 }
 
@@ -86,7 +133,7 @@ fn walk<'w>(
     own: Option<Own<'w>>,
     to: &str,
     tool: &str,
-) -> Result<(Run, Own<'w>), Output> {
+) -> Result<((Run, bool), Own<'w>), Output> {
     let Some(own) = own else {
         return Err(unmodelled(&format!(
             "`{tool}` here (no walker was given to the shell)"
@@ -156,7 +203,7 @@ pub fn curl(ctx: &Ctx, own: Option<Own>, args: &[String]) -> Output {
         };
     };
     let to = format!("tcp:{ip}:{port}");
-    let (run, own) = match walk(ctx, own, &to, "curl") {
+    let ((run, replays), own) = match walk(ctx, own, &to, "curl") {
         Ok(r) => r,
         Err(o) => return o,
     };
@@ -165,14 +212,15 @@ pub fn curl(ctx: &Ctx, own: Option<Own>, args: &[String]) -> Output {
     };
     let err = match end(&run, &ctx.ns.name) {
         End::Done => String::new(),
-        End::Refused | End::Unreachable => failed(7, 0),
+        End::Refused | End::Unreachable | End::Icmp { host: false, .. } => failed(7, 0),
+        End::Icmp { host: true, .. } => failed(7, 3000),
         End::Silence => failed(28, 127_000),
     };
     let mut out = Output::default();
     if !quiet {
         out.err = err;
     }
-    out.err += &note(own, &run, &ctx.ns.name, &to);
+    out.err += &note(own, (&run, replays), &ctx.ns.name, &to);
     if matches!(run.trace.outcome, Outcome::Completed { .. }) {
         out.err += "# packetwalk: the connection is made; the model stops at the handshake, so no HTTP response is shown\n";
     }
@@ -209,11 +257,11 @@ pub fn ping(ctx: &Ctx, own: Option<Own>, args: &[String]) -> Output {
         return Output::err(format!("ping: {dst}: Name or service not known"));
     };
     let to = format!("ping:{ip}");
-    let (run, own) = match walk(ctx, own, &to, "ping") {
+    let ((run, replays), own) = match walk(ctx, own, &to, "ping") {
         Ok(r) => r,
         Err(o) => return o,
     };
-    let note = note(own, &run, &ctx.ns.name, &to);
+    let note = note(own, (&run, replays), &ctx.ns.name, &to);
     let head = if dst == ip.to_string() {
         format!("PING {ip} ({ip}) 56(84) bytes of data.\n")
     } else {
@@ -231,6 +279,22 @@ pub fn ping(ctx: &Ctx, own: Option<Own>, args: &[String]) -> Output {
             out.out += &format!(
                 "\n--- {dst} ping statistics ---\n{n} packets transmitted, {n} received, 0% packet loss, time {time}ms\nrtt min/avg/max/mdev = 0.100/0.100/0.100/0.000 ms\n"
             );
+        }
+        (End::Icmp { from, host }, _) => {
+            out.out = head;
+            let what = if host { "Host" } else { "Net" };
+            for seq in 1..=n {
+                out.out += &format!("From {from} icmp_seq={seq} Destination {what} Unreachable\n");
+            }
+            out.out += &format!(
+                "\n--- {dst} ping statistics ---\n{n} packets transmitted, 0 received, +{n} errors, 100% packet loss, time {time}ms\n"
+            );
+            // ping's `pipe N`: the most echoes out at once; ARP holds them three seconds
+            // (observed: pipe 2, 3, 4 for -c 2, 3, 5); else the blank line of no rtt.
+            match n.min(4) {
+                p if host && p > 1 => out.out += &format!("pipe {p}\n"),
+                _ => out.out.push('\n'),
+            }
         }
         _ => {
             out.out = head;

@@ -14,12 +14,23 @@ fn lesson(id: &str) -> Lesson {
 
 /// A line's output and errors in `netns` of `id`, with the lesson's walker.
 fn exec(id: &str, netns: &str, line: &str) -> (String, String) {
-    let l = lesson(id);
-    let run = run(id);
+    exec_set(id, "", netns, line)
+}
+
+/// The same, with the lesson's switch `set` (`NAME=VALUE@WHERE`) flipped.
+fn exec_set(id: &str, set: &str, netns: &str, line: &str) -> (String, String) {
+    let mut l = lesson(id);
+    let mut trace = id.to_string();
+    if !set.is_empty() {
+        let s: packetwalk_lessons::switches::Setting = set.parse().expect("setting");
+        l = packetwalk_lessons::switches::apply(&l, &[s]).expect("applies");
+        trace += &format!(" --set {set}");
+    }
+    let run = l.run().expect("runs");
     let walker = |from: &str, to: &str| packetwalk_lessons::own_packet_walk(&l, from, to);
     let mut sh = Shell::new(&run, netns, None)
         .expect("shell")
-        .with_walker(&walker, id);
+        .with_walker(&walker, &trace);
     let a = sh.exec(line);
     (a.output.out, a.output.err)
 }
@@ -40,11 +51,30 @@ fn curl_connects_refuses_and_times_out_as_curl_7_88_says() {
         Some("curl: (7) Failed to connect to 10.244.0.15 port 9 after 0 ms: Couldn't connect to server")
     );
     assert!(err.contains("nothing listens on TCP port 9"), "{err}");
-    // A SYN nobody answers: the kernel gives up after its retries, curl says (28).
+    // The node's gateway does not answer ARP: the node sends host unreachable after ARP's
+    // three seconds, curl says (7) as it did in a namespace (after 3065 ms there).
     let (_, err) = exec("clusterip", "frontend", "curl -sS http://10.96.0.20:81");
     assert_eq!(
         err.lines().next(),
-        Some("curl: (28) Failed to connect to 10.96.0.20 port 81 after 127000 ms: Couldn't connect to server")
+        Some("curl: (7) Failed to connect to 10.96.0.20 port 81 after 3000 ms: Couldn't connect to server")
+    );
+    // A SYN nobody answers: the kernel gives up after its retries, curl says (28).
+    let (_, err) = exec_set(
+        "cross-node-vxlan",
+        "net.ipv4.ip_forward=0@worker-node-1",
+        "frontend",
+        "curl 10.244.1.10:8080",
+    );
+    assert_eq!(
+        err.lines().next(),
+        Some("curl: (28) Failed to connect to 10.244.1.10 port 8080 after 127000 ms: Couldn't connect to server")
+    );
+    assert!(err.contains("`packetwalk trace cross-node-vxlan --set net.ipv4.ip_forward=0@worker-node-1 --set packet.from=frontend --set packet.to=tcp:10.244.1.10:8080` shows it"), "{err}");
+    // A destination the switches do not offer: the line says trace will not take it.
+    let (_, err) = exec("clusterip", "frontend", "curl 10.244.0.15:9");
+    assert!(
+        err.contains("would show it, but the switches offer only"),
+        "{err}"
     );
     // -s alone keeps curl quiet; only packetwalk's line is left.
     let (_, err) = exec("clusterip", "frontend", "curl -s 10.244.0.15:9");
@@ -86,12 +116,31 @@ fn ping_prints_the_replies_with_the_walk_s_ttl_and_the_statistics() {
 }
 
 #[test]
-fn ping_loss_prints_as_iputils_does() {
-    // Nothing in the lesson answers at the gateway for an address outside the cluster.
-    let (out, _) = exec("clusterip", "frontend", "ping -c 1 10.96.0.99");
+fn ping_errors_and_loss_print_as_iputils_does() {
+    // The pod's gateway (the node) gets no ARP answer for an address of its pod subnet: host
+    // unreachable from the node's address the route back prefers, as in a namespace
+    // (`From 10.1.0.1 icmp_seq=1 Destination Host Unreachable`, `pipe 2` for -c 2).
+    let (out, _) = exec("cross-node-vxlan", "frontend", "ping -c 2 10.244.0.99");
+    assert_eq!(
+        out,
+        "PING 10.244.0.99 (10.244.0.99) 56(84) bytes of data.\n\
+         From 10.244.0.5 icmp_seq=1 Destination Host Unreachable\n\
+         From 10.244.0.5 icmp_seq=2 Destination Host Unreachable\n\
+         \n\
+         --- 10.244.0.99 ping statistics ---\n\
+         2 packets transmitted, 0 received, +2 errors, 100% packet loss, time 1000ms\n\
+         pipe 2\n"
+    );
+    // Dropped on the way: nothing comes back.
+    let (out, _) = exec_set(
+        "cross-node-vxlan",
+        "net.ipv4.ip_forward=0@worker-node-1",
+        "frontend",
+        "ping -c 1 10.244.1.10",
+    );
     assert!(
         out.ends_with(
-            "\n--- 10.96.0.99 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time 0ms\n\n"
+            "\n--- 10.244.1.10 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time 0ms\n\n"
         ),
         "{out}"
     );

@@ -134,8 +134,13 @@ pub fn shell(runs: &mut Runs, req: &ShellRequest) -> ShellAnswer {
     // `curl` and `ping` walk the learner's own packet from the same lesson (the text only:
     // the page stays on its walk; `packetwalk trace … --set` shows the new one).
     let walker = |from: &str, to: &str| packetwalk_lessons::own_packet_walk(lesson, from, to);
+    let sets = req.lesson.settings.iter().filter(|s| !s.is_empty());
+    let trace: String = std::iter::once(lesson.id.clone())
+        .chain(sets.map(|s| format!("--set {s}")))
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut sh = match Shell::new(run, netns, req.hop) {
-        Ok(s) => s.with_walker(&walker, &lesson.id),
+        Ok(s) => s.with_walker(&walker, &trace),
         Err(e) => {
             answer.err = format!("packetwalk shell: {e}\n");
             answer.html = screen("", &req.line, "", &answer.err);
