@@ -7,8 +7,11 @@
 //! The model has no clock: a reply takes 0.100 ms, `ping -c N` N−1 seconds in all (its
 //! one-second interval), and a SYN nobody answers times out after 127000 ms (Linux's
 //! tcp_syn_retries 6: retransmits after 1, 2, 4, 8, 16, 32 s, gives up 64 s after the
-//! last). The model stops at the TCP handshake: a connection curl makes prints no HTTP
-//! response, the packetwalk line says so.
+//! last), an ARP nobody answers after 3000 ms (three probes a second apart, then the
+//! ICMP host unreachable). The model stops at the TCP handshake: a connection curl makes
+//! prints no HTTP response, the packetwalk line says so. The kernel's ICMP errors are the
+//! model's drops read as Linux answers them (`End`); a drop Linux answers with nothing
+//! (a filter DROP, ip_forward off) is silence, a timeout for curl and loss for ping.
 
 use crate::ctx::{unmodelled, Ctx, Output};
 use packetwalk_core::engine::Run;
