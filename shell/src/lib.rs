@@ -282,8 +282,8 @@ fn help() -> String {
          `enter NAME` moves to another namespace (`ip netns list` names them); \
          `ip netns exec NAME CMD` runs one command there.\n\
          `curl` and `ping` walk a new packet from here (the switches packet.from and packet.to); \
-         the model has no clock, so a reply takes 0.100 ms and an unanswered SYN times out after \
-         127000 ms, and it stops at the TCP handshake (no HTTP response). \
+         the model has no clock, so a reply takes 0.100 ms, an unanswered ARP 3000 ms and an \
+         unanswered SYN 127000 ms, and it stops at the TCP handshake (no HTTP response). \
          `ss -p` names the process but not its pid or fd, which the model does not have.\n"
     )
 }

@@ -256,8 +256,11 @@ pub fn ping(ctx: &Ctx, own: Option<Own>, args: &[String]) -> Output {
             "`ping` without `-c N` (N from 1 to 100: the shell does not ping forever)",
         );
     };
-    let Some(ip) = crate::resolve::address(ctx, dst) else {
-        return Output::err(format!("ping: {dst}: Name or service not known"));
+    // A name: ping prints its canonical name and looks each reply's source up (PTR),
+    // which the model's CoreDNS does not answer; an address is what is modelled.
+    let Ok(ip) = dst.parse::<std::net::Ipv4Addr>() else {
+        return unmodelled(&format!(
+            "`ping {dst}`, a name (ping looks each reply's source up, a PTR query the model does not answer; give an address: ping -c N ADDR)"));
     };
     let to = format!("ping:{ip}");
     let ((run, replays), own) = match walk(ctx, own, &to, "ping") {
@@ -265,11 +268,7 @@ pub fn ping(ctx: &Ctx, own: Option<Own>, args: &[String]) -> Output {
         Err(o) => return o,
     };
     let note = note(own, (&run, replays), &ctx.ns.name, &to);
-    let head = if dst == ip.to_string() {
-        format!("PING {ip} ({ip}) 56(84) bytes of data.\n")
-    } else {
-        format!("PING {dst} ({ip}) 56(84) bytes of data.\n")
-    };
+    let head = format!("PING {ip} ({ip}) 56(84) bytes of data.\n");
     let time = (n - 1) * 1000;
     let mut out = Output::default();
     match (end(&run, &ctx.ns.name), reply_ttl(&run, &ctx.ns.name)) {
