@@ -163,13 +163,15 @@ usage: packetwalk shell <lesson> [--netns NAME] [--hop N] [--set NAME=VALUE[@WHE
 A shell in one of the lesson's network namespaces, as of hop N of the trace (or as the walk
 leaves it): `ip addr|link|route|neigh`, `ip -d link` (the veth, bridge, bridge port and
 vxlan details), `ip route get ADDR` (the engine's own route lookup), `bridge fdb show`,
-`brctl show`, `iptables-save -t nat`, `iptables -t nat -L [CHAIN] -n [-v] [--line-numbers]`
-and `iptables -t nat -S [CHAIN]` (the packet and byte counters of the walk up to the hop),
-`conntrack -L`, `route -n`,
+`brctl show`, `iptables-save [-t nat|filter]`, `iptables [-t nat|filter] -L [CHAIN] -n [-v]
+[--line-numbers]` and `iptables [-t nat|filter] -S [CHAIN]` (the packet and byte counters of
+the walk up to the hop), `ss -tulnp` (the listening sockets), `conntrack -L`, `route -n`,
 `sysctl NAME`, `cat /etc/resolv.conf`, `hostname`, `ip netns list`, and in a pod
 `cat /etc/hosts`, `getent hosts NAME` and `nslookup NAME` (the pod's resolver asking
 CoreDNS), each printed exactly as the real tool prints it (the renderers of `packetwalk
-show`). `enter NAME` moves to another namespace, `ip netns exec NAME CMD` and
+show`). `curl URL` and `ping -c N ADDR` walk a new packet from the namespace (the switches
+packet.from and packet.to) and print what curl and ping print for how it ended, then a
+`# packetwalk:` line with the walk's hops and the `packetwalk trace` that shows it. `enter NAME` moves to another namespace, `ip netns exec NAME CMD` and
 `ip -n NAME ...` run one command there; `help` lists the commands; `exit` or Ctrl-D
 leaves. On a terminal the prompt is root@<netns>:~# with line editing, history (up and
 down) and Tab completion of commands, namespaces and addresses; from a pipe it reads one

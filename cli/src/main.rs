@@ -124,7 +124,7 @@ fn run(args: impl Iterator<Item = std::ffi::OsString>, out: &mut dyn Write) -> R
             netns,
             hop,
             set,
-        } => shell_in(&broken(&l, &set)?, netns.as_deref(), hop, out)?,
+        } => shell_in(&broken(&l, &set)?, (&l, &set), netns.as_deref(), hop, out)?,
     }
     Ok(())
 }
@@ -164,6 +164,7 @@ fn switches(lesson: &Lesson, out: &mut dyn Write) -> Result<(), Failure> {
 /// on a terminal with line editing, from a pipe without prompts.
 fn shell_in(
     lesson: &Lesson,
+    (lesson_arg, set): (&str, &[Setting]),
     netns: Option<&str>,
     hop: Option<usize>,
     out: &mut dyn Write,
@@ -173,8 +174,15 @@ fn shell_in(
         Some(n) => n.to_string(),
         None => lesson.scenario().map_err(Failure::Failed)?.from,
     };
+    // `curl` and `ping` walk the learner's own packet from the same lesson.
+    let walker = |from: &str, to: &str| lessons::own_packet_walk(lesson, from, to);
+    let trace: String = std::iter::once(lesson_arg.to_string())
+        .chain(set.iter().map(|s| format!("--set {s}")))
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut sh = packetwalk_shell::Shell::new(&run, &from, hop)
-        .map_err(|e| wrong(format!("{e} (lesson {})", lesson.id)))?;
+        .map_err(|e| wrong(format!("{e} (lesson {})", lesson.id)))?
+        .with_walker(&walker, &trace);
     if io::stdin().is_terminal() {
         return shell::interactive(&run, sh, hop, out).map_err(Failure::Failed);
     }

@@ -98,7 +98,7 @@ fn the_shell_starts_where_the_packet_leaves_and_follows_the_switches() {
 fn errors_go_to_stderr_and_exit_stops_reading() {
     let (code, out, err) = shell(
         &["clusterip", "--netns", "frontend"],
-        "ss -tlnp\nip route get 10.96.0.20\nexit\nip r\n",
+        "wget -qO- http://web\nip route get 10.96.0.20\nexit\nip r\n",
     );
     assert_eq!(code, 0);
     assert_eq!(
@@ -106,7 +106,7 @@ fn errors_go_to_stderr_and_exit_stops_reading() {
         "10.96.0.20 via 10.244.0.1 dev eth0 src 10.244.0.10 uid 0 \n    cache \n"
     );
     assert!(
-        err.starts_with("packetwalk shell: `ss` is not modelled; modelled: ip addr"),
+        err.starts_with("packetwalk shell: `wget` is not modelled; modelled: ip addr"),
         "{err}"
     );
 }
@@ -147,6 +147,38 @@ fn ip_d_link_and_iptables_l_answer_from_a_pipe() {
     assert!(out.contains("Chain KUBE-SERVICES (2 references)\nnum  target     prot opt source               destination         \n1    KUBE-SVC-"), "{out}");
     assert!(
         out.contains(" tcp dpt:80\n2    KUBE-NODEPORTS  0    --  0.0.0.0/0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn ss_curl_ping_and_the_filter_table_answer_from_a_pipe() {
+    let (code, out, err) = shell(
+        &["clusterip", "--netns", "backend-1"],
+        "ss -tlnp\ncurl http://10.96.0.20\ncurl http://10.244.0.15:9\nping -c 1 10.244.0.17\n",
+    );
+    assert_eq!(code, 0);
+    assert!(out.starts_with(
+        "State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n\
+         LISTEN 0      4096         0.0.0.0:8080      0.0.0.0:*    users:((\"backend\"))\n\
+         PING 10.244.0.17 (10.244.0.17) 56(84) bytes of data.\n64 bytes from 10.244.0.17: icmp_seq=1 ttl=64 time=0.100 ms\n"
+    ), "{out}");
+    assert!(
+        err.contains("--set packet.from=backend-1 --set packet.to=tcp:10.96.0.20:80` shows it\n"),
+        "{err}"
+    );
+    assert!(err.contains("curl: (7) Failed to connect to 10.244.0.15 port 9 after 0 ms: Couldn't connect to server\n"), "{err}");
+    let (code, out, err) = shell(
+        &["clusterip", "--netns", "worker-node-1"],
+        "iptables -L FORWARD -n\niptables-save -t filter\n",
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        out.starts_with("Chain FORWARD (policy ACCEPT)\ntarget     prot opt source"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n"),
         "{out}"
     );
 }

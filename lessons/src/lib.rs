@@ -23,6 +23,7 @@ pub mod gen;
 pub mod grow;
 pub mod narration;
 mod own_packet;
+pub use own_packet::walk as own_packet_walk;
 mod setting;
 mod spans;
 pub mod switches;

@@ -126,3 +126,23 @@ pub fn set_to(l: &mut Lesson, v: &str) -> Result<(), String> {
     s.pin_endpoint = None;
     Ok(())
 }
+
+/// The walk of the learner's own packet from `from` to `to` (`tcp:IP:PORT` or `ping:IP`,
+/// the values of `packet.to`): what the shell's `curl` and `ping` run. Any address and
+/// port is taken, not only the offered ones (a closed port is worth a walk too), as long
+/// as the lesson check accepts the lesson it gives; with the run, whether both are among
+/// the switches' values, so that `packetwalk trace --set` replays it.
+pub fn walk(
+    lesson: &Lesson,
+    from: &str,
+    to: &str,
+) -> Result<(packetwalk_core::engine::Run, bool), String> {
+    let mut l = lesson.clone();
+    set_from(&mut l, from)?;
+    set_to(&mut l, to)?;
+    l.check()
+        .map_err(|e| format!("{FROM}={from} {TO}={to}: {e}"))?;
+    let offered =
+        senders(lesson).iter().any(|s| s == from) && destinations(lesson).iter().any(|d| d == to);
+    Ok((l.run()?, offered))
+}

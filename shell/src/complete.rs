@@ -13,6 +13,7 @@ pub const COMMANDS: &[&str] = &[
     "brctl",
     "cat",
     "conntrack",
+    "curl",
     "enter",
     "exit",
     "getent",
@@ -22,7 +23,9 @@ pub const COMMANDS: &[&str] = &[
     "iptables",
     "iptables-save",
     "nslookup",
+    "ping",
     "route",
+    "ss",
     "sysctl",
 ];
 
@@ -48,13 +51,16 @@ fn after(before: &[&str], all: &[Netns], cluster: &Cluster) -> Vec<String> {
         ["bridge"] => words(&["fdb"]),
         ["bridge", "fdb"] => words(&["show"]),
         ["brctl"] => words(&["show"]),
-        ["iptables"] => words(&["-t"]),
-        ["iptables", "-t"] => words(&["nat"]),
-        ["iptables", "-t", "nat"] => words(&["-L", "-S"]),
+        ["iptables"] => words(&["-L", "-S", "-t"]),
+        ["iptables", "-t"] | ["iptables-save", "-t"] => words(&["filter", "nat"]),
+        ["iptables", "-t", _] => words(&["-L", "-S"]),
         ["iptables-save"] => words(&["-t"]),
-        ["iptables-save", "-t"] => words(&["nat"]),
         ["conntrack"] => words(&["-L"]),
         ["route"] => words(&["-n"]),
+        ["ss"] => words(&["-tlnp", "-tulnp", "-ulnp"]),
+        ["ping"] => words(&["-c"]),
+        ["ping", "-c", _] => addresses(all, cluster),
+        ["curl"] => urls(all, cluster),
         ["sysctl"] | ["sysctl", "-n"] => words(&SYSCTLS),
         ["cat"] => words(&["/etc/hosts", "/etc/resolv.conf"]),
         ["getent"] => words(&["ahosts", "hosts"]),
@@ -80,6 +86,42 @@ fn addresses(all: &[Netns], cluster: &Cluster) -> Vec<String> {
         .collect();
     v.sort();
     v.dedup();
+    v
+}
+
+/// `http://` and an address or a Service's name, with a port unless it is 80: the
+/// Services' ports and the listeners'.
+fn urls(all: &[Netns], cluster: &Cluster) -> Vec<String> {
+    let url = |host: &str, port: u16| match port {
+        80 => format!("http://{host}"),
+        p => format!("http://{host}:{p}"),
+    };
+    let mut v: Vec<String> = cluster
+        .spec
+        .services
+        .iter()
+        .flat_map(|s| {
+            s.ports
+                .iter()
+                .flat_map(|p| [url(&s.cluster_ip.to_string(), p.port), url(&s.name, p.port)])
+        })
+        .collect();
+    for n in all {
+        let addr = n
+            .ifaces
+            .iter()
+            .flat_map(|i| i.addrs.iter())
+            .find(|a| !a.addr().is_loopback());
+        for l in n
+            .listeners
+            .iter()
+            .filter(|l| l.proto == packetwalk_core::netfilter::Proto::Tcp)
+        {
+            if let Some(a) = addr {
+                v.push(url(&a.addr().to_string(), l.port));
+            }
+        }
+    }
     v
 }
 

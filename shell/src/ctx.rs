@@ -48,9 +48,10 @@ impl Output {
 /// What the shell answers, named in the one line an unmodelled command gets.
 pub const MODELLED: &str = "ip addr|link|route|neigh [show [dev] NAME], ip -d link, \
 ip route get ADDR, ip netns list|exec NAME CMD, ip -n NAME ..., route -n, bridge fdb show, \
-brctl show, iptables-save [-t nat], iptables -t nat -L [CHAIN] -n [-v] [-x] [--line-numbers], \
-iptables -t nat -S [CHAIN], conntrack -L, sysctl NAME, cat /etc/resolv.conf|/etc/hosts, hostname, \
-getent hosts|ahosts NAME, nslookup NAME, enter NAME, help, exit";
+brctl show, iptables-save [-t nat|filter], \
+iptables [-t nat|filter] -L [CHAIN] -n [-v] [-x] [--line-numbers], iptables [-t nat|filter] -S [CHAIN], \
+conntrack -L, sysctl NAME, cat /etc/resolv.conf|/etc/hosts, hostname, \
+getent hosts|ahosts NAME, nslookup NAME, ss -tulnp, curl [-sSfL] URL, ping -c N ADDR, enter NAME, help, exit";
 
 /// The one line for a command, option or file the model does not have.
 pub fn unmodelled(what: &str) -> Output {

@@ -1,10 +1,11 @@
-//! `iptables -t nat -L|-S [CHAIN] [-n] [-v] [-x] [--line-numbers]` (iptables(8), iptables
-//! v1.8.9 nf_tables): the options read as its getopt reads them (short ones may be grouped,
-//! `-nvL`; a chain name only right after `-L` or `-S`), printed by packetwalk-core's
-//! `show::iptables_list`, the counters added up from the walk's nat decisions up to the hop.
+//! `iptables [-t nat|filter] -L|-S [CHAIN] [-n] [-v] [-x] [--line-numbers]` (iptables(8),
+//! iptables v1.8.9 nf_tables; no `-t` is the filter table): the options read as its getopt
+//! reads them (short ones may be grouped, `-nvL`; a chain name only right after `-L` or
+//! `-S`), printed by packetwalk-core's `show::iptables_list`, the counters added up from the
+//! walk's nat or filter decisions up to the hop.
 
 use crate::ctx::{read_only, unmodelled, Ctx, Output};
-use packetwalk_core::show::iptables_list::{self, Counters, ListFormat};
+use packetwalk_core::show::iptables_list::{self, Counters, ListFormat, Which};
 use packetwalk_core::trace::Decision;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -104,26 +105,29 @@ pub fn iptables(ctx: &Ctx, args: &[String]) -> Output {
     }
     let Some(cmd) = cmd else {
         return unmodelled(&format!(
-            "`iptables {}` (only listing: `iptables -t nat -L -n -v`, `iptables -t nat -S`)",
+            "`iptables {}` (only listing: `iptables [-t nat] -L -n -v`, `iptables [-t nat] -S`)",
             args.join(" ")
         ));
     };
-    if table != "nat" {
-        return unmodelled(&format!(
-            "the {table} table (only nat: `iptables -t nat -L -n -v`, `iptables -t nat -S`)"
-        ));
-    }
-    let counters = counters(ctx);
-    let nat = &ctx.ns.nat;
+    let which = match table.as_str() {
+        "nat" => Which::nat(&ctx.ns.nat),
+        "filter" => Which::filter(&ctx.ns.filter, ctx.ns.forward_policy),
+        _ => {
+            return unmodelled(&format!(
+                "the {table} table (only nat and filter: `iptables -t nat -L -n -v`, `iptables -L -n -v`)"
+            ))
+        }
+    };
+    let counters = counters(ctx, which.name == "filter");
     let printed = match cmd {
         Cmd::List if !numeric => {
             return unmodelled(
-                "`iptables -L` without `-n` (names looked up: add -n, `iptables -t nat -L -n`)",
+                "`iptables -L` without `-n` (names looked up: add -n, `iptables -L -n`)",
             )
         }
-        Cmd::List => iptables_list::iptables_list(nat, chain.as_deref(), &counters, f),
+        Cmd::List => iptables_list::iptables_list(which, chain.as_deref(), &counters, f),
         Cmd::Rules => {
-            iptables_list::iptables_rules(nat, chain.as_deref(), f.verbose.then_some(&counters))
+            iptables_list::iptables_rules(which, chain.as_deref(), f.verbose.then_some(&counters))
         }
     };
     match printed {
@@ -132,14 +136,16 @@ pub fn iptables(ctx: &Ctx, args: &[String]) -> Output {
     }
 }
 
-/// The counters of `ctx.ns`'s nat table as of the hop: every nat walk in this namespace,
-/// each packet counted with its IP length (the bytes Wireshark shows, less the Ethernet
-/// header).
-fn counters(ctx: &Ctx) -> Counters {
+/// The counters of `ctx.ns`'s nat (or filter) table as of the hop: every walk of that
+/// table in this namespace, each packet counted with its IP length (the bytes Wireshark
+/// shows, less the Ethernet header).
+pub fn counters(ctx: &Ctx, filter: bool) -> Counters {
     let mut c = Counters::default();
     for hop in ctx.walked.iter().filter(|h| h.at.netns == ctx.ns.name) {
         if let (Some(Decision::Nat(walk)), Some(p)) = (&hop.decision, &hop.packet) {
-            c.add(walk, ip_len(p, ctx));
+            if walk.filter == filter {
+                c.add(walk, ip_len(p, ctx));
+            }
         }
     }
     c

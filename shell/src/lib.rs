@@ -11,6 +11,8 @@
 //! | `ip` | `ip`: options, objects abbreviated as iproute2 accepts them, `ip route get` |
 //! | `iptables` | `iptables -t nat -L -n [-v] [--line-numbers]`, `-S`: the rules with the walk's counters |
 //! | `tools` | `route -n`, `bridge fdb`, `brctl`, `iptables-save`, `conntrack`, `sysctl`, `cat`, `hostname` |
+//! | `own` | `curl URL`, `ping -c N ADDR`: a new walk of the learner's own packet, the tool's words for how it ended |
+//! | `ss` | `ss -tulnp`: the listening sockets, laid out as iproute2's ss lays them out |
 //! | `resolve` | `getent hosts|ahosts`, `nslookup`: the pod's resolver asking CoreDNS |
 //! | `hosts` | a pod's `/etc/hosts`, as kubelet writes it |
 //! | `complete` | Tab completion |
@@ -20,12 +22,15 @@ mod ctx;
 mod hosts;
 mod ip;
 mod iptables;
+mod own;
 mod resolve;
+mod ss;
 mod tools;
 mod words;
 
 pub use complete::COMMANDS;
 pub use ctx::{Output, MODELLED};
+pub use own::Walker;
 
 use ctx::{unmodelled, Ctx};
 use packetwalk_core::engine::Run;
@@ -40,6 +45,8 @@ pub struct Shell<'r> {
     /// The hop whose state the commands see; `None`: after the last.
     hop: Option<usize>,
     netns: String,
+    /// What `curl` and `ping` walk with (none: they say they cannot).
+    own: Option<own::Own<'r>>,
 }
 
 /// What one line did: its output, and whether it asked to leave (`exit`, `logout`).
@@ -64,6 +71,7 @@ impl<'r> Shell<'r> {
             run,
             hop,
             netns: netns.to_string(),
+            own: None,
         };
         if shell.find(netns).is_none() {
             return Err(format!(
@@ -72,6 +80,14 @@ impl<'r> Shell<'r> {
             ));
         }
         Ok(shell)
+    }
+
+    /// `curl` and `ping` run `walker` (from the lesson: the switches `packet.from` and
+    /// `packet.to`) for a new walk; `lesson` is the lesson as `packetwalk trace` takes it,
+    /// its id and the `--set NAME=VALUE` switches already flipped (`clusterip --set …`).
+    pub fn with_walker(mut self, walker: &'r Walker<'r>, lesson: &'r str) -> Shell<'r> {
+        self.own = Some(own::Own { walker, lesson });
+        self
     }
 
     /// The namespace the next command runs in.
@@ -170,6 +186,9 @@ impl<'r> Shell<'r> {
             "hostname" => tools::hostname(&ctx, args),
             "getent" => resolve::getent(&ctx, args),
             "nslookup" => resolve::nslookup(&ctx, args),
+            "ss" => ss::ss(&ctx, args),
+            "curl" => own::curl(&ctx, self.own, args),
+            "ping" => own::ping(&ctx, self.own, args),
             other => unmodelled(&format!("`{}`", other.escape_debug())),
         };
         answer(out)
@@ -261,7 +280,11 @@ fn help() -> String {
         "packetwalk shell: the lesson's namespaces as of the hop, printed as the real tools print them.\n\
          commands: {MODELLED}\n\
          `enter NAME` moves to another namespace (`ip netns list` names them); \
-         `ip netns exec NAME CMD` runs one command there.\n"
+         `ip netns exec NAME CMD` runs one command there.\n\
+         `curl` and `ping` walk a new packet from here (the switches packet.from and packet.to); \
+         the model has no clock, so a reply takes 0.100 ms, an unanswered ARP 3000 ms and an \
+         unanswered SYN 127000 ms, and it stops at the TCP handshake (no HTTP response). \
+         `ss -p` names the process but not its pid or fd, which the model does not have.\n"
     )
 }
 

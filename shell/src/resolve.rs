@@ -19,6 +19,21 @@ fn lookup(ctx: &Ctx, conf: &ResolvConf, name: &str) -> Option<LookupOutcome> {
     search.outcome()
 }
 
+/// The address a program gets for `host`: an IPv4 address as typed, else the first of
+/// /etc/hosts, else the first the DNS answers (getaddrinfo's order, as `getent ahosts`).
+pub fn address(ctx: &Ctx, host: &str) -> Option<Ipv4Addr> {
+    if let Ok(ip) = host.parse() {
+        return Some(ip);
+    }
+    if let Some((a, _)) = hosts::matching(ctx.ns, host).first() {
+        return a.to_string().parse().ok();
+    }
+    match lookup(ctx, ctx.ns.resolv_conf.as_ref()?, host)? {
+        LookupOutcome::Resolved { addrs, .. } => addrs.first().copied(),
+        LookupOutcome::Failed { .. } => None,
+    }
+}
+
 fn conf<'a>(ctx: &'a Ctx, tool: &str) -> Result<&'a ResolvConf, Output> {
     ctx.ns.resolv_conf.as_ref().ok_or_else(|| {
         unmodelled(&format!(

@@ -4,6 +4,7 @@
 
 use super::*;
 
+mod own;
 mod tables;
 use packetwalk_core::show::{self, Table};
 
@@ -257,13 +258,13 @@ fn what_is_not_modelled_gets_one_line_naming_what_is() {
     let run = run("clusterip");
     let mut sh = Shell::new(&run, "frontend", None).expect("shell");
     for line in [
-        "ss -tlnp",
-        "iptables -L -n",
-        "curl http://web",
+        "ss -s",
+        "iptables -L",
+        "wget http://web",
         "ip -d addr",
         "ip xfrm",
         "cat /etc/passwd",
-        "iptables-save -t filter",
+        "iptables-save -t mangle",
     ] {
         let a = sh.exec(line);
         assert_eq!(a.output.out, "", "{line}");

@@ -1,5 +1,5 @@
 //! The other tools: net-tools' `route -n`, iproute2's `bridge fdb show`, bridge-utils'
-//! `brctl show`, `iptables-save` (iptables 1.8.9 nf_tables), conntrack-tools' `conntrack -L`,
+//! `brctl show`, `iptables-save` (iptables 1.8.9 nf_tables: nat and filter), conntrack-tools' `conntrack -L`,
 //! procps' `sysctl`, `cat /etc/resolv.conf` and `hostname`: each printed by
 //! packetwalk-core's renderer (`packetwalk show`'s), its errors as the tool words them.
 
@@ -50,9 +50,12 @@ pub fn brctl(ctx: &Ctx, args: &[String]) -> Output {
     }
 }
 
-/// `iptables-save [-t nat]` (iptables-save(8)). Without `-t` the tool prints every table
-/// the namespace has: in the model only the nat table exists, so a namespace without nat
-/// rules prints nothing, as a fresh namespace does with nf_tables.
+/// `iptables-save [-t nat|filter]` (iptables-save(8)). Without `-t` the tool prints every
+/// table the namespace has, in the order iptables-nft keeps its tables (iptables/nft.c
+/// `xtables_ipv4`: raw, mangle, filter, security, nat; checked in a namespace with both
+/// loaded: filter first). A table with no rules in the model is one nothing created, so a
+/// pod prints nothing, as a fresh namespace does with nf_tables; raw, mangle and security
+/// are not modelled (kube-proxy and flannel write none).
 pub fn iptables_save(ctx: &Ctx, args: &[String]) -> Output {
     let table = match args {
         [] => None,
@@ -61,15 +64,20 @@ pub fn iptables_save(ctx: &Ctx, args: &[String]) -> Output {
         [t] if t.starts_with("-t") && t.len() > 2 => Some(&t[2..]),
         _ => return unmodelled(&format!("`iptables-save {}`", args.join(" "))),
     };
+    let (nat, filter) = (Table::IptablesSaveNat, Table::IptablesSaveFilter);
     match table {
-        Some("nat") => Output::out(show::render(ctx.ns, Table::IptablesSaveNat)),
-        Some(t) => unmodelled(&format!("the {t} table (only nat: `iptables-save -t nat`)")),
-        None if ctx.ns.nat.is_empty() => Output::default(),
-        None => Output {
-            out: show::render(ctx.ns, Table::IptablesSaveNat),
-            err: "packetwalk shell: only the nat table is modelled (filter and mangle are left out)\n"
-                .into(),
-        },
+        Some("nat") => Output::out(show::render(ctx.ns, nat)),
+        Some("filter") => Output::out(show::render(ctx.ns, filter)),
+        Some(t) => unmodelled(&format!(
+            "the {t} table (only nat and filter: `iptables-save -t filter`)"
+        )),
+        None => Output::out(
+            [filter, nat]
+                .into_iter()
+                .filter(|t| show::applies_to(*t, ctx.ns))
+                .map(|t| show::render(ctx.ns, t))
+                .collect::<String>(),
+        ),
     }
 }
 

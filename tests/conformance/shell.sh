@@ -7,6 +7,13 @@
 #    namespaces times the addresses, counted per lesson in the run's `ip route get, N asked`;
 #  - `iptables -t nat -L -n` of every namespace with nat rules, whole (the lab sends no
 #    packets before it, so the counters of `-v` would differ: they are left out);
+#  - `iptables -L -n` and `iptables-save -t filter` (the filter table, the default of
+#    `iptables`) of every namespace with filter rules, whole (iptables-save's timestamp lines
+#    and the chains' [packets:bytes] left out: the lab's interfaces send packets of their own);
+#  - `ss -tuln` of every namespace: the lab's python3 servers listen where the model's apps
+#    do (0.0.0.0, the lesson's ports); their backlog (128) is not the apps' (ss's Send-Q of a
+#    listening socket), so it is blanked, and the rows are compared in sorted order (the
+#    kernel lists its socket hash's, the model its own);
 #  - `ip -d link` of every namespace: for each device the shell prints a kind for (veth,
 #    bridge, bridge port, vxlan), its details from `promiscuity` on, with the bridge ids
 #    and the timers (which run in the kernel, not in the model) blanked.
@@ -78,6 +85,38 @@ for lesson in "${LESSONS[@]}"; do
     fi
   done
   echo "$lesson: iptables -t nat -L -n, $n namespaces, $bad differ"
+  [ "$bad" = 0 ] || failed=1
+  n=0 bad=0
+  nocount() { grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]$/[0:0]/'; }
+  for ns in $namespaces; do
+    ask "$ns" "iptables-save -t filter" | grep -q '^-A' || continue
+    n=$((n + 1))
+    want="$(ip netns exec "pw-$tag-$ns" iptables -L -n 2>&1)"
+    got="$(ask "$ns" "iptables -L -n")"
+    want_save="$(ip netns exec "pw-$tag-$ns" iptables-save -t filter 2>&1 | nocount)"
+    got_save="$(ask "$ns" "iptables-save -t filter" | nocount)"
+    if [ "$want" != "$got" ] || [ "$want_save" != "$got_save" ]; then
+      bad=$((bad + 1))
+      echo "$lesson $ns: iptables -L -n or iptables-save -t filter differs"
+      diff <(echo "$want"; echo "$want_save") <(echo "$got"; echo "$got_save") | head -10
+    fi
+  done
+  echo "$lesson: iptables -L -n and iptables-save -t filter, $n namespaces, $bad differ"
+  [ "$bad" = 0 ] || failed=1
+  n=0 bad=0
+  # ss's Send-Q of a LISTEN row blanked (the 4th field, `%-6d`, so the widths hold), rows sorted.
+  ssnorm() { awk 'NR == 1 {print; next} $2 == "LISTEN" {sub(/LISTEN 0      [0-9]+ */, "LISTEN 0      Q     ")} {print | "sort"}'; }
+  for ns in $namespaces; do
+    n=$((n + 1))
+    want="$(ip netns exec "pw-$tag-$ns" ss -tuln 2>&1 | ssnorm)"
+    got="$(ask "$ns" "ss -tuln" | ssnorm)"
+    if [ "$want" != "$got" ]; then
+      bad=$((bad + 1))
+      echo "$lesson $ns: ss -tuln differs"
+      diff <(echo "$want") <(echo "$got") | head -10
+    fi
+  done
+  echo "$lesson: ss -tuln, $n namespaces, $bad differ"
   [ "$bad" = 0 ] || failed=1
   n=0 bad=0
   for ns in $namespaces; do

@@ -1,12 +1,12 @@
-//! `iptables -t nat -L -n [-v [-x]] [--line-numbers] [CHAIN]` and `iptables -t nat -S [-v]
-//! [CHAIN]` as iptables v1.8.9 (nf_tables) prints them (iptables(8); the columns of
+//! `iptables -t nat|filter -L -n [-v [-x]] [--line-numbers] [CHAIN]` and `iptables -t
+//! nat|filter -S [-v] [CHAIN]` as iptables v1.8.9 (nf_tables) prints them (iptables(8); the columns of
 //! iptables/xshared.c `print_header` and `print_rule_details`, the counters of
 //! libxtables/xtables.c `xtables_print_num`, each match's and target's words from its
 //! extensions/libxt_*.c `print`), copied from the model's rules restored into a namespace.
 //! The counters are the walk's: [`Counters`] adds up what each nat walk matched.
 
 use crate::netfilter::{
-    rule_text, saved_probability, Hook, Match, NatTable, NatWalk, Rule, Target,
+    rule_text, saved_probability, Hook, Match, NatTable, NatWalk, Policy, Rule, Target,
 };
 use std::collections::BTreeMap;
 
@@ -55,16 +55,61 @@ pub struct ListFormat {
     pub line_numbers: bool,
 }
 
+/// Which table is listed: the nat table, or the filter table with its FORWARD policy.
+#[derive(Clone, Copy, Debug)]
+pub struct Which<'a> {
+    pub table: &'a NatTable,
+    /// `nat` or `filter`.
+    pub name: &'static str,
+    /// The filter table's FORWARD policy (every other built-in chain's is ACCEPT).
+    pub forward: Policy,
+}
+
+impl<'a> Which<'a> {
+    pub fn nat(table: &'a NatTable) -> Which<'a> {
+        Which {
+            table,
+            name: "nat",
+            forward: Policy::Accept,
+        }
+    }
+    pub fn filter(table: &'a NatTable, forward: Policy) -> Which<'a> {
+        Which {
+            table,
+            name: "filter",
+            forward,
+        }
+    }
+    fn hooks(&self) -> &'static [Hook] {
+        if self.name == "filter" {
+            &Hook::FILTER
+        } else {
+            &Hook::NAT
+        }
+    }
+    fn is_builtin(&self, chain: &str) -> bool {
+        self.hooks().iter().any(|h| h.chain_name() == chain)
+    }
+    fn policy(&self, chain: &str) -> &'static str {
+        if self.name == "filter" && chain == "FORWARD" {
+            self.forward.name()
+        } else {
+            "ACCEPT"
+        }
+    }
+}
+
 /// The error iptables 1.8.9 (nf_tables) prints for a chain the table does not have.
-pub fn no_chain(chain: &str) -> String {
-    format!("iptables v1.8.9 (nf_tables): chain `{chain}' in table `nat' is incompatible, use 'nft' tool.")
+pub fn no_chain(table: &str, chain: &str) -> String {
+    format!("iptables v1.8.9 (nf_tables): chain `{chain}' in table `{table}' is incompatible, use 'nft' tool.")
 }
 
 /// The chains in the order iptables lists them: the built-ins in hook order, then the
 /// user chains alphabetically (as `iptables-save`).
-fn chain_order(table: &NatTable) -> Vec<String> {
-    let builtins: Vec<&str> = Hook::NAT.iter().map(Hook::chain_name).collect();
-    let user = table
+fn chain_order(w: Which) -> Vec<String> {
+    let builtins: Vec<&str> = w.hooks().iter().map(Hook::chain_name).collect();
+    let user = w
+        .table
         .chains()
         .map(|(c, _)| c)
         .filter(|c| !builtins.contains(c));
@@ -76,17 +121,13 @@ fn chain_order(table: &NatTable) -> Vec<String> {
         .collect()
 }
 
-fn is_builtin(chain: &str) -> bool {
-    Hook::NAT.iter().any(|h| h.chain_name() == chain)
-}
-
 /// The chains asked for: one (if the table has it), or all.
-fn chosen(table: &NatTable, chain: Option<&str>) -> Result<Vec<String>, String> {
-    let all = chain_order(table);
+fn chosen(w: Which, chain: Option<&str>) -> Result<Vec<String>, String> {
+    let all = chain_order(w);
     match chain {
         None => Ok(all),
         Some(c) if all.iter().any(|a| a == c) => Ok(vec![c.to_string()]),
-        Some(c) => Err(no_chain(c)),
+        Some(c) => Err(no_chain(w.name, c)),
     }
 }
 
@@ -129,24 +170,25 @@ fn num(n: u64, f: ListFormat, table: bool) -> String {
 /// `iptables -t nat -L -n …`: each chain's header, the column line, a row per rule; a blank
 /// line between chains.
 pub fn iptables_list(
-    table: &NatTable,
+    w: Which,
     chain: Option<&str>,
     counters: &Counters,
     f: ListFormat,
 ) -> Result<String, String> {
-    let chains = chosen(table, chain)?;
+    let (table, chains) = (w.table, chosen(w, chain)?);
     let mut blocks = Vec::new();
     for c in &chains {
         let mut out = format!("Chain {c} ");
-        if is_builtin(c) && f.verbose {
+        if w.is_builtin(c) && f.verbose {
             let (p, b) = counters.policy(c);
             out += &format!(
-                "(policy ACCEPT {}packets, {}bytes)\n",
+                "(policy {} {}packets, {}bytes)\n",
+                w.policy(c),
                 num(p, f, false),
                 num(b, f, false)
             );
-        } else if is_builtin(c) {
-            out += "(policy ACCEPT)\n";
+        } else if w.is_builtin(c) {
+            out += &format!("(policy {})\n", w.policy(c));
         } else {
             out += &format!("({} references)\n", references(table, c));
         }
@@ -281,17 +323,18 @@ fn row(rule: &Rule, no: usize, (pkts, bytes): (u64, u64), f: ListFormat) -> Stri
 }
 
 /// `iptables -t nat -S [CHAIN]`: `-P` for the built-ins, `-N` for the user chains, then the
-/// rules as `iptables-save` prints them; with `-v`, each with `-c PACKETS BYTES`.
+/// rules as `iptables-save` prints them; with `-v`, each with `-c PACKETS BYTES` before its
+/// target (iptables/nft-shared.c `save_rule`: the matches, the counters, then `-j`).
 pub fn iptables_rules(
-    table: &NatTable,
+    w: Which,
     chain: Option<&str>,
     counters: Option<&Counters>,
 ) -> Result<String, String> {
-    let chains = chosen(table, chain)?;
+    let (table, chains) = (w.table, chosen(w, chain)?);
     let mut out = String::new();
     for c in &chains {
-        if is_builtin(c) {
-            out += &format!("-P {c} ACCEPT");
+        if w.is_builtin(c) {
+            out += &format!("-P {c} {}", w.policy(c));
             if let Some(k) = counters {
                 let (p, b) = k.policy(c);
                 out += &format!(" -c {p} {b}");
@@ -307,8 +350,13 @@ pub fn iptables_rules(
             match counters {
                 Some(k) => {
                     let (p, b) = k.rule(c, i + 1);
-                    let head = format!("-A {c}");
-                    out += &format!("{head} -c {p} {b}{}\n", &text[head.len()..]);
+                    let bare = Rule {
+                        target: Target::None,
+                        ..rule.clone()
+                    };
+                    let head = rule_text(c, &bare);
+                    let rest = text.get(head.len()..).unwrap_or_default();
+                    out += &format!("{head} -c {p} {b}{rest}\n");
                 }
                 None => out += &format!("{text}\n"),
             }
@@ -318,32 +366,5 @@ pub fn iptables_rules(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counters_print_as_xtables_print_num_does() {
-        let f = ListFormat::default();
-        assert_eq!(num(0, f, true), "    0 ");
-        assert_eq!(num(99999, f, true), "99999 ");
-        assert_eq!(num(100_000, f, true), " 100K ");
-        assert_eq!(num(12_345_678, f, true), "  12M ");
-        assert_eq!(num(100_000, f, false), "100K ");
-        let x = ListFormat { exact: true, ..f };
-        assert_eq!(num(100_000, x, true), "  100000 ");
-    }
-
-    #[test]
-    fn an_empty_table_lists_the_four_builtin_chains() {
-        let t = NatTable::default();
-        let text = iptables_list(&t, None, &Counters::default(), ListFormat::default()).unwrap();
-        assert!(text.starts_with(
-            "Chain PREROUTING (policy ACCEPT)\ntarget     prot opt source               destination         \n\nChain INPUT"
-        ));
-        assert_eq!(text.matches("Chain ").count(), 4);
-        assert_eq!(
-            iptables_list(&t, Some("X"), &Counters::default(), ListFormat::default()),
-            Err(no_chain("X"))
-        );
-    }
-}
+#[path = "iptables_list_tests.rs"]
+mod tests;

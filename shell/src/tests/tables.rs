@@ -85,8 +85,8 @@ fn iptables_counts_the_walk_s_packets_up_to_the_hop() {
     let counted = out(&mut end, "iptables -t nat -S PREROUTING -v");
     assert_eq!(
         counted,
-        "-P PREROUTING ACCEPT -c 0 0\n-A PREROUTING -c 1 40 -m comment --comment \"kubernetes \
-         service portals\" -j KUBE-SERVICES\n"
+        "-P PREROUTING ACCEPT -c 0 0\n-A PREROUTING -m comment --comment \"kubernetes \
+         service portals\" -c 1 40 -j KUBE-SERVICES\n"
     );
 }
 
@@ -123,7 +123,7 @@ fn iptables_reads_its_options_as_iptables_does() {
     );
     assert!(err(&mut sh, "iptables -t nat -A PREROUTING -j ACCEPT").contains("only reads"));
     for l in [
-        "iptables -L -n",
+        "iptables -t mangle -L -n",
         "iptables -t nat -L",
         "iptables -t nat",
         "iptables -t",
@@ -135,4 +135,36 @@ fn iptables_reads_its_options_as_iptables_does() {
             "{l}: {e}"
         );
     }
+}
+
+#[test]
+fn the_filter_table_saves_lists_and_counts_as_iptables_does() {
+    let run = run("clusterip");
+    let mut sh = Shell::new(&run, "worker-node-1", None).expect("shell");
+    // Without -t, iptables-save prints filter then nat, as iptables-nft keeps its tables.
+    let all = out(&mut sh, "iptables-save");
+    let (filter, nat) = (all.find("\n*filter\n"), all.find("\n*nat\n"));
+    assert!(filter.is_some() && filter < nat, "{all}");
+    assert_eq!(
+        all,
+        out(&mut sh, "iptables-save -t filter") + &out(&mut sh, "iptables-save -t nat")
+    );
+    // -L without -t is the filter table; FORWARD's rules counted the walk's packets.
+    let list = out(&mut sh, "iptables -L FORWARD -n -v");
+    assert!(list.starts_with("Chain FORWARD (policy ACCEPT "), "{list}");
+    assert!(
+        list.lines()
+            .any(|l| l.contains("KUBE-FORWARD") && !l.starts_with("    0 ")),
+        "{list}"
+    );
+    assert_eq!(list, out(&mut sh, "iptables -t filter -L FORWARD -n -v"));
+    let rules = out(&mut sh, "iptables -S");
+    assert!(
+        rules.starts_with("-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N "),
+        "{rules}"
+    );
+    // A pod has no filter rules: iptables-save prints nothing, -L the three empty chains.
+    let mut pod = Shell::new(&run, "frontend", None).expect("shell");
+    assert_eq!(out(&mut pod, "iptables-save"), "");
+    assert_eq!(out(&mut pod, "iptables -L -n").matches("Chain ").count(), 3);
 }

@@ -9,6 +9,7 @@ use super::{load, Request};
 use crate::markup::esc;
 use crate::model::LiveHead;
 use packetwalk_core::engine::Run;
+use packetwalk_lessons::Lesson;
 use packetwalk_shell::Shell;
 
 /// A line for the shell: which walk (as [`Request`] names it), where, when, and what.
@@ -81,9 +82,9 @@ fn completed(line: &str, start: usize, candidates: &[String]) -> Option<String> 
     }
 }
 
-/// A walk ready for the shell: the run, and the namespace its packet leaves from; or why
-/// the lesson could not run.
-type Walk = Result<(Run, String), String>;
+/// A walk ready for the shell: the run, the namespace its packet leaves from, and the
+/// lesson (switched and edited: `curl` and `ping` walk from it); or why it could not run.
+type Walk = Result<(Run, String, Lesson), String>;
 
 /// The run of the last request, kept while the page asks about the same walk.
 #[derive(Default)]
@@ -102,7 +103,7 @@ impl Runs {
                 .map_err(|(e, _)| e)
                 .and_then(|l| {
                     let from = l.switched.scenario()?.from;
-                    Ok((l.switched.run()?, from))
+                    Ok((l.switched.run()?, from, l.switched))
                 });
             (req.clone(), run)
         });
@@ -117,7 +118,7 @@ pub fn shell(runs: &mut Runs, req: &ShellRequest) -> ShellAnswer {
         netns: req.netns.clone(),
         ..ShellAnswer::default()
     };
-    let (run, from) = match runs.get(&req.lesson) {
+    let (run, from, lesson) = match runs.get(&req.lesson) {
         Ok(r) => r,
         Err(e) => {
             answer.err = format!("{e}\n");
@@ -130,8 +131,16 @@ pub fn shell(runs: &mut Runs, req: &ShellRequest) -> ShellAnswer {
     } else {
         &req.netns
     };
+    // `curl` and `ping` walk the learner's own packet from the same lesson (the text only:
+    // the page stays on its walk; `packetwalk trace … --set` shows the new one).
+    let walker = |from: &str, to: &str| packetwalk_lessons::own_packet_walk(lesson, from, to);
+    let sets = req.lesson.settings.iter().filter(|s| !s.is_empty());
+    let trace: String = std::iter::once(lesson.id.clone())
+        .chain(sets.map(|s| format!("--set {s}")))
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut sh = match Shell::new(run, netns, req.hop) {
-        Ok(s) => s,
+        Ok(s) => s.with_walker(&walker, &trace),
         Err(e) => {
             answer.err = format!("packetwalk shell: {e}\n");
             answer.html = screen("", &req.line, "", &answer.err);

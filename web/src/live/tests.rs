@@ -344,6 +344,16 @@ fn the_shell_starts_where_the_packet_leaves_moves_with_enter_and_completes() {
     // What it prints, escaped, the errors apart.
     let a = line(&mut runs, "clusterip", &[], "frontend", None, "curl '<x>'");
     assert!(a.html.starts_with("<span class=\"prompt\">root@frontend:~# </span><span class=\"cmd\">curl &#39;&lt;x&gt;&#39;</span>\n<span class=\"err\">"), "{}", a.html);
+    // curl walks the learner's own packet from the page's lesson.
+    let a = line(
+        &mut runs,
+        "clusterip",
+        &[],
+        "frontend",
+        None,
+        "curl 10.244.0.15:9",
+    );
+    assert!(a.err.contains("# packetwalk: the walk took"), "{a:?}");
 }
 
 #[test]
