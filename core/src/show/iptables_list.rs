@@ -352,7 +352,7 @@ pub fn iptables_rules(
                     let (p, b) = k.rule(c, i + 1);
                     let bare = Rule {
                         target: Target::None,
-                        ..rule.clone()
+                        ..(**rule).clone()
                     };
                     let head = rule_text(c, &bare);
                     let rest = text.get(head.len()..).unwrap_or_default();
