@@ -37,6 +37,10 @@ const SNAPSHOTS: &[(&str, &str)] = &[
         include_str!("../../tests/snapshots/lesson_snapshots__trace@nodeport.toml.snap"),
     ),
     (
+        "no-endpoints",
+        include_str!("../../tests/snapshots/lesson_snapshots__trace@no-endpoints.toml.snap"),
+    ),
+    (
         "dns",
         include_str!("../../tests/snapshots/lesson_snapshots__trace@dns.toml.snap"),
     ),
