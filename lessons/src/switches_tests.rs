@@ -325,7 +325,11 @@ fn refused(id: &str) -> (String, std::net::Ipv4Addr) {
     let run = l.run().expect("runs");
     assert!(matches!(run.trace.outcome, Outcome::Completed { .. }));
     let last = run.trace.hops.last().expect("hops");
-    assert!(matches!(last.event, Event::Refused { .. }), "{}", run.trace.to_text());
+    assert!(
+        matches!(last.event, Event::Refused { .. }),
+        "{}",
+        run.trace.to_text()
+    );
     let ip = last.packet.as_ref().and_then(|f| f.ipv4()).expect("ip");
     (last.at.netns.clone(), ip.src)
 }
@@ -333,7 +337,13 @@ fn refused(id: &str) -> (String, std::net::Ipv4Addr) {
 #[test]
 fn endpoints_not_ready_refuse_the_connection_at_forward_and_at_input() {
     // ClusterIP: rejected at FORWARD, answered from the route's preferred source (cni0's).
-    assert_eq!(refused("clusterip"), ("frontend".into(), [10, 244, 0, 1].into()));
+    assert_eq!(
+        refused("clusterip"),
+        ("frontend".into(), [10, 244, 0, 1].into())
+    );
     // NodePort: rejected at INPUT, answered from the address the client called.
-    assert_eq!(refused("nodeport"), ("client".into(), [192, 168, 1, 10].into()));
+    assert_eq!(
+        refused("nodeport"),
+        ("client".into(), [192, 168, 1, 10].into())
+    );
 }

@@ -5,8 +5,8 @@
 use crate::dns::{self, Ctx};
 use etherparse::icmpv4::DestUnreachableHeader;
 use etherparse::{
-    ArpHardwareId, ArpOperation, ArpPacket, EtherType, Icmpv4Type, IpHeaders, IpNumber,
-    Ipv4Header, PacketBuilder, TcpHeader,
+    ArpHardwareId, ArpOperation, ArpPacket, EtherType, Icmpv4Type, IpHeaders, IpNumber, Ipv4Header,
+    PacketBuilder, TcpHeader,
 };
 use packetwalk_core::packet::{ArpOp, Body, Frame, IcmpKind, Ipv4, Tcp, Udp, UdpPayload, L4};
 
@@ -58,7 +58,8 @@ pub fn bytes(f: &Frame, ctx: &Ctx) -> Option<Vec<u8>> {
                         IcmpKind::EchoRequest => (step.icmpv4_echo_request(i.id, i.seq), vec![]),
                         IcmpKind::EchoReply => (step.icmpv4_echo_reply(i.id, i.seq), vec![]),
                         IcmpKind::PortUnreachable => {
-                            let ty = Icmpv4Type::DestinationUnreachable(DestUnreachableHeader::Port);
+                            let ty =
+                                Icmpv4Type::DestinationUnreachable(DestUnreachableHeader::Port);
                             (step.icmpv4(ty), quoted(i.quote.as_deref()?, ctx)?)
                         }
                     };

@@ -63,7 +63,10 @@ impl Sim {
         let from = if local {
             format!("from {src}, the address the packet was sent to")
         } else {
-            format!("from {src}, the preferred source of its route back to {}", ip.src)
+            format!(
+                "from {src}, the preferred source of its route back to {}",
+                ip.src
+            )
         };
         self.leg = "ICMP port unreachable".into();
         let why = format!("REJECT sends ICMP destination unreachable (port unreachable) to {} {from}, quoting the rejected packet", ip.src);
@@ -93,7 +96,16 @@ impl Sim {
         let (port, name) = (q.l4.ports().map(|p| p.1).unwrap_or(0), q.l4.protocol_name());
         let at = self.location(ns, None, None);
         let why = format!("the quoted header names {process}'s socket ({} → {}:{port}, {name}): port unreachable is a hard error, connect() fails with ECONNREFUSED", q.src, q.dst);
-        self.record(Step::new(at, Event::Refused { process: process.clone() }, why).routed(ip));
+        self.record(
+            Step::new(
+                at,
+                Event::Refused {
+                    process: process.clone(),
+                },
+                why,
+            )
+            .routed(ip),
+        );
         let said = match process.as_str() {
             // curl 7.88's lib/connect.c and lib/strerror.c: CURLE_COULDNT_CONNECT.
             "curl" => format!(

@@ -181,7 +181,14 @@ pub fn layers(frame: &Frame) -> Vec<Layer> {
                             field("Code", "3 (port unreachable)"),
                             field("Quoted source", q(|p| p.src.to_string())),
                             field("Quoted destination", q(|p| p.dst.to_string())),
-                            field("Quoted ports", q(|p| p.l4.ports().map_or_else(String::new, |(s, d)| format!("{s} → {d} ({})", p.l4.protocol_name())))),
+                            field(
+                                "Quoted ports",
+                                q(|p| {
+                                    p.l4.ports().map_or_else(String::new, |(s, d)| {
+                                        format!("{s} → {d} ({})", p.l4.protocol_name())
+                                    })
+                                }),
+                            ),
                             field("Quoted TTL", q(|p| p.ttl.to_string())),
                         ],
                     ));

@@ -82,8 +82,6 @@ pub fn tab_for(hop: &Hop) -> Table {
         | EventKind::Transmit
         | EventKind::Receive
         | EventKind::Deliver
-        | EventKind::Refused => {
-            Table::IpAddr
-        }
+        | EventKind::Refused => Table::IpAddr,
     }
 }
